@@ -1,0 +1,49 @@
+# The two commands: `make run` (set up and serve the demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PROVINCE ?= 08
+
+.PHONY: install run test test-sqlite test-postgres lint check-migrations browser-deps serve-prod bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+run: install
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_units --province $(PROVINCE)
+	DEBUG=1 $(PY) manage.py seed_demo --province $(PROVINCE)
+	@echo "Mở http://127.0.0.1:8000 (Ctrl+C để dừng)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+
+check-migrations: install
+	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
+
+# Every test runs on SQLite; when DATABASE_URL points at PostgreSQL, every test runs there too.
+test: lint check-migrations test-sqlite
+	@case "$$DATABASE_URL" in postgres*) $(MAKE) --no-print-directory test-postgres ;; \
+	  *) echo "DATABASE_URL is not PostgreSQL: PostgreSQL run skipped (.ci/run sets it)." ;; esac
+
+test-sqlite: install
+	@echo "== tests on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install
+	@echo "== tests on PostgreSQL"
+	$(BIN)/pytest
+
+bench: install
+	$(PY) bench/page_weight.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

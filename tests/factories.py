@@ -1,0 +1,76 @@
+"""Small builders for test data. Each returns saved objects; names are realistic Vietnamese."""
+
+import itertools
+
+from tocns.accounts.models import Assignment, Role, User
+from tocns.geo.models import AdminUnit, UnitKind
+
+TEST_PASSWORD = "mat-khau-thu-nghiem"
+_seq = itertools.count(1)
+
+
+def make_unit(*, name: str, kind: str, parent: AdminUnit | None = None, code: str | None = None,
+              **extra) -> AdminUnit:
+    code = code or f"T{next(_seq):05d}"
+    unit = AdminUnit(code=code, name=name, kind=kind, parent=parent, **extra)
+    if parent is not None:
+        unit.province = parent.province
+        if unit.kind in (UnitKind.THON, UnitKind.TO_DAN_PHO):
+            unit.commune = parent
+    unit.save()
+    if kind == UnitKind.PROVINCE:
+        unit.province = unit
+        unit.save(update_fields=["province"])
+    elif kind in (UnitKind.XA, UnitKind.PHUONG, UnitKind.DAC_KHU):
+        unit.commune = unit
+        unit.save(update_fields=["commune"])
+    return unit
+
+
+def make_user(*, full_name: str = "Nông Văn Thắng", phone: str | None = None, username: str | None = None,
+              role: str | None = None, unit: AdminUnit | None = None, password: str = TEST_PASSWORD,
+              **extra) -> User:
+    n = next(_seq)
+    user = User.objects.create_user(username=username or f"user{n}", password=password,
+                                    full_name=full_name, phone=phone, **extra)
+    if role:
+        Assignment.objects.create(user=user, role=role, unit=unit)
+    return user
+
+
+class World:
+    """Two communes of Tuyên Quang with villages, another province, and a persona per role."""
+
+    def __init__(self):
+        self.province = make_unit(name="Tuyên Quang", kind=UnitKind.PROVINCE, code="08")
+        self.commune_a = make_unit(name="Xã Thượng Lâm", kind=UnitKind.XA, parent=self.province, code="02269")
+        self.commune_b = make_unit(name="Phường Minh Xuân", kind=UnitKind.PHUONG, parent=self.province,
+                                   code="02212")
+        self.village_a1 = make_unit(name="Thôn Nà Khà", kind=UnitKind.THON, parent=self.commune_a)
+        self.village_a2 = make_unit(name="Thôn Khuổi Đăm", kind=UnitKind.THON, parent=self.commune_a)
+        self.village_b1 = make_unit(name="Tổ dân phố số 1", kind=UnitKind.TO_DAN_PHO, parent=self.commune_b)
+        self.other_province = make_unit(name="Cao Bằng", kind=UnitKind.PROVINCE, code="04")
+        self.other_commune = make_unit(name="Phường Thục Phán", kind=UnitKind.PHUONG,
+                                       parent=self.other_province, code="01273")
+
+        self.province_admin = make_user(full_name="Hoàng Thị Thu Hà", phone="0901000001",
+                                        role=Role.PROVINCE_ADMIN, unit=self.province)
+        self.chairman_a = make_user(full_name="Ma Văn Tiến", phone="0902000001",
+                                    role=Role.COMMUNE_CHAIRMAN, unit=self.commune_a)
+        self.officer_a = make_user(full_name="Lý Thị Mai", phone="0912345678",
+                                   role=Role.COMMUNE_OFFICER, unit=self.commune_a)
+        self.officer_b = make_user(full_name="Trần Văn Nam", phone="0903000002",
+                                   role=Role.COMMUNE_OFFICER, unit=self.commune_b)
+        self.leader_a1 = make_user(full_name="Giàng Seo Chứ", phone="0904000001",
+                                   role=Role.TEAM_LEADER, unit=self.village_a1)
+        self.member_a1 = make_user(full_name="Triệu Thị Nhất", phone="0905000001",
+                                   role=Role.TEAM_MEMBER, unit=self.village_a1)
+        self.partner = make_user(full_name="Quan Văn Dũng", phone="0906000001",
+                                 role=Role.PARTNER, unit=self.province)
+
+    def personas(self) -> dict[str, User]:
+        return {
+            "province_admin": self.province_admin, "commune_chairman": self.chairman_a,
+            "commune_officer": self.officer_a, "team_leader": self.leader_a1,
+            "team_member": self.member_a1, "partner": self.partner,
+        }

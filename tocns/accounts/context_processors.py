@@ -1,0 +1,20 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Role
+from .selectors import scope_for
+
+
+def navigation(request):
+    """The menu shows each user only what their roles allow."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    scope = scope_for(user)
+    items = [(reverse("dashboard:home"), _("Trang chủ"))]
+    if not scope.is_empty:
+        items.append((reverse("dashboard:units"), _("Địa bàn")))
+    if scope.has_role(Role.PROVINCE_ADMIN):
+        items.append((reverse("accounts:users"), _("Người dùng")))
+        items.append((reverse("dashboard:village_import"), _("Nhập thôn")))
+    return {"nav_items": items, "user_scope": scope}

@@ -1,0 +1,59 @@
+"""The JSON API under /api/v1/. Endpoints only call selectors and services, and every one of
+them is filtered to the caller's scope: out-of-scope objects answer 404."""
+
+from django.http import Http404
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
+
+from tocns.accounts.selectors import search_units, unit_for_user_or_404
+
+from .schemas import MeOut, UnitOut
+
+api = NinjaAPI(
+    title="Tổ công nghệ số cộng đồng – API",
+    version="1",
+    description="API của phần mềm quản lý Tổ công nghệ số cộng đồng. Đăng nhập bằng phiên (cookie).",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+units = Router(tags=["Đơn vị hành chính"])
+
+
+class UnitFilter(Schema):
+    q: str = ""
+    parent: str | None = None
+    level: str = ""
+
+
+@units.get("/units", response=list[UnitOut])
+@paginate(LimitOffsetPagination)
+def list_units(request, filters: Query[UnitFilter]):
+    parent = unit_for_user_or_404(request.user, code=filters.parent) if filters.parent else None
+    return search_units(request.user, query=filters.q, parent=parent, level=filters.level).order_by("code")
+
+
+@units.get("/units/{code}", response=UnitOut)
+def get_unit(request, code: str):
+    return unit_for_user_or_404(request.user, code=code)
+
+
+@api.get("/me", response=MeOut, tags=["Tài khoản"])
+def me(request):
+    user = request.user
+    return {
+        "username": user.username, "full_name": user.full_name, "phone": user.phone,
+        "assignments": [
+            {"role": a.role, "unit_code": a.unit.code, "unit_name": a.unit.name}
+            for a in user.assignments.active().select_related("unit")
+        ],
+    }
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+
+
+api.add_router("", units)

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from tocns.dashboard.demo import DEMO_PASSWORD, SIZES, seed_demo
+
+
+class Command(BaseCommand):
+    help = ("Tạo dữ liệu mẫu (đánh dấu «Mẫu»): thôn cho mọi xã và tài khoản cho từng vai trò. "
+            "Chạy lại không tạo trùng.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--province", default=settings.DEFAULT_PROVINCE_CODE)
+        parser.add_argument("--size", choices=sorted(SIZES), default="default",
+                            help="small: 4 thôn/xã (kiểm thử); default: 30; province: 31 và dữ liệu "
+                                 "lớn cho benchmark")
+
+    def handle(self, *args, province, size, **options):
+        created, logins = seed_demo(province_code=province, size=size)
+        self.stdout.write(f"Dữ liệu mẫu: thêm {created} thôn, tổ dân phố.")
+        self.stdout.write("")
+        self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}) — đăng nhập bằng số điện thoại "
+                          "hoặc tên đăng nhập:")
+        width = max(len(login.role) for login in logins)
+        for login in logins:
+            self.stdout.write(f"  {login.role:<{width}}  {login.phone:<13}  {login.username:<26}  "
+                              f"{login.name} – {login.unit}")

@@ -1,0 +1,32 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from tocns.accounts.selectors import home_units, scope_for, units_for_user
+
+
+@login_required
+def home(request):
+    scope = scope_for(request.user)
+    units = units_for_user(request.user)
+    context = {
+        "assignments": request.user.assignments.active().select_related("unit"),
+        "home_units": home_units(request.user),
+        "commune_count": units.communes().count() if scope.province_ids else None,
+        "village_count": units.villages().count(),
+    }
+    return render(request, "dashboard/home.html", context)
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers, 503 when it does not (for the load balancer)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

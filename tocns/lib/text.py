@@ -1,0 +1,31 @@
+"""Vietnamese text helpers: search that works with or without diacritics."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, strip diacritics (đ becomes d) and collapse spaces.
+
+    "Xã Thượng Lâm" and "xa  thuong lam" fold to the same string, so a person can type a
+    name either way on a phone keyboard that has no Vietnamese input.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFD", str(text))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def clean_spaces(text: str | None) -> str:
+    """Trim and collapse inner white space, keeping diacritics (NFC)."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip()
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != clean_spaces(text).lower()
