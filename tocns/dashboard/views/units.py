@@ -58,6 +58,7 @@ def unit_detail(request, code: str):
         "predecessors": unit.predecessors(),
         "changes": changes.distinct().prefetch_related("retired_units", "successor_units")[:20],
         "can_edit": scope_for(request.user).has_role(Role.PROVINCE_ADMIN),
+        "parent_in_scope": unit.parent_id is not None and scope_for(request.user).covers(unit.parent),
     }
     template = "dashboard/unit_detail.html"
     if request.htmx:
@@ -76,7 +77,7 @@ def village_import(request):
             batch = services.village_import_preview(province=province, data=upload.read(),
                                                     file_name=upload.name, user=request.user)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            form.add_error("file", exc.messages)  # every reading error is about the file
         else:
             return redirect("dashboard:village_import_preview", pk=batch.pk)
     recent = VillageImport.objects.filter(province=province).select_related("uploaded_by")[:10]
