@@ -101,3 +101,13 @@ def test_admin_pages_never_show_a_password_hash(client, world):
     client.force_login(world.province_admin)
     body = client.get(reverse("accounts:user_detail", args=[world.officer_a.pk])).content.decode()
     assert world.officer_a.password not in body and "md5$" not in body
+
+
+def test_create_province_admin_command_makes_the_first_admin(world, capsys):
+    from django.core.management import call_command
+
+    call_command("create_province_admin", "--phone", "0977 111 222", "--name", "Bàn Văn Quẩy")
+    out = capsys.readouterr().out
+    admin = User.objects.get(phone="0977111222")
+    assert admin.assignments.get().role == Role.PROVINCE_ADMIN and admin.must_change_password
+    assert admin.check_password(out.split("Mật khẩu tạm: ")[1].strip())

@@ -152,3 +152,20 @@ def assignment_end(*, assignment: Assignment, by: User) -> Assignment:
     locked.ended_by = by
     locked.save(update_fields=["ended_at", "ended_by"])
     return locked
+
+
+@transaction.atomic
+def province_admin_bootstrap(*, full_name: str, phone: str, province: AdminUnit) -> tuple[User, str]:
+    """The first province admin of an installation, made from the command line (nobody is
+    signed in yet to create them from the app)."""
+    if not province.is_province:
+        raise ValidationError({"province": _("Phải là một tỉnh, thành phố.")})
+    full_name = clean_spaces(full_name)
+    if not full_name:
+        raise ValidationError({"full_name": _("Cần ghi họ và tên.")})
+    phone, username = _clean_identity(phone=phone, username="")
+    password = make_temporary_password()
+    user = User.objects.create_user(username=username, password=password, full_name=full_name,
+                                    phone=phone, must_change_password=True)
+    Assignment.objects.create(user=user, role=Role.PROVINCE_ADMIN, unit=province)
+    return user, password
