@@ -111,3 +111,10 @@ def test_create_province_admin_command_makes_the_first_admin(world, capsys):
     admin = User.objects.get(phone="0977111222")
     assert admin.assignments.get().role == Role.PROVINCE_ADMIN and admin.must_change_password
     assert admin.check_password(out.split("Mật khẩu tạm: ")[1].strip())
+
+
+def test_messages_are_vietnamese_even_when_the_phone_asks_for_english(client, world):
+    client.force_login(world.province_admin)
+    response = client.post(reverse("accounts:user_create"), {"role": Role.COMMUNE_OFFICER},
+                           HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.context["form"].errors["full_name"] == ["Trường này là bắt buộc."]
