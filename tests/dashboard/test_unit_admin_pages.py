@@ -90,3 +90,16 @@ def test_commune_officer_does_not_see_a_breadcrumb_to_the_province(client, world
     client.force_login(world.officer_a)
     body = client.get(reverse("dashboard:unit_detail", args=[world.commune_a.code])).content.decode()
     assert f'href="/units/{world.province.code}/"' not in body
+
+
+def test_another_provinces_admin_cannot_see_an_import_batch(client, world):
+    from ..factories import make_user
+
+    client.force_login(world.province_admin)
+    client.post(reverse("dashboard:village_import"), {"file": upload([["Xã", "Thôn"], ["Thượng Lâm", "Thôn Mới"]])})
+    batch = VillageImport.objects.get()
+    cao_bang_admin = make_user(full_name="Nông Văn Dũng", role="province_admin", unit=world.other_province)
+    client.force_login(cao_bang_admin)
+    assert client.get(reverse("dashboard:village_import_preview", args=[batch.pk])).status_code == 404
+    assert client.post(reverse("dashboard:village_import_confirm", args=[batch.pk])).status_code == 404
+    assert not AdminUnit.objects.filter(name="Thôn Mới").exists()
