@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "tocns.geo",
     "tocns.accounts",
+    "tocns.teams",
     "tocns.dashboard",
     "tocns.api",
 ]

@@ -1,0 +1,179 @@
+"""Teams, the people in them and the decisions behind them (plan section II.1).
+
+History is never overwritten: leaving or changing role ends a Membership row (end_date) and may
+start another; nothing is deleted."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tocns.geo.models import AdminUnit
+from tocns.lib.phone import format_phone
+from tocns.lib.text import fold
+
+from .choices import ETHNIC_GROUP_CHOICES, DecisionKind, Gender, MemberRole, Occupation, TeamStatus
+
+
+class TeamRules(models.Model):
+    """A province's settings for team size (plan II.1.1, II.1.2, II.1.3)."""
+
+    province = models.OneToOneField(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune_team_cap = models.PositiveSmallIntegerField(_("tối đa thành viên tổ cấp xã"), default=10)
+    village_team_cap = models.PositiveSmallIntegerField(_("tối đa thành viên tổ thôn"), default=5)
+    team_minimum = models.PositiveSmallIntegerField(_("số thành viên tối thiểu"), default=5)
+
+    class Meta:
+        verbose_name = _("quy định về tổ")
+        verbose_name_plural = _("quy định về tổ")
+
+    def __str__(self) -> str:
+        return str(self.province)
+
+
+class Decision(models.Model):
+    """A commune chairman's decision: establishing, dissolving or changing a team's members."""
+
+    kind = models.CharField(_("loại quyết định"), max_length=20, choices=DecisionKind.choices)
+    number = models.CharField(_("số quyết định"), max_length=50)
+    signed_on = models.DateField(_("ngày ký"))
+    signer_name = models.CharField(_("người ký"), max_length=200)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
+    signed_file = models.FileField(_("bản có chữ ký (PDF hoặc ảnh)"), upload_to="decisions/%Y/", blank=True)
+    team = models.ForeignKey("Team", on_delete=models.PROTECT, related_name="decisions")
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quyết định")
+        verbose_name_plural = _("quyết định")
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Team(models.Model):
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="teams", verbose_name=_("đơn vị"))
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=20, choices=TeamStatus.choices,
+                              default=TeamStatus.PROPOSED)
+    zalo_group_url = models.URLField(_("nhóm Zalo của tổ"), blank=True)
+    established_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tổ công nghệ số cộng đồng")
+        verbose_name_plural = _("tổ công nghệ số cộng đồng")
+        constraints = [
+            # One team per commune and per village while it is not dissolved.
+            models.UniqueConstraint(fields=["unit"], condition=~models.Q(status=TeamStatus.DISSOLVED),
+                                    name="teams_one_live_team_per_unit"),
+        ]
+        indexes = [models.Index(fields=["commune", "status"], name="teams_team_commune_status")]
+
+    def __str__(self) -> str:
+        return _("Tổ CNSCĐ %(unit)s") % {"unit": self.unit.name}
+
+    @property
+    def is_commune_team(self) -> bool:
+        return self.unit.is_commune
+
+
+class Person(models.Model):
+    """Someone who serves in a team. Optional link to a user account for those who sign in."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    full_name_folded = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    # Sensitive personal data (Law 91/2025/QH15): optional, only with recorded consent.
+    ethnic_group = models.CharField(_("dân tộc"), max_length=30, choices=ETHNIC_GROUP_CHOICES, blank=True)
+    ethnic_group_consent_at = models.DateTimeField(null=True, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=15, null=True, blank=True, unique=True)
+    zalo_phone = models.CharField(_("số Zalo (nếu khác)"), max_length=15, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    occupation = models.CharField(_("thành phần"), max_length=20, choices=Occupation.choices,
+                                  default=Occupation.RESIDENT)
+    workplace = models.CharField(_("nơi công tác"), max_length=200, blank=True)
+    home_village = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("nơi ở (thôn)"))
+    digital_skills = models.TextField(_("kỹ năng số"), blank=True)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="person")
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("người")
+        verbose_name_plural = _("người")
+        ordering = ["full_name_folded", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name_folded = fold(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "full_name_folded"}
+        super().save(*args, **kwargs)
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(end_date__isnull=True)
+
+    def on(self, day):
+        """Memberships in force on a given day (for showing a team as it was)."""
+        return self.filter(start_date__lte=day).filter(models.Q(end_date__isnull=True) | models.Q(end_date__gt=day))
+
+    def counted(self):
+        """Those that count toward the size cap: collaborators do not."""
+        return self.exclude(role=MemberRole.COLLABORATOR)
+
+
+class Membership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=20, choices=MemberRole.choices)
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    end_reason = models.CharField(_("lý do kết thúc"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thành viên tổ")
+        verbose_name_plural = _("thành viên tổ")
+        ordering = ["team", "role", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["team"], condition=models.Q(role=MemberRole.LEADER, end_date__isnull=True),
+                                    name="teams_one_active_leader"),
+            models.UniqueConstraint(fields=["team"], condition=models.Q(role=MemberRole.DEPUTY, end_date__isnull=True),
+                                    name="teams_one_active_deputy"),
+            models.UniqueConstraint(fields=["team", "person"], condition=models.Q(end_date__isnull=True),
+                                    name="teams_one_active_membership_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="teams_membership_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["team", "end_date"], name="teams_membership_team_active")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()}"
