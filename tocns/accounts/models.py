@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tocns.geo.models import AdminUnit
+from tocns.lib.models import save_with_folded
 from tocns.lib.phone import format_phone, normalize_phone
-from tocns.lib.text import fold
 
 
 class UserManager(BaseUserManager):
@@ -65,11 +65,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         self.username = self.username.lower()
         self.phone = normalize_phone(self.phone) if self.phone else None
-        self.full_name_folded = fold(self.full_name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "full_name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "full_name_folded"}
-        super().save(*args, **kwargs)
+        save_with_folded(self, super().save, args, kwargs, source="full_name", target="full_name_folded")
 
     def get_full_name(self) -> str:
         return self.full_name

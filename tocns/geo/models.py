@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tocns.lib.text import fold
+from tocns.lib.models import save_with_folded
 
 
 class UnitKind(models.TextChoices):
@@ -94,11 +94,7 @@ class AdminUnit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_folded = fold(self.name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_folded"}
-        super().save(*args, **kwargs)
+        save_with_folded(self, super().save, args, kwargs, source="name", target="name_folded")
 
     @property
     def level(self) -> str:

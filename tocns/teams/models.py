@@ -8,8 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tocns.geo.models import AdminUnit
+from tocns.lib.models import save_with_folded
 from tocns.lib.phone import format_phone
-from tocns.lib.text import fold
 
 from .choices import ETHNIC_GROUP_CHOICES, DecisionKind, Gender, MemberRole, Occupation, TeamStatus
 
@@ -121,11 +121,7 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.full_name_folded = fold(self.full_name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "full_name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "full_name_folded"}
-        super().save(*args, **kwargs)
+        save_with_folded(self, super().save, args, kwargs, source="full_name", target="full_name_folded")
 
     @property
     def phone_display(self) -> str:
