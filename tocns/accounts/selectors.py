@@ -42,7 +42,7 @@ class Scope:
         if self.commune_ids:
             condition |= Q(**{f"{commune}_id__in": self.commune_ids})
         if self.unit_ids:
-            condition |= Q(**{f"{unit}__in" if unit != "id" else "id__in": self.unit_ids})
+            condition |= Q(**{f"{unit}__in": self.unit_ids})
         return condition
 
     def covers(self, unit: AdminUnit) -> bool:
