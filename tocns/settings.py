@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "axes",
     "tocns.geo",
     "tocns.accounts",
+    "tocns.audit",
+    "tocns.notify",
     "tocns.teams",
+    "tocns.portal",
     "tocns.dashboard",
     "tocns.api",
 ]
@@ -211,6 +214,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tocns@localhost")
 
 LOGGING = {

@@ -55,3 +55,31 @@ class DecisionKind(models.TextChoices):
     ESTABLISH = "establish", _("Thành lập tổ")
     DISSOLVE = "dissolve", _("Giải thể tổ")
     MEMBERS = "members", _("Kiện toàn thành viên")
+
+
+class Position(models.TextChoices):
+    """Posts the plan names as the expected leader and deputy of a team (II.1.1, II.1.2)."""
+
+    NONE = "", _("Không giữ chức vụ nêu trong kế hoạch")
+    VHXH_LEADER = "vhxh_leader", _("Lãnh đạo phòng Văn hóa và Xã hội")
+    COMMUNE_YOUTH_SECRETARY = "commune_youth_secretary", _("Bí thư Đoàn thanh niên cấp xã")
+    VILLAGE_HEAD = "village_head", _("Trưởng thôn, Tổ trưởng tổ dân phố")
+    VILLAGE_YOUTH_SECRETARY = "village_youth_secretary", _("Bí thư Đoàn thanh niên cấp thôn")
+
+
+class ApplicationKind(models.TextChoices):
+    JOIN = "join", _("Đăng ký tham gia")
+    LEAVE = "leave", _("Xin ra khỏi tổ")
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ duyệt")
+    INFO_REQUESTED = "info_requested", _("Cần bổ sung thông tin")
+    APPROVED = "approved", _("Đã chấp thuận")
+    REJECTED = "rejected", _("Không chấp thuận")
+
+
+class ApplicationChannel(models.TextChoices):
+    ONLINE = "online", _("Đăng ký trực tuyến")
+    PAPER = "paper", _("Đơn giấy, cán bộ nhập")
+    MEMBER = "member", _("Thành viên gửi trong ứng dụng")

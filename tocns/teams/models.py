@@ -11,7 +11,18 @@ from tocns.geo.models import AdminUnit
 from tocns.lib.models import save_with_folded
 from tocns.lib.phone import format_phone
 
-from .choices import ETHNIC_GROUP_CHOICES, DecisionKind, Gender, MemberRole, Occupation, TeamStatus
+from .choices import (
+    ETHNIC_GROUP_CHOICES,
+    ApplicationChannel,
+    ApplicationKind,
+    ApplicationStatus,
+    DecisionKind,
+    Gender,
+    MemberRole,
+    Occupation,
+    Position,
+    TeamStatus,
+)
 
 
 class TeamRules(models.Model):
@@ -101,6 +112,8 @@ class Person(models.Model):
     occupation = models.CharField(_("thành phần"), max_length=20, choices=Occupation.choices,
                                   default=Occupation.RESIDENT)
     workplace = models.CharField(_("nơi công tác"), max_length=200, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=30, choices=Position.choices, blank=True,
+                                help_text=_("Dùng để đối chiếu tổ trưởng, tổ phó với kế hoạch."))
     home_village = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("nơi ở (thôn)"))
     digital_skills = models.TextField(_("kỹ năng số"), blank=True)
@@ -173,3 +186,85 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()}"
+
+
+class Application(models.Model):
+    """A request to join a team (one person, or a group list) or to leave it (plan II.1.3).
+
+    Decided by the commune chairman for a commune team and by the village team's leader for a
+    village team; the province admin may act for either."""
+
+    kind = models.CharField(_("loại đơn"), max_length=10, choices=ApplicationKind.choices)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="applications", verbose_name=_("tổ"))
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=20, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.PENDING)
+    channel = models.CharField(_("hình thức"), max_length=10, choices=ApplicationChannel.choices)
+    is_group = models.BooleanField(_("đơn danh sách tập thể"), default=False)
+    # Who to answer: the applicant, or the person who sends a group list.
+    contact_name = models.CharField(_("người gửi đơn"), max_length=200)
+    contact_phone = models.CharField(_("số điện thoại liên hệ"), max_length=15)
+    contact_email = models.EmailField(_("thư điện tử liên hệ"), blank=True)
+    message = models.TextField(_("nguyện vọng, ghi chú"), blank=True)
+    # For a leave request: the membership it ends.
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # A retried submission on a bad connection carries the same key and creates nothing new.
+    submission_key = models.CharField(max_length=64, unique=True)
+    # Public submissions are rate-limited per sender; only a hash of the address is kept.
+    sender_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The citizen follows their application at a private link without signing in.
+    tracking_code = models.CharField(max_length=32, unique=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("ngày gửi"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("người quyết định"))
+    decided_at = models.DateTimeField(_("ngày quyết định"), null=True, blank=True)
+    answer = models.TextField(_("lý do hoặc nội dung cần bổ sung"), blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("đơn")
+        verbose_name_plural = _("đơn")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["team", "status"], name="teams_application_team_status"),
+                   models.Index(fields=["commune", "status"], name="teams_application_commune")]
+
+    def __str__(self) -> str:
+        return _("%(kind)s – %(name)s") % {"kind": self.get_kind_display(), "name": self.contact_name}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ApplicationStatus.PENDING, ApplicationStatus.INFO_REQUESTED)
+
+
+class ApplicationEntry(models.Model):
+    """One person named on a join application; a group list has several."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="entries")
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    ethnic_group = models.CharField(_("dân tộc"), max_length=30, choices=ETHNIC_GROUP_CHOICES, blank=True)
+    ethnic_group_consent_at = models.DateTimeField(null=True, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=15)
+    zalo_phone = models.CharField(_("số Zalo (nếu khác)"), max_length=15, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    occupation = models.CharField(_("thành phần"), max_length=20, choices=Occupation.choices,
+                                  default=Occupation.RESIDENT)
+    workplace = models.CharField(_("nơi công tác"), max_length=200, blank=True)
+    home_village = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("nơi ở (thôn)"))
+    digital_skills = models.TextField(_("kỹ năng số"), blank=True)
+    # Filled on approval: who this entry became and the membership it started.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("người trong đơn")
+        verbose_name_plural = _("người trong đơn")
+        ordering = ["application", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name

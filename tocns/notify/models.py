@@ -1,0 +1,43 @@
+"""The notification outbox: every message the app owes someone, whatever carries it.
+
+A row is written in the same transaction as the change it reports. Channels deliver from here:
+email now (when an address is known); SMS and Zalo later. The row stays as the record of what
+was said; people with an account read theirs in the app, citizens on their application's page."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryStatus(models.TextChoices):
+    IN_APP = "in_app", _("Chỉ hiển thị trong ứng dụng")
+    PENDING = "pending", _("Chờ gửi thư")
+    SENT = "sent", _("Đã gửi thư")
+    FAILED = "failed", _("Gửi thư lỗi")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="notifications")
+    recipient_name = models.CharField(_("người nhận"), max_length=200, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
+    subject = models.CharField(_("tiêu đề"), max_length=200)
+    body = models.TextField(_("nội dung"))
+    # What it is about, as "<app.model>:<id>", so the object's page can list its messages.
+    reference = models.CharField(max_length=80, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    status = models.CharField(_("trạng thái gửi"), max_length=10, choices=DeliveryStatus.choices)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"], name="notify_notification_status")]
+
+    def __str__(self) -> str:
+        return self.subject

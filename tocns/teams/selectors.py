@@ -1,0 +1,189 @@
+"""Read queries for teams, members and applications, always through the user's scope."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from tocns.accounts.models import Role
+from tocns.accounts.selectors import scope_for
+from tocns.geo.models import COMMUNE_KINDS, VILLAGE_KINDS, AdminUnit
+
+from .choices import ApplicationKind, ApplicationStatus, MemberRole, TeamStatus
+from .models import Application, Membership, Person, Team, TeamRules
+
+OPEN_STATUSES = (ApplicationStatus.PENDING, ApplicationStatus.INFO_REQUESTED)
+
+
+def teams_for_user(user) -> QuerySet:
+    return Team.objects.filter(scope_for(user).q(unit="unit_id")).select_related("unit", "commune")
+
+
+def team_for_user_or_404(user, pk: int) -> Team:
+    team = teams_for_user(user).filter(pk=pk).first()
+    if team is None:
+        raise Http404
+    return team
+
+
+def people_for_user(user) -> QuerySet:
+    """People of the user's communes; a team leader sees the people of their own team."""
+    scope = scope_for(user)
+    condition = Q(pk__in=[])
+    if scope.province_ids:
+        condition |= Q(province_id__in=scope.province_ids)
+    if scope.commune_ids:
+        condition |= Q(commune_id__in=scope.commune_ids)
+    if scope.unit_ids:
+        condition |= Q(memberships__team__unit_id__in=scope.unit_ids)
+    return Person.objects.filter(condition).distinct()
+
+
+def person_for_user_or_404(user, pk: int) -> Person:
+    person = people_for_user(user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+# ---- who may do what ---------------------------------------------------------------------------
+
+def can_manage_members(user, team: Team) -> bool:
+    """Commune officers, the chairman and the province admin keep a team's list of members."""
+    scope = scope_for(user)
+    return (team.province_id in scope.province_ids and scope.has_role(Role.PROVINCE_ADMIN)) or (
+        team.commune_id in scope.commune_ids and scope.has_role(Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER))
+
+
+def can_issue_decisions(user, team_or_unit) -> bool:
+    """Establishing and dissolving belong to the commune chairman (plan III.2) or the province admin."""
+    unit_province = team_or_unit.province_id
+    commune_id = team_or_unit.commune_id
+    return _holds(user, Role.PROVINCE_ADMIN, unit_province) or _holds(user, Role.COMMUNE_CHAIRMAN, commune_id)
+
+
+def can_decide(user, team: Team) -> bool:
+    """The approver (plan II.1.3): the commune chairman for a commune team, the village team's leader
+    for a village team; the province admin for either."""
+    if _holds(user, Role.PROVINCE_ADMIN, team.province_id):
+        return True
+    if team.unit.is_commune:
+        return _holds(user, Role.COMMUNE_CHAIRMAN, team.commune_id)
+    return _holds(user, Role.TEAM_LEADER, team.unit_id)
+
+
+def can_record_paper_application(user, team: Team) -> bool:
+    return can_manage_members(user, team) or can_decide(user, team)
+
+
+def _holds(user, role: str, unit_id) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.assignments.active().filter(role=role, unit_id=unit_id, unit__retired_on__isnull=True).exists()
+
+
+# ---- teams and members -------------------------------------------------------------------------
+
+def members_on(team: Team, day: date | None = None) -> QuerySet:
+    """The team as it stood on a day (today when no day is given), leader first."""
+    memberships = team.memberships.on(day) if day else team.memberships.active()
+    order = {MemberRole.LEADER: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2, MemberRole.COLLABORATOR: 3}
+    return sorted(memberships.select_related("person", "person__home_village", "decision"),
+                  key=lambda m: (order[m.role], m.person.full_name_folded))
+
+
+def team_history(team: Team) -> QuerySet:
+    return team.memberships.select_related("person").order_by("-start_date", "-id")
+
+
+# ---- applications ------------------------------------------------------------------------------
+
+def applications_for_user(user) -> QuerySet:
+    return Application.objects.filter(scope_for(user).q(unit="team__unit_id")).select_related("team__unit")
+
+
+def application_for_user_or_404(user, pk: int) -> Application:
+    application = applications_for_user(user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def applications_to_decide(user) -> QuerySet:
+    """Open applications this user is the approver for."""
+    scope = scope_for(user)
+    condition = Q(pk__in=[])
+    active = user.assignments.active().filter(unit__retired_on__isnull=True)
+    if scope.has_role(Role.PROVINCE_ADMIN):
+        condition |= Q(province_id__in=active.filter(role=Role.PROVINCE_ADMIN).values("unit_id"))
+    if scope.has_role(Role.COMMUNE_CHAIRMAN):
+        condition |= Q(team__unit_id__in=active.filter(role=Role.COMMUNE_CHAIRMAN).values("unit_id"))
+    if scope.has_role(Role.TEAM_LEADER):
+        condition |= Q(team__unit_id__in=active.filter(role=Role.TEAM_LEADER).values("unit_id"))
+    return Application.objects.filter(condition, status__in=OPEN_STATUSES).select_related("team__unit")
+
+
+def application_by_tracking_code_or_404(code: str) -> Application:
+    application = Application.objects.select_related("team__unit").filter(tracking_code=code).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def open_leave_request(membership: Membership) -> Application | None:
+    return Application.objects.filter(membership=membership, kind=ApplicationKind.LEAVE,
+                                      status__in=OPEN_STATUSES).first()
+
+
+# ---- coverage ----------------------------------------------------------------------------------
+
+@dataclass
+class Coverage:
+    units_without_team: QuerySet
+    teams_without_leader: QuerySet
+    teams_without_deputy: QuerySet
+    teams_below_minimum: QuerySet
+    teams_at_cap: QuerySet
+    people_in_two_teams: QuerySet
+    rules: TeamRules
+    live_team_count: int
+    unit_count: int
+
+
+def coverage(*, province: AdminUnit, commune: AdminUnit | None = None) -> Coverage:
+    """Where the province's (or one commune's) teams fall short of the plan. Each part is a lazy
+    query; the page counts them and lists the one asked for."""
+    rules, _created = TeamRules.objects.get_or_create(province=province)
+    area = Q(commune=commune) if commune is not None else Q(province=province)
+    live = Team.objects.filter(area).exclude(status=TeamStatus.DISSOLVED)
+    active = Membership.objects.filter(end_date__isnull=True)
+    teams = live.select_related("unit", "commune").annotate(
+        member_count=Count("memberships", filter=Q(memberships__end_date__isnull=True)
+                           & ~Q(memberships__role=MemberRole.COLLABORATOR)),
+        has_leader=Exists(active.filter(team=OuterRef("pk"), role=MemberRole.LEADER)),
+        has_deputy=Exists(active.filter(team=OuterRef("pk"), role=MemberRole.DEPUTY)),
+    ).order_by("commune__name_folded", "unit__kind", "unit__name_folded")
+    commune_kinds = Q(unit__kind__in=COMMUNE_KINDS)
+    at_cap = (commune_kinds & Q(member_count__gte=rules.commune_team_cap)) | (
+        ~commune_kinds & Q(member_count__gte=rules.village_team_cap))
+    units = AdminUnit.objects.active().filter(area | (Q(pk=commune.pk) if commune is not None else Q(pk__in=[])))
+    units = units.filter(Q(kind__in=COMMUNE_KINDS) | Q(kind__in=VILLAGE_KINDS))
+    without = units.exclude(Exists(live.filter(unit=OuterRef("pk")))).select_related("commune").order_by(
+        "commune__name_folded", "kind", "name_folded")
+    in_area = active.filter(team__in=live)
+    people = Person.objects.filter(pk__in=in_area.values("person_id")).annotate(
+        team_count=Count("memberships", filter=Q(memberships__end_date__isnull=True)
+                         & ~Q(memberships__team__status=TeamStatus.DISSOLVED), distinct=True),
+    ).filter(team_count__gt=1).order_by("full_name_folded")
+    return Coverage(
+        units_without_team=without,
+        teams_without_leader=teams.filter(has_leader=False),
+        teams_without_deputy=teams.filter(has_deputy=False),
+        teams_below_minimum=teams.filter(member_count__lt=rules.team_minimum),
+        teams_at_cap=teams.filter(at_cap),
+        people_in_two_teams=people,
+        rules=rules,
+        live_team_count=live.count(),
+        unit_count=units.count(),
+    )
