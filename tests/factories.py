@@ -74,3 +74,46 @@ class World:
             "commune_officer": self.officer_a, "team_leader": self.leader_a1,
             "team_member": self.member_a1, "partner": self.partner,
         }
+
+
+_phones = itertools.count(970000001)
+
+
+def make_person(world, *, full_name: str = "Hoàng Văn Páo", commune=None, phone: str | None = None, **extra):
+    from tocns.teams.models import Person
+
+    commune = commune or world.commune_a
+    return Person.objects.create(full_name=full_name, province=commune.province, commune=commune,
+                                 phone=phone or f"0{next(_phones)}", birth_year=extra.pop("birth_year", 1990),
+                                 **extra)
+
+
+def make_team(world, unit=None, *, members: int = 0, established: bool = True):
+    """A team with `members` members (the first is the leader). Memberships start on 01/09/2026."""
+    import datetime
+
+    from tocns.teams.choices import MemberRole, TeamStatus
+    from tocns.teams.services import membership_start, team_propose
+
+    unit = unit or world.village_a1
+    team = team_propose(unit=unit)
+    if established:
+        team.status, team.established_on = TeamStatus.ESTABLISHED, datetime.date(2026, 9, 1)
+        team.save(update_fields=["status", "established_on"])
+    for i in range(members):
+        person = make_person(world, full_name=f"{MEMBER_NAMES[i % len(MEMBER_NAMES)]} {i + 1}", commune=unit.commune)
+        role = MemberRole.LEADER if i == 0 else MemberRole.MEMBER
+        membership_start(team=team, person=person, role=role, start_date=datetime.date(2026, 9, 1))
+    return team
+
+
+MEMBER_NAMES = ["Giàng Seo Chứ", "Triệu Thị Nhất", "Hoàng Văn Páo", "Sùng Mí Lử", "Nông Thị Hoa", "Đặng Văn Quẩy",
+                "Ma Văn Thắng", "Lục Văn Sinh", "Vàng Thị Dợ", "Bàn Văn Tủa", "Hà Thị Liên"]
+
+
+def person_data(**overrides) -> dict:
+    """A valid PersonForm submission."""
+    data = {"full_name": "Lò Thị Dung", "phone": "0987 654 321", "birth_year": "1995", "gender": "female",
+            "occupation": "teacher", "workplace": "Trường Tiểu học Thượng Lâm", "digital_skills": "VNeID, DVC"}
+    data.update(overrides)
+    return data

@@ -227,4 +227,6 @@ LOGGING = {
 
 # The province whose units this installation serves by default (Tuyên Quang).
 DEFAULT_PROVINCE_CODE = env_str("PROVINCE_CODE", "08")
+# Join applications one address may send from the public page per hour (flood limit).
+PUBLIC_APPLICATIONS_PER_HOUR = env_int("PUBLIC_APPLICATIONS_PER_HOUR", 5)
 FORMAT_MODULE_PATH = ["tocns.formats"]

@@ -8,6 +8,8 @@ from tocns.dashboard.views.home import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("tocns.accounts.urls")),
+    path("teams/", include("tocns.teams.urls")),
+    path("dang-ky/", include("tocns.portal.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("tocns.dashboard.urls")),

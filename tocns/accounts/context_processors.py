@@ -14,6 +14,10 @@ def navigation(request):
     items = [(reverse("dashboard:home"), _("Trang chủ"))]
     if not scope.is_empty:
         items.append((reverse("dashboard:units"), _("Địa bàn")))
+        items.append((reverse("teams:list"), _("Các tổ")))
+        items.append((reverse("teams:applications"), _("Đơn")))
+        if scope.province_ids or scope.commune_ids:
+            items.append((reverse("teams:coverage"), _("Rà soát các tổ")))
     if scope.has_role(Role.PROVINCE_ADMIN):
         items.append((reverse("accounts:users"), _("Người dùng")))
         items.append((reverse("dashboard:village_import"), _("Nhập thôn")))

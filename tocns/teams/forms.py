@@ -54,13 +54,25 @@ def clean_birth_year_value(value, *, today=None) -> int:
     return value
 
 
+def check_signed_file(upload):
+    """A signed decision is kept as PDF or a photo, at most 10 MB."""
+    name = upload.name.lower()
+    if not any(name.endswith(ext) for ext in SIGNED_FILE_TYPES):
+        raise forms.ValidationError(_("Chỉ nhận tệp PDF, JPG hoặc PNG."))
+    if upload.size > SIGNED_FILE_MAX:
+        raise forms.ValidationError(_("Tệp lớn hơn 10 MB: hãy chụp lại với độ phân giải thấp hơn."))
+    return upload
+
+
 class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=200,
                                 error_messages={"required": _("Hãy nhập họ và tên.")})
     gender = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *Gender.choices], required=False)
     birth_year = forms.CharField(label=_("Năm sinh"), max_length=4,
+                                 error_messages={"required": _("Hãy nhập năm sinh.")},
                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False,
+                            error_messages={"required": _("Hãy nhập số điện thoại.")},
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     zalo_phone = forms.CharField(label=_("Số Zalo (nếu khác số trên)"), max_length=20, required=False,
                                  widget=forms.TextInput(attrs={"inputmode": "tel"}))
@@ -151,14 +163,7 @@ class DecisionForm(forms.Form):
 
     def clean_signed_file(self):
         upload = self.cleaned_data.get("signed_file")
-        if not upload:
-            return upload
-        name = upload.name.lower()
-        if not any(name.endswith(ext) for ext in SIGNED_FILE_TYPES):
-            raise forms.ValidationError(_("Chỉ nhận tệp PDF, JPG hoặc PNG."))
-        if upload.size > SIGNED_FILE_MAX:
-            raise forms.ValidationError(_("Tệp lớn hơn 10 MB: hãy chụp lại với độ phân giải thấp hơn."))
-        return upload
+        return check_signed_file(upload) if upload else upload
 
 
 class DecideForm(forms.Form):

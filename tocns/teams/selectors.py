@@ -1,12 +1,13 @@
 """Read queries for teams, members and applications, always through the user's scope."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from tocns.accounts.models import Role
+from tocns.accounts.models import Assignment, Role
 from tocns.accounts.selectors import scope_for
 from tocns.geo.models import COMMUNE_KINDS, VILLAGE_KINDS, AdminUnit
 
@@ -73,6 +74,44 @@ def can_decide(user, team: Team) -> bool:
     return _holds(user, Role.TEAM_LEADER, team.unit_id)
 
 
+def can_propose_team(user, unit: AdminUnit) -> bool:
+    """Officers prepare a team; the chairman or the province admin establishes it."""
+    if not unit.is_active or not (unit.is_commune or unit.is_village):
+        return False
+    scope = scope_for(user)
+    return can_issue_decisions(user, unit) or (
+        unit.commune_id in scope.commune_ids and scope.has_role(Role.COMMUNE_OFFICER))
+
+
+def live_team_for_unit(user, unit: AdminUnit) -> Team | None:
+    return teams_for_user(user).filter(unit=unit).exclude(status=TeamStatus.DISSOLVED).first()
+
+
+def can_manage_person(user, person: Person) -> bool:
+    scope = scope_for(user)
+    return (person.province_id in scope.province_ids and scope.has_role(Role.PROVINCE_ADMIN)) or (
+        person.commune_id in scope.commune_ids and scope.has_role(Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER))
+
+
+def can_see_ethnic_group(user, person: Person) -> bool:
+    """Ethnic group is sensitive (Law 91/2025/QH15): only the province admin and the officers of the
+    person's commune see it."""
+    return can_see_ethnic_group_in(user, person)
+
+
+def can_see_ethnic_group_in(user, unit_bound) -> bool:
+    scope = scope_for(user)
+    return (unit_bound.province_id in scope.province_ids and scope.has_role(Role.PROVINCE_ADMIN)) or (
+        unit_bound.commune_id in scope.commune_ids and scope.has_role(Role.COMMUNE_OFFICER))
+
+
+def commune_chairman_name(commune: AdminUnit) -> str:
+    """Who signs the commune's decisions, to pre-fill the signer."""
+    assignment = Assignment.objects.active().filter(role=Role.COMMUNE_CHAIRMAN, unit=commune).select_related(
+        "user").first()
+    return assignment.user.get_full_name() if assignment else ""
+
+
 def can_record_paper_application(user, team: Team) -> bool:
     return can_manage_members(user, team) or can_decide(user, team)
 
@@ -131,6 +170,12 @@ def application_by_tracking_code_or_404(code: str) -> Application:
     return application
 
 
+def recent_applications_from(sender_hash: str, *, hours: int = 1) -> int:
+    """How many applications one sender made lately (the public form's flood limit)."""
+    since = timezone.now() - timedelta(hours=hours)
+    return Application.objects.filter(sender_hash=sender_hash, submitted_at__gte=since).count()
+
+
 def open_leave_request(membership: Membership) -> Application | None:
     return Application.objects.filter(membership=membership, kind=ApplicationKind.LEAVE,
                                       status__in=OPEN_STATUSES).first()
@@ -149,6 +194,19 @@ class Coverage:
     rules: TeamRules
     live_team_count: int
     unit_count: int
+
+
+def coverage_by_commune(*, province: AdminUnit) -> list[dict]:
+    """Per commune: villages, live teams and open applications, for the province's overview table."""
+    communes = AdminUnit.objects.active().communes().filter(province=province).annotate(
+        village_count=Count("children", filter=Q(children__retired_on__isnull=True), distinct=True),
+    ).order_by("name_folded")
+    live = Team.objects.filter(province=province).exclude(status=TeamStatus.DISSOLVED)
+    team_counts = dict(live.values("commune").annotate(n=Count("id")).values_list("commune", "n"))
+    established = dict(live.filter(status=TeamStatus.ESTABLISHED).values("commune").annotate(n=Count("id"))
+                       .values_list("commune", "n"))
+    return [{"commune": c, "units": c.village_count + 1, "teams": team_counts.get(c.pk, 0),
+             "established": established.get(c.pk, 0)} for c in communes]
 
 
 def coverage(*, province: AdminUnit, commune: AdminUnit | None = None) -> Coverage:

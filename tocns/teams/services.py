@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
+from tocns.lib.phone import format_phone
 from tocns.lib.text import fold
 from tocns.notify.services import notify
 
@@ -27,6 +28,7 @@ from .choices import (
 )
 from .models import Application, ApplicationEntry, Decision, Membership, Person, Team, TeamRules
 
+NULLABLE_FIELDS = ("birth_year", "home_village")
 PERSON_FIELDS = ("full_name", "gender", "birth_year", "phone", "zalo_phone", "email", "occupation", "workplace",
                  "position", "home_village", "digital_skills", "ethnic_group")
 
@@ -155,7 +157,7 @@ def person_save(*, data: dict, commune: AdminUnit, person: Person | None = None,
     for name in PERSON_FIELDS:
         if name in data:
             value = data[name]
-            setattr(person, name, value if value is not None else ("" if name != "birth_year" else None))
+            setattr(person, name, value if value is not None or name in NULLABLE_FIELDS else "")
     person.phone = phone
     if data.get("ethnic_group"):
         if person.ethnic_group_consent_at is None or before.get("ethnic_group") != data["ethnic_group"]:
@@ -174,6 +176,26 @@ def person_save(*, data: dict, commune: AdminUnit, person: Person | None = None,
                  summary=(_("Thêm người: %(name)s") if creating else _("Sửa thông tin: %(name)s"))
                  % {"name": person.full_name}, data={"fields": changed})
     return person
+
+
+@transaction.atomic
+def member_add(*, team: Team, data: dict, role: str, existing: Person | None = None, start_date=None,
+               by=None) -> Membership:
+    """An officer adds someone directly: the person on file with that phone, or a new person."""
+    if existing is not None and fold(existing.full_name) != fold(data["full_name"]):
+        raise ValidationError({"phone": _("Số %(phone)s đã thuộc về %(holder)s, khác tên vừa nhập.") % {
+            "phone": existing.phone_display, "holder": existing.full_name}}, code="phone_mismatch")
+    person = existing or person_save(data=data, commune=team.commune, by=by)
+    return membership_start(team=team, person=person, role=role, start_date=start_date, by=by)
+
+
+@transaction.atomic
+def team_set_zalo(*, team: Team, url: str, by=None) -> Team:
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    team.zalo_group_url = url
+    team.save(update_fields=["zalo_group_url", "updated_at"])
+    audit_record(actor=by, action="team.zalo", obj=team, summary=_("Đổi nhóm Zalo của %(team)s") % {"team": team})
+    return team
 
 
 # ---- expected holders (warnings, not blocks) ---------------------------------------------------
@@ -292,8 +314,7 @@ def _open_team_or_error(team: Team) -> None:
 
 def _entry_fields(entry: dict) -> dict:
     """PersonForm's cleaned data as ApplicationEntry fields (empty text stays "", not None)."""
-    nullable = ("birth_year", "home_village")
-    return {name: entry.get(name) if entry.get(name) is not None or name in nullable else ""
+    return {name: entry.get(name) if entry.get(name) is not None or name in NULLABLE_FIELDS else ""
             for name in PERSON_FIELDS if name != "position"}
 
 
@@ -322,10 +343,11 @@ def application_submit_join(*, team: Team, entries: list[dict], contact_name: st
         application__status__in=[ApplicationStatus.PENDING, ApplicationStatus.INFO_REQUESTED],
     ).values_list("phone", flat=True))
     for entry in entries:
+        who = {"name": entry["full_name"], "phone": format_phone(entry["phone"])}
         if entry["phone"] in active_phones:
-            raise ValidationError(_("%(name)s (%(phone)s) đã là thành viên của tổ.") % entry, code="already_member")
+            raise ValidationError(_("%(name)s (%(phone)s) đã là thành viên của tổ.") % who, code="already_member")
         if entry["phone"] in pending_phones:
-            raise ValidationError(_("%(name)s (%(phone)s) đã có đơn đang chờ duyệt ở tổ này.") % entry,
+            raise ValidationError(_("%(name)s (%(phone)s) đã có đơn đang chờ duyệt ở tổ này.") % who,
                                   code="already_pending")
     application = Application.objects.create(
         kind=ApplicationKind.JOIN, team=team, province=team.province, commune=team.commune, channel=channel,

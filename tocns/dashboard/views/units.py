@@ -17,6 +17,7 @@ from tocns.accounts.selectors import scope_for, search_units, unit_for_user_or_4
 from tocns.accounts.views import add_service_errors
 from tocns.geo import services
 from tocns.geo.models import UnitChange, VillageImport
+from tocns.teams.selectors import can_propose_team, live_team_for_unit
 
 from ..forms import MergeForm, SplitForm, VillageFileForm
 
@@ -58,6 +59,8 @@ def unit_detail(request, code: str):
         "predecessors": unit.predecessors(),
         "changes": changes.distinct().prefetch_related("retired_units", "successor_units")[:20],
         "can_edit": scope_for(request.user).has_role(Role.PROVINCE_ADMIN),
+        "team": live_team_for_unit(request.user, unit),
+        "can_propose": can_propose_team(request.user, unit),
         "parent_in_scope": unit.parent_id is not None and scope_for(request.user).covers(unit.parent),
     }
     template = "dashboard/unit_detail.html"

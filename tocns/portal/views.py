@@ -1,0 +1,163 @@
+"""Public pages: a citizen finds their commune and village and applies to join a team, without an
+account; then follows the application at a private link. Light pages, no script."""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms import formset_factory
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from tocns.accounts.views import add_service_errors
+from tocns.geo.models import AdminUnit
+from tocns.lib.text import fold
+from tocns.notify.selectors import notifications_about
+from tocns.teams import services
+from tocns.teams.choices import ApplicationChannel, TeamStatus
+from tocns.teams.member_files import application_entries_from_file
+from tocns.teams.models import Team
+from tocns.teams.selectors import application_by_tracking_code_or_404, recent_applications_from
+
+from .forms import ApplicantForm, GroupContactForm, JoinForm, ReplyForm
+
+GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX = 3, 10
+
+
+def _client_address(request) -> str:
+    """The sender's address; behind PROXY_COUNT trusted proxies, read from X-Forwarded-For."""
+    proxies = settings.AXES_IPWARE_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _sender_hash(request) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{_client_address(request)}".encode()).hexdigest()
+
+
+def _flooding(request) -> bool:
+    return recent_applications_from(_sender_hash(request)) >= settings.PUBLIC_APPLICATIONS_PER_HOUR
+
+
+def _live_team_or_404(pk: int) -> Team:
+    team = Team.objects.select_related("unit", "commune").filter(pk=pk).exclude(status=TeamStatus.DISSOLVED).first()
+    if team is None:
+        raise Http404
+    return team
+
+
+def start(request):
+    """Step 1: find your commune (with or without diacritics, with or without "xã")."""
+    query = request.GET.get("q", "").strip()
+    communes = AdminUnit.objects.active().communes().filter(province__code=settings.DEFAULT_PROVINCE_CODE)
+    if query:
+        folded = fold(query)
+        for prefix in ("xa ", "phuong ", "dac khu "):
+            folded = folded.removeprefix(prefix)
+        communes = communes.filter(Q(name_folded__contains=folded) | Q(code=query))
+    return render(request, "portal/start.html", {"communes": communes.order_by("name_folded")[:40] if query else [],
+                                                 "query": query})
+
+
+def commune(request, code: str):
+    """Step 2: the commune's team and its villages' teams."""
+    unit = get_object_or_404(AdminUnit.objects.active().communes(), code=code)
+    teams = {t.unit_id: t for t in Team.objects.filter(commune=unit).exclude(status=TeamStatus.DISSOLVED)}
+    villages = unit.children.active().order_by("name_folded")
+    rows = [(village, teams.get(village.pk)) for village in villages]
+    return render(request, "portal/commune.html", {"commune": unit, "commune_team": teams.get(unit.pk),
+                                                   "rows": rows})
+
+
+@never_cache
+def join(request, team_pk: int):
+    """Step 3: one person's application."""
+    team = _live_team_or_404(team_pk)
+    if request.method == "POST":
+        form = JoinForm(request.POST, commune=team.commune)
+        if _flooding(request):
+            return render(request, "portal/too_many.html", status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                application = services.application_submit_join(
+                    team=team, entries=[data], contact_name=data["full_name"], contact_phone=data["phone"],
+                    contact_email=data.get("email", ""), message=data.get("message", ""),
+                    channel=ApplicationChannel.ONLINE, submission_key=data["submission_key"],
+                    sender_hash=_sender_hash(request))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("portal:tracking", code=application.tracking_code)
+    else:
+        form = JoinForm(commune=team.commune, initial={"submission_key": uuid.uuid4().hex})
+    return render(request, "portal/join.html", {"team": team, "form": form})
+
+
+@never_cache
+def join_group(request, team_pk: int):
+    """A group list: several people on one application, typed in or sent as the Excel template."""
+    team = _live_team_or_404(team_pk)
+    try:
+        rows = min(max(int(request.GET.get("rows", GROUP_ROWS_DEFAULT)), 1), GROUP_ROWS_MAX)
+    except ValueError:
+        rows = GROUP_ROWS_DEFAULT
+    PeopleFormSet = formset_factory(ApplicantForm, extra=rows, max_num=GROUP_ROWS_MAX * 5)
+    file_errors = []
+    if request.method == "POST":
+        form = GroupContactForm(request.POST, request.FILES)
+        people = PeopleFormSet(request.POST, form_kwargs={"commune": team.commune}, prefix="p")
+        if _flooding(request):
+            return render(request, "portal/too_many.html", status=429)
+        if form.is_valid():
+            upload = form.cleaned_data.get("file")
+            if upload:
+                entries, file_errors = application_entries_from_file(team, upload.read(), upload.name)
+            else:
+                entries = [f.cleaned_data for f in people if f.has_changed()] if people.is_valid() else None
+                if entries == []:
+                    form.add_error(None, _("Hãy nhập ít nhất một người, hoặc gửi tệp Excel."))
+            if entries and not file_errors:
+                data = form.cleaned_data
+                try:
+                    application = services.application_submit_join(
+                        team=team, entries=entries, contact_name=data["contact_name"],
+                        contact_phone=data["contact_phone"], contact_email=data.get("contact_email", ""),
+                        message=data.get("message", ""), channel=ApplicationChannel.ONLINE,
+                        submission_key=data["submission_key"], sender_hash=_sender_hash(request))
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    return redirect("portal:tracking", code=application.tracking_code)
+    else:
+        form = GroupContactForm(initial={"submission_key": uuid.uuid4().hex})
+        people = PeopleFormSet(form_kwargs={"commune": team.commune}, prefix="p")
+    return render(request, "portal/join_group.html", {"team": team, "form": form, "people": people,
+                                                      "file_errors": file_errors, "more_rows": rows + 2
+                                                      if rows < GROUP_ROWS_MAX else None})
+
+
+@never_cache
+def tracking(request, code: str):
+    """The applicant's private page: status, answers, and a reply when information is asked for."""
+    application = application_by_tracking_code_or_404(code)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_reply(application=application, reply=form.cleaned_data["reply"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gửi thông tin bổ sung."))
+            return redirect("portal:tracking", code=code)
+    return render(request, "portal/tracking.html", {
+        "application": application, "entries": application.entries.all(), "form": form,
+        "notifications": notifications_about(application)})
+
