@@ -1,7 +1,5 @@
 """State changes for administrative units: loading, importing villages, merges and splits."""
 
-import csv
-import io
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward
 
+from tocns.lib.sheets import read_table
 from tocns.lib.text import clean_spaces, fold, has_diacritics
 
 from .models import (
@@ -275,50 +274,9 @@ def _rows_from_table(table: list[list[str]]) -> list[RawVillageRow]:
     return rows
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
-
-
 def read_village_file(data: bytes, file_name: str) -> list[RawVillageRow]:
     """Read an .xlsx or .csv file into raw rows, numbered as the spreadsheet shows them."""
-    name = file_name.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:
-            raise ValidationError(_("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx.")) from exc
-        sheet = workbook.worksheets[0]
-        table = []
-        for values in sheet.iter_rows(values_only=True):
-            table.append([_cell_text(v) for v in values])
-            if len(table) > MAX_IMPORT_ROWS + 1:
-                raise ValidationError(_("Tệp quá lớn: tối đa %(n)s dòng.") % {"n": MAX_IMPORT_ROWS})
-        workbook.close()
-    elif name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "cp1258"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError(_("Không đọc được tệp CSV: hãy lưu tệp với mã hóa UTF-8."))
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        table = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-        if len(table) > MAX_IMPORT_ROWS + 1:
-            raise ValidationError(_("Tệp quá lớn: tối đa %(n)s dòng.") % {"n": MAX_IMPORT_ROWS})
-    else:
-        raise ValidationError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
-    return _rows_from_table(table)
+    return _rows_from_table(read_table(data, file_name, max_rows=MAX_IMPORT_ROWS))
 
 
 def _village_kind(text: str, commune: AdminUnit | None) -> str | None:

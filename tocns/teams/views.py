@@ -315,8 +315,8 @@ def members_import(request, pk: int):
 
 @login_required
 def members_template(request, pk: int):
-    _team_or_404(request, pk, check=selectors.can_manage_members)
-    return _file_response(member_template_xlsx(), "mau-danh-sach-thanh-vien.xlsx", XLSX)
+    team = _team_or_404(request, pk, check=selectors.can_manage_members)
+    return _file_response(member_template_xlsx(commune=team.commune), "mau-danh-sach-thanh-vien.xlsx", XLSX)
 
 
 @login_required
@@ -456,7 +456,11 @@ def application_detail(request, application_pk: int):
                 else:
                     raise ValidationError(_("Hãy chọn một quyết định."))
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                if getattr(exc, "code", None) != "already_decided":
+                    add_service_errors(form, exc)
+                else:  # decided meanwhile, perhaps by someone else: say so above the decision shown
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect("teams:application", application_pk=application.pk)
             else:
                 return redirect("teams:application", application_pk=application.pk)
     return render(request, "teams/application_detail.html", {

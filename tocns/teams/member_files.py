@@ -1,0 +1,632 @@
+"""A team's members as spreadsheets: a template to fill in, an import that checks every row before
+writing anything, and an export of who serves where.
+
+Each row of an import goes through PersonForm, the same rules as the pages and the public join form,
+so a rule about a person's details is written once. Like the village import, a file with one bad row
+writes nothing: the officer gets every error with its row number as Excel shows it (the header is
+row 1), fixes the file and sends it again. Error row 0 means the whole file."""
+
+import io
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tocns.audit.services import audit_record
+from tocns.geo.models import AdminUnit
+from tocns.lib.phone import format_phone, normalize_phone
+from tocns.lib.sheets import is_blank, read_table
+from tocns.lib.text import clean_spaces, fold
+
+from .choices import ETHNIC_GROUPS, Gender, MemberRole, Occupation, Position, TeamStatus
+from .forms import PersonForm
+from .models import Membership, Person, Team
+from .services import PERSON_FIELDS, membership_start, person_find_by_phone, person_save, team_cap
+
+MAX_ROWS = 1000
+PUBLIC_MAX_ROWS = 50  # a group list sent by someone not signed in
+TEMPLATE_ROWS = 1000  # rows of the template that carry the drop-down lists
+HEADER_SEARCH_ROWS = 10  # the header may sit under a title, as in the export
+
+# Other ways people head a column, folded (no diacritics, lower case), besides the labels themselves.
+_HEADER_ALIASES = {
+    "full_name": {"ho ten", "ho va ten", "ten", "ho ten thanh vien", "ho va ten thanh vien"},
+    "gender": {"gioi", "gioi tinh", "nam/nu"},
+    "birth_year": {"nam sinh", "sinh nam"},
+    "phone": {"so dien thoai", "dien thoai", "sdt", "so dt", "dt", "di dong", "so di dong"},
+    "zalo_phone": {"so zalo", "zalo"},
+    "email": {"thu dien tu", "email", "e-mail", "mail"},
+    "occupation": {"thanh phan"},
+    "workplace": {"noi cong tac", "co quan", "don vi cong tac", "co quan cong tac"},
+    "position": {"chuc vu"},
+    "home_village": {"thon noi o", "noi o", "thon", "thon, to dan pho", "thon/to dan pho", "thon, to dan pho noi o"},
+    "digital_skills": {"ky nang so", "ky nang"},
+    "role": {"vai tro trong to", "vai tro"},
+    "ethnic_group": {"dan toc"},
+    "ethnic_group_consent": {"dong y cung cap dan toc", "dong y", "dong y cung cap thong tin dan toc"},
+}
+_REQUIRED_COLUMNS = ("full_name", "birth_year", "phone")
+_VILLAGE_PREFIXES = ("to dan pho", "khu pho", "tdp", "thon", "ban", "xom", "lang", "ap", "buon", "khu", "to")
+_YES = {"co", "x", "dong y", "co dong y", "da dong y", "yes", "y", "1", "true", "ok", "v", "✓", "✔"}
+_NO = {"", "khong", "khong dong y", "no", "n", "0", "false", "-"}
+_EXAMPLE = {"full_name": "Nguyễn Văn A", "phone": "0912 345 678"}
+
+
+def _columns() -> list[tuple[str, str]]:
+    """(key, label) of the import template's columns, in the template's order."""
+    return [
+        ("full_name", _("Họ và tên")),
+        ("gender", _("Giới tính")),
+        ("birth_year", _("Năm sinh")),
+        ("phone", _("Số điện thoại")),
+        ("zalo_phone", _("Số Zalo")),
+        ("email", _("Thư điện tử")),
+        ("occupation", _("Thành phần")),
+        ("workplace", _("Nơi công tác")),
+        ("position", _("Chức vụ")),
+        ("home_village", _("Thôn nơi ở")),
+        ("digital_skills", _("Kỹ năng số")),
+        ("role", _("Vai trò trong tổ")),
+        ("ethnic_group", _("Dân tộc")),
+        ("ethnic_group_consent", _("Đồng ý cung cấp dân tộc")),
+    ]
+
+
+def _labels() -> dict[str, str]:
+    return dict(_columns())
+
+
+# ---- template ----------------------------------------------------------------------------------
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F5F8B")
+_EXAMPLE_FONT = Font(italic=True, color="7F7F7F")
+_WIDTHS = {"full_name": 26, "gender": 10, "birth_year": 10, "phone": 16, "zalo_phone": 16, "email": 26,
+           "occupation": 30, "workplace": 28, "position": 34, "home_village": 20, "digital_skills": 36,
+           "role": 16, "ethnic_group": 14, "ethnic_group_consent": 14}
+
+
+def _list_validation(formula: str, column: str, title: str) -> DataValidation:
+    validation = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
+                                showErrorMessage=True, errorStyle="warning", errorTitle=title,
+                                error=_("Giá trị này không có trong danh sách. Hãy chọn trong danh sách thả xuống."))
+    validation.add(f"{column}2:{column}{TEMPLATE_ROWS}")
+    return validation
+
+
+def member_template_xlsx(*, commune: AdminUnit | None = None) -> bytes:
+    """The import template: header row, one example row, drop-down lists, a sheet of instructions.
+
+    Given a commune, the "Thôn nơi ở" column also offers that commune's active villages."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Danh sách thành viên")
+    columns = _columns()
+    labels = dict(columns)
+    letters = {key: get_column_letter(i) for i, (key, _label) in enumerate(columns, start=1)}
+    sheet.append([label for _key, label in columns])
+    for cell in sheet[1]:
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    sheet.row_dimensions[1].height = 32
+    villages = list(AdminUnit.objects.active().villages().filter(commune=commune).order_by("name_folded")
+                    .values_list("name", flat=True)) if commune is not None else []
+    example = {
+        "full_name": _EXAMPLE["full_name"], "gender": Gender.MALE.label, "birth_year": 1990,
+        "phone": _EXAMPLE["phone"], "zalo_phone": "", "email": "", "occupation": Occupation.TEACHER.label,
+        "workplace": _("Trường Tiểu học xã"), "position": "", "home_village": villages[0] if villages else "",
+        "digital_skills": _("Hướng dẫn dùng VNeID, nộp hồ sơ trực tuyến"), "role": MemberRole.MEMBER.label,
+        "ethnic_group": "Tày", "ethnic_group_consent": _("Có"),
+    }
+    sheet.append([str(example[key]) if key != "birth_year" else example[key] for key, _label in columns])
+    for cell in sheet[2]:
+        cell.font = _EXAMPLE_FONT
+    for key, letter in letters.items():
+        sheet.column_dimensions[letter].width = _WIDTHS[key]
+    for key in ("phone", "zalo_phone"):  # typed as text, so Excel keeps the leading 0
+        sheet.column_dimensions[letters[key]].number_format = "@"
+    sheet.freeze_panes = "B2"
+
+    # Lists with commas inside a value ("Cán bộ, công chức") cannot be written inline: they live on a sheet.
+    lists = book.create_sheet(_("Danh mục"))
+    lists_title = lists.title.replace("'", "''")
+    values = {
+        "occupation": [str(label) for label in Occupation.labels],
+        "position": [str(label) for value, label in Position.choices if value],
+        "ethnic_group": ETHNIC_GROUPS,
+        "home_village": villages,
+    }
+    for index, key in enumerate(values, start=1):
+        letter = get_column_letter(index)
+        lists.cell(row=1, column=index, value=labels[key]).font = Font(bold=True)
+        lists.column_dimensions[letter].width = _WIDTHS[key] + 4
+        for row, value in enumerate(values[key], start=2):
+            lists.cell(row=row, column=index, value=value)
+        if values[key]:
+            formula = f"'{lists_title}'!${letter}$2:${letter}${len(values[key]) + 1}"
+            sheet.add_data_validation(_list_validation(formula, letters[key], labels[key]))
+    lists.protection.sheet = True
+    inline = {
+        "gender": [str(label) for label in Gender.labels],
+        "role": [str(label) for label in MemberRole.labels],
+        "ethnic_group_consent": [_("Có"), _("Không")],
+    }
+    for key, options in inline.items():
+        formula = '"' + ",".join(options) + '"'
+        sheet.add_data_validation(_list_validation(formula, letters[key], labels[key]))
+
+    guide = book.create_sheet(_("Hướng dẫn"))
+    guide.column_dimensions["A"].width = 26
+    guide.column_dimensions["B"].width = 100
+    notes = [
+        (_("Cách nhập"), _("Mỗi dòng một người, bắt đầu từ dòng 2. Không sửa dòng tiêu đề. Xóa dòng ví dụ "
+                           "(Nguyễn Văn A) trước khi nhập. Nếu có dòng lỗi, chưa dòng nào được nhập: sửa theo "
+                           "thông báo rồi nhập lại cả tệp.")),
+        (_("Họ và tên"), _("Bắt buộc.")),
+        (_("Giới tính"), _("Nam hoặc Nữ.")),
+        (_("Năm sinh"), _("Bắt buộc, 4 chữ số. Người tham gia từ 15 đến 100 tuổi.")),
+        (_("Số điện thoại"), _("Bắt buộc, mỗi người một số. Số đã có trong danh sách thì dùng lại người đó "
+                               "(họ tên phải trùng).")),
+        (_("Số Zalo"), _("Nếu khác số điện thoại.")),
+        (_("Thành phần"), _("Chọn trong danh sách; để trống là «%(default)s».")
+         % {"default": Occupation.RESIDENT.label}),
+        (_("Chức vụ"), _("Chỉ ghi nếu người đó giữ một chức vụ nêu trong kế hoạch (xem trang Danh mục).")),
+        (_("Thôn nơi ở"), _("Tên thôn, tổ dân phố thuộc xã của tổ; có dấu hay không dấu, có chữ «Thôn» hay "
+                            "không đều được.")),
+        (_("Vai trò trong tổ"), _("Tổ trưởng, Tổ phó, Thành viên hoặc Cộng tác viên; để trống là Thành viên. "
+                                  "Mỗi tổ một tổ trưởng, một tổ phó. Cộng tác viên không tính vào số thành viên "
+                                  "tối đa của tổ.")),
+        (_("Dân tộc"), _("Không bắt buộc. Đây là dữ liệu cá nhân nhạy cảm: chỉ ghi khi người đó đồng ý, và ghi "
+                         "«Có» ở cột Đồng ý cung cấp dân tộc.")),
+    ]
+    for label, text in notes:
+        guide.append([label, text])
+    for row in guide.iter_rows():
+        row[0].font = Font(bold=True)
+        row[0].alignment = Alignment(vertical="top")
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+    return _book_bytes(book)
+
+
+def _book_bytes(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+def _header_key(text: str) -> str | None:
+    folded = fold(text)
+    if "(" in folded:  # "Số điện thoại (bắt buộc)"
+        folded = folded.split("(", 1)[0]
+    folded = clean_spaces(folded.replace("*", "")).strip(" :.")
+    if not folded:
+        return None
+    for key, label in _columns():
+        if folded == fold(label) or folded in _HEADER_ALIASES[key]:
+            return key
+    return None
+
+
+def _read_rows(data: bytes, file_name: str, *, max_rows: int) -> tuple[list[dict], list[tuple[int, str]]]:
+    """Rows of the file as {"row": n, "values": {key: text}}, or errors about the file's header."""
+    try:
+        table = read_table(data, file_name, max_rows=max_rows)
+    except ValidationError as exc:
+        return [], [(0, message) for message in exc.messages]
+    labels = _labels()
+    header = next(((index, keys) for index, keys in enumerate(
+        [_header_key(cell) for cell in cells] for cells in table[:HEADER_SEARCH_ROWS]) if "full_name" in keys), None)
+    if header is None:
+        return [], [(0, _("Không tìm thấy dòng tiêu đề có cột «%(column)s»: hãy dùng tệp mẫu.")
+                     % {"column": labels["full_name"]})]
+    header_row, keys = header[0] + 1, header[1]
+    columns, errors = {}, []
+    for position, key in enumerate(keys):
+        if key is None:
+            continue  # STT and other columns are not read
+        if key in columns:
+            errors.append((header_row, _("Cột «%(column)s» có hai lần (cột %(first)s và %(second)s): chỉ giữ một.")
+                           % {"column": labels[key], "first": get_column_letter(columns[key] + 1),
+                              "second": get_column_letter(position + 1)}))
+        else:
+            columns[key] = position
+    missing = [labels[key] for key in _REQUIRED_COLUMNS if key not in columns]
+    if missing:
+        errors.append((header_row, _("Thiếu cột %(columns)s.") % {
+            "columns": ", ".join(f"«{label}»" for label in missing)}))
+    if errors:
+        return [], errors
+    rows = []
+    for index in range(header_row, len(table)):
+        cells = table[index]
+        values = {key: cells[col].strip() if col < len(cells) else "" for key, col in columns.items()}
+        if is_blank(list(values.values())):
+            continue  # an empty row, or one with only a number in the STT column
+        rows.append({"row": index + 1, "values": values})
+    return rows, []
+
+
+def _choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Folded label (or code) -> code. Each comma-separated part of a label also works when it names
+    one choice only: "Trưởng thôn" or "Tổ trưởng tổ dân phố" for "Trưởng thôn, Tổ trưởng tổ dân phố"."""
+    lookup: dict[str, str] = {}
+    parts: dict[str, set[str]] = {}
+    for value, label in choices:
+        lookup[fold(str(label))] = value
+        if value:
+            lookup[fold(value)] = value
+        for part in str(label).split(","):
+            parts.setdefault(fold(part), set()).add(value)
+    for part, values in parts.items():
+        if part and len(values) == 1:
+            lookup.setdefault(part, next(iter(values)))
+    lookup.update(extra or {})
+    return lookup
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+_ETHNIC_ALIASES = {"hmong": "Mông", "ede": "Ê Đê", "jrai": "Gia Rai", "bahnar": "Ba Na", "khome": "Khmer"}
+
+
+def _ethnic_group(text: str) -> str:
+    """The official spelling of an ethnic group, whatever the accents, spaces or hyphens; else the text
+    unchanged, for PersonForm to refuse with its own message."""
+    compact = _compact(text)
+    if compact.startswith("dantoc"):
+        compact = compact[len("dantoc"):]
+    for name in ETHNIC_GROUPS:
+        if _compact(name) == compact:
+            return name
+    return _ETHNIC_ALIASES.get(compact, text)
+
+
+def _village_core(name: str) -> str:
+    folded = fold(name)
+    for prefix in _VILLAGE_PREFIXES:
+        if folded.startswith(prefix + " "):
+            return folded[len(prefix) + 1:].strip()
+    return folded
+
+
+class _VillageIndex:
+    """The active villages of the team's commune, found by name with or without diacritics and
+    with or without "Thôn" / "Tổ dân phố"."""
+
+    def __init__(self, commune: AdminUnit):
+        self.commune = commune
+        self.by_core: dict[str, list[AdminUnit]] = {}
+        for village in AdminUnit.objects.active().villages().filter(commune=commune):
+            self.by_core.setdefault(_village_core(village.name), []).append(village)
+            if fold(village.name) != _village_core(village.name):
+                self.by_core.setdefault(fold(village.name), []).append(village)
+
+    def find(self, text: str) -> tuple[AdminUnit | None, str | None]:
+        text = clean_spaces(text)
+        candidates = list({v.pk: v for v in self.by_core.get(fold(text), [])
+                           + self.by_core.get(_village_core(text), [])}.values())
+        if len(candidates) > 1:  # "Nà Khà" and "Na Kha": written with diacritics, the exact one wins
+            exact = [v for v in candidates if clean_spaces(v.name).lower() == text.lower()
+                     or _strip_prefix(v.name).lower() == _strip_prefix(text).lower()]
+            candidates = exact or candidates
+        if not candidates:
+            return None, _("không có thôn, tổ dân phố «%(name)s» trong %(commune)s.") % {
+                "name": text, "commune": self.commune.name}
+        if len(candidates) > 1:
+            return None, _("«%(name)s» trùng tên với nhiều nơi: %(names)s. Hãy ghi đủ tên, có dấu.") % {
+                "name": text, "names": ", ".join(sorted(v.name for v in candidates))}
+        return candidates[0], None
+
+
+def _strip_prefix(name: str) -> str:
+    """The name without its leading kind word, diacritics kept: "Thôn Nà Khà" -> "Nà Khà"."""
+    name = clean_spaces(name)
+    core = _village_core(name)
+    return name[len(name) - len(core):] if core != fold(name) else name
+
+
+# ---- checking ----------------------------------------------------------------------------------
+
+_CHOICES = {"gender": Gender.choices, "occupation": Occupation.choices, "position": Position.choices,
+            "role": MemberRole.choices}
+
+
+class _Lookups:
+    def __init__(self, team: Team):
+        self.gender = _choice_lookup(Gender.choices)
+        self.occupation = _choice_lookup(Occupation.choices)
+        self.position = _choice_lookup(Position.choices, {"khong": "", "-": ""})
+        self.role = _choice_lookup(MemberRole.choices, {"ctv": MemberRole.COLLABORATOR, "tv": MemberRole.MEMBER})
+        self.villages = _VillageIndex(team.commune)
+
+
+def _form_data(values: dict, lookups: _Lookups) -> tuple[dict, dict[str, str]]:
+    """PersonForm's data from a row's cells, and the errors of cells that name no known value."""
+    errors: dict[str, str] = {}
+    data = {key: values.get(key, "") for key in ("full_name", "birth_year", "phone", "zalo_phone", "email",
+                                                 "workplace", "digital_skills")}
+    if re.fullmatch(r"\d{4}\.0+", data["birth_year"]):  # 1990.0 from a CSV saved by another program
+        data["birth_year"] = data["birth_year"].split(".")[0]
+
+    def choice(key: str, lookup: dict, default: str = "") -> str:
+        text = values.get(key, "")
+        if not text:
+            return default
+        if fold(text) in lookup:
+            return lookup[fold(text)]
+        errors[key] = _("«%(value)s» không có trong danh sách (%(choices)s).") % {
+            "value": text, "choices": "; ".join(str(label) for value, label in _CHOICES[key] if value)}
+        return ""
+
+    data["gender"] = choice("gender", lookups.gender)
+    data["occupation"] = choice("occupation", lookups.occupation, default=Occupation.RESIDENT)
+    data["position"] = choice("position", lookups.position)
+    data["home_village"] = ""
+    if values.get("home_village"):
+        village, error = lookups.villages.find(values["home_village"])
+        if error:
+            errors["home_village"] = error
+        else:
+            data["home_village"] = str(village.pk)
+    data["ethnic_group"] = _ethnic_group(values["ethnic_group"]) if values.get("ethnic_group") else ""
+    consent = fold(values.get("ethnic_group_consent", ""))
+    if consent in _YES:
+        data["ethnic_group_consent"] = "on"
+    elif consent not in _NO:
+        errors["ethnic_group_consent"] = _("«%(value)s»: ghi «Có» khi người đó đồng ý, không thì để trống.") % {
+            "value": values["ethnic_group_consent"]}
+    return data, errors
+
+
+def _checked_rows(team: Team, data: bytes, file_name: str, *, max_rows: int = MAX_ROWS,
+                  officer: bool = True) -> tuple[list[dict], list[tuple[int, str]]]:
+    """Read a file and check each row on its own (PersonForm) and against the other rows (the example
+    row left in, the same phone twice). Nothing here looks at who is already on file.
+
+    Without `officer`, the role and post columns are not read: those are the officer's to record."""
+    if team.status == TeamStatus.DISSOLVED:
+        return [], [(0, _("%(team)s đã giải thể: không nhập thêm thành viên được.") % {"team": team})]
+    raw_rows, errors = _read_rows(data, file_name, max_rows=max_rows)
+    if errors:
+        return [], errors
+    if not raw_rows:
+        return [], [(0, _("Tệp không có dòng dữ liệu nào: mỗi người một dòng, dưới dòng tiêu đề."))]
+    labels, lookups = _labels(), _Lookups(team)
+    example_phone = normalize_phone(_EXAMPLE["phone"])
+    seen_phones: dict[str, int] = {}
+    rows = []
+    for raw in raw_rows:
+        values = raw["values"]
+        if not officer:
+            values = {key: value for key, value in values.items() if key not in ("role", "position")}
+        form_data, cell_errors = _form_data(values, lookups)
+        form = PersonForm(data=form_data, commune=team.commune)
+        form.is_valid()
+        messages = [f"{labels[key]}: {message}" for key, message in cell_errors.items()]
+        for key, field_errors in form.errors.items():
+            if key in cell_errors:
+                continue
+            prefix = f"{labels[key]}: " if key in labels else ""
+            messages.extend(prefix + message for message in field_errors)
+        role_text = values.get("role", "")
+        role = lookups.role.get(fold(role_text)) if role_text else MemberRole.MEMBER
+        if role is None:
+            messages.append(_("%(column)s: «%(value)s» không hợp lệ: ghi Tổ trưởng, Tổ phó, Thành viên hoặc "
+                              "Cộng tác viên.") % {"column": labels["role"], "value": role_text})
+        cleaned = form.cleaned_data
+        row = {"row": raw["row"], "full_name": cleaned.get("full_name") or clean_spaces(values.get("full_name")),
+               "phone": cleaned.get("phone") or "", "role": role or "", "person": None, "errors": messages,
+               "data": cleaned, "duplicate": False}
+        phone = row["phone"]
+        if phone == example_phone and fold(row["full_name"]) == fold(_EXAMPLE["full_name"]):
+            messages[:] = [_("Đây là dòng ví dụ của tệp mẫu: hãy xóa dòng này.")]
+        elif phone in seen_phones:
+            messages.append(_("%(column)s: số %(phone)s trùng với dòng %(row)s.") % {
+                "column": labels["phone"], "phone": format_phone(phone), "row": seen_phones[phone]})
+            row["duplicate"] = True
+        elif phone:
+            seen_phones[phone] = raw["row"]
+        rows.append(row)
+    return rows, []
+
+
+def _errors_of(rows: list[dict]) -> list[tuple[int, str]]:
+    return [(row["row"], message) for row in rows for message in row["errors"]]
+
+
+def members_import_check(team: Team, data: bytes, file_name: str) -> tuple[list[dict], list[tuple[int, str]]]:
+    """Check every row of a member file for `team` without writing anything.
+
+    Returns (rows, errors). Each row is a dict: row (number in Excel), full_name, phone (normalised),
+    role (code), data (PersonForm's cleaned data for person_save, None when the row has errors),
+    person (the Person already on file with that phone, or None) and errors (that row's messages).
+    Errors are (row number, Vietnamese message); row 0 is about the whole file."""
+    team = Team.objects.select_related("unit", "province", "commune").get(pk=team.pk)
+    rows, errors = _checked_rows(team, data, file_name)
+    if errors:
+        return [], errors
+
+    # Against what is on file, and against the team's seats.
+    labels = _labels()
+    people = {p.phone: p for p in Person.objects.filter(phone__in={row["phone"] for row in rows if row["phone"]})}
+    active = list(team.memberships.active().select_related("person"))
+    active_by_person = {m.person_id: m for m in active}
+    holders = {m.role: m for m in active if m.role in (MemberRole.LEADER, MemberRole.DEPUTY)}
+    cap, counted = team_cap(team), sum(1 for m in active if m.role != MemberRole.COLLABORATOR)
+    seen_roles: dict[str, int] = {}
+    for row in rows:
+        messages, phone, role = row["errors"], row["phone"], row["role"]
+        seated = not row["duplicate"]  # would this row take a place in the team?
+        person = people.get(phone) if phone else None
+        if person is not None and row["full_name"] and fold(person.full_name) != fold(row["full_name"]):
+            messages.append(_("%(column)s: số %(phone)s đã có trong danh sách với tên %(holder)s, khác tên trong "
+                              "tệp (%(name)s). Hãy kiểm tra lại số hoặc tên.") % {
+                "column": labels["phone"], "phone": format_phone(phone), "holder": person.full_name,
+                "name": row["full_name"]})
+        elif person is not None:
+            row["person"] = person
+            membership = active_by_person.get(person.pk)
+            if membership is not None:
+                messages.append(_("%(name)s đã là thành viên của tổ (%(role)s từ ngày %(day)s).") % {
+                    "name": person.full_name, "role": membership.get_role_display().lower(),
+                    "day": membership.start_date.strftime("%d/%m/%Y")})
+                seated = False
+        if role in (MemberRole.LEADER, MemberRole.DEPUTY) and seated:
+            label = MemberRole(role).label.lower()
+            if role in holders:
+                messages.append(_("%(column)s: tổ đã có %(role)s (%(name)s). Hãy kết thúc vai trò của người cũ "
+                                  "trước, hoặc ghi vai trò khác.") % {
+                    "column": labels["role"], "role": label, "name": holders[role].person.full_name})
+            elif role in seen_roles:
+                messages.append(_("%(column)s: tệp ghi hai %(role)s (dòng %(first)s và dòng này); mỗi tổ chỉ có "
+                                  "một %(role)s.") % {"column": labels["role"], "role": label,
+                                                     "first": seen_roles[role]})
+            else:
+                seen_roles[role] = row["row"]
+        if role and role != MemberRole.COLLABORATOR and seated:
+            counted += 1
+            if counted > cap:
+                messages.append(_("Tổ đã đủ %(cap)s thành viên (không kể cộng tác viên): người ở dòng này vượt "
+                                  "quá. Có thể ghi vai trò «%(collaborator)s».") % {
+                    "cap": cap, "collaborator": MemberRole.COLLABORATOR.label})
+    for row in rows:
+        row["data"] = None if row["errors"] else {name: row["data"].get(name) for name in PERSON_FIELDS}
+        del row["duplicate"]
+    return rows, _errors_of(rows)
+
+
+def application_entries_from_file(team: Team, data: bytes,
+                                  file_name: str) -> tuple[list[dict], list[tuple[int, str]]]:
+    """The people of a group list sent with a public join application, from the same template.
+
+    Returns (entries, errors): entries are PersonForm's cleaned data, one per row, for
+    application_submit_join; there are none when any row has an error. Posts and roles in the file
+    are not taken (the officer records them), and nothing is said about who already holds a phone
+    number: the sender is not signed in."""
+    team = Team.objects.select_related("unit", "province", "commune").get(pk=team.pk)
+    rows, errors = _checked_rows(team, data, file_name, max_rows=PUBLIC_MAX_ROWS, officer=False)
+    errors = errors or _errors_of(rows)
+    if errors:
+        return [], errors
+    return [{key: value for key, value in row["data"].items() if key != "position"} for row in rows], []
+
+
+def _line(row: int, message: str) -> str:
+    return _("Dòng %(row)s: %(message)s") % {"row": row, "message": message} if row else message
+
+
+# ---- importing ---------------------------------------------------------------------------------
+
+def members_import_apply(team: Team, data: bytes, file_name: str, by) -> list[Membership]:
+    """Add every person of the file to `team`, or nobody.
+
+    The team row is locked, the file checked again against the database as it is now, and if any
+    row has an error a ValidationError carrying every "Dòng N: ..." message is raised and nothing is
+    written. Otherwise each row reuses the person on file with that phone, or creates one, and
+    starts a membership from today. Importing the same file again reports every row as already a
+    member, so nothing doubles."""
+    with transaction.atomic():
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        rows, errors = members_import_check(team, data, file_name)
+        if errors:
+            raise ValidationError([_line(row, message) for row, message in errors], code="import_invalid")
+        memberships, created = [], 0
+        for row in rows:
+            try:
+                person = row["person"] or person_find_by_phone(row["phone"])
+                if person is not None and fold(person.full_name) != fold(row["full_name"]):
+                    raise ValidationError(_("Số %(phone)s vừa được ghi cho %(holder)s.") % {
+                        "phone": format_phone(row["phone"]), "holder": person.full_name})
+                if person is None:
+                    person = person_save(data=row["data"], commune=team.commune, by=by)
+                    created += 1
+                memberships.append(membership_start(team=team, person=person, role=row["role"], by=by))
+            except ValidationError as exc:  # someone changed the team or the people since the check
+                raise ValidationError([_line(row["row"], message) for message in exc.messages],
+                                      code="import_invalid") from exc
+        audit_record(actor=by, action="team.import_members", obj=team,
+                     summary=_("Nhập %(count)s người vào %(team)s từ tệp %(file)s") % {
+                         "count": len(memberships), "team": team, "file": file_name},
+                     data={"file": file_name[:255], "memberships": [m.pk for m in memberships],
+                           "people_created": created})
+    return memberships
+
+
+# ---- export ------------------------------------------------------------------------------------
+
+_DATE_COLUMNS = slice(13, 15)  # Từ ngày, Đến ngày: real dates, so Excel sorts and filters them
+
+
+def _text(value) -> str:
+    return str(value) if value else ""
+
+
+def members_export_xlsx(memberships, *, include_ethnic_group: bool = False, title: str) -> bytes:
+    """One row per membership, for one team or a whole commune (pass a queryset, or a list already
+    loaded with its people and teams). The ethnic group, sensitive personal data, is written only
+    when `include_ethnic_group` is True."""
+    if isinstance(memberships, QuerySet):
+        memberships = memberships.select_related("person__home_village", "team__unit")
+    columns = [
+        (_("STT"), 6), (_("Họ và tên"), 26), (_("Giới tính"), 9), (_("Năm sinh"), 9), (_("Số điện thoại"), 15),
+        (_("Số Zalo"), 15), (_("Thư điện tử"), 24), (_("Thành phần"), 24), (_("Chức vụ"), 28),
+        (_("Nơi công tác"), 24), (_("Thôn nơi ở"), 18), (_("Tổ"), 20), (_("Vai trò"), 14), (_("Từ ngày"), 12),
+        (_("Đến ngày"), 12),
+    ]
+    if include_ethnic_group:
+        columns.append((_("Dân tộc"), 12))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Danh sách")
+    last = get_column_letter(len(columns))
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.merge_cells(f"A1:{last}1")
+    sheet.append([_("Xuất ngày %(day)s") % {"day": timezone.localdate().strftime("%d/%m/%Y")}])
+    sheet["A2"].font = Font(italic=True, color="595959")
+    sheet.append([label for label, _width in columns])
+    for cell in sheet[3]:
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    widths = [width for _label, width in columns]
+    count = 0
+    for count, membership in enumerate(memberships, start=1):
+        person = membership.person
+        values = [
+            count, person.full_name, _text(person.gender and person.get_gender_display()), person.birth_year,
+            format_phone(person.phone), format_phone(person.zalo_phone), person.email,
+            _text(person.get_occupation_display()), _text(person.position and person.get_position_display()),
+            person.workplace, person.home_village.name if person.home_village else "", membership.team.unit.name,
+            _text(membership.get_role_display()), membership.start_date, membership.end_date,
+        ]
+        if include_ethnic_group:
+            values.append(person.ethnic_group)
+        sheet.append(values)
+        cells = sheet[sheet.max_row]
+        for index, cell in enumerate(cells):
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text typed on a public form is never a formula
+            widths[index] = max(widths[index], min(len(str(cell.value or "")) + 2, 50))
+        for cell in cells[_DATE_COLUMNS]:
+            cell.number_format = "DD/MM/YYYY"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C4"
+    if count:
+        sheet.auto_filter.ref = f"A3:{last}{count + 3}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "3:3"
+    return _book_bytes(book)
