@@ -44,6 +44,7 @@ test-postgres: install
 
 bench: install
 	$(PY) bench/page_weight.py
+	$(PY) bench/coverage.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

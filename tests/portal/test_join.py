@@ -122,3 +122,15 @@ def test_the_applicant_answers_a_request_for_information(client, world):
 
 def test_an_unknown_tracking_code_is_404(client, world):
     assert client.get(reverse("portal:tracking", args=["khong-co"])).status_code == 404
+
+
+def test_after_a_wrong_answer_the_new_question_matches_its_token(client, world):
+    team = make_team(world, world.village_a1)
+    url = reverse("portal:join", args=[team.pk])
+    data = answer(client.get(url).content.decode())
+    page = client.post(url, {**person_data(), **data, "challenge_answer": "99"}).content.decode()
+    a, b = map(int, re.search(r"Để chống gửi tự động: (\d+) \+ (\d+)", page).groups())
+    token = re.search(r'name="challenge_token" value="([^"]+)"', page).group(1)
+    assert signing.loads(token, salt=SALT) == [a, b]
+    client.post(url, {**person_data(), **data, "challenge_token": token, "challenge_answer": str(a + b)})
+    assert Application.objects.count() == 1

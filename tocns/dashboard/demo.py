@@ -1,19 +1,35 @@
-"""Deterministic demo data: villages for every commune and a user for each role.
+"""Deterministic demo data: villages for every commune, a user for each role, and teams with
+their members, decisions and a few open applications.
 
-Lives above the domain apps (it uses geo and accounts, later teams, reports, fieldwork) so
+Lives above the domain apps (it uses geo, accounts and teams, later reports, fieldwork) so
 each later issue adds its part here. Everything it creates is marked `is_demo`.
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from tocns.accounts.models import Assignment, Role, User
 from tocns.geo.models import AdminUnit, UnitKind
 from tocns.geo.services import units_load_from_package
 from tocns.lib.text import fold
+from tocns.teams.choices import (
+    ApplicationChannel,
+    ApplicationStatus,
+    DecisionKind,
+    Gender,
+    MemberRole,
+    Occupation,
+    Position,
+    TeamStatus,
+)
+from tocns.teams.models import Application, ApplicationEntry, Decision, Membership, Person, Team, TeamRules
+from tocns.teams.services import application_submit_join, application_submit_leave
 
 DEMO_PASSWORD = "demo-tocns-2026"
 SIZES = {"small": 4, "default": 30, "province": 31}
@@ -24,13 +40,22 @@ _FIRST = ["Nà", "Khuổi", "Nặm", "Pác", "Phiêng", "Bản", "Lũng", "Cốc
 _SECOND = ["Mạ", "Kẹn", "Khà", "Đăm", "Luông", "Tông", "Mèo", "Pục", "Chang", "Hu", "Cọn", "Vài",
            "Lầy", "Pài", "Ỏ", "Hon", "Sỏm", "Quang", "Tát", "Bưa", "Nưa", "Thẳm", "Phầy", "Cưởm",
            "Lạn", "Sài", "Khoang", "Hẩu", "Lò", "Vạc", "Lập", "Tiến", "Minh", "Phúc"]
-_FAMILY = ["Hoàng", "Ma", "Nông", "Lục", "Triệu", "Đặng", "Lý", "Giàng", "Sùng", "Vàng", "Hầu",
-           "Nguyễn", "Trần", "Lê", "Phạm", "Quan", "Hà", "Bàn", "Chúng", "Lò"]
-_MIDDLE_M = ["Văn", "Seo", "Mí", "Tiến", "Đức", "Quang", "Minh"]
-_MIDDLE_F = ["Thị", "Thị", "Thị Thu", "Thị Minh"]
-_GIVEN_M = ["Páo", "Chứ", "Lử", "Dính", "Quẩy", "Thắng", "Sinh", "Pó", "Tủa", "Chính", "Hùng",
-            "Dũng", "Nam", "Khánh", "Tỉnh"]
-_GIVEN_F = ["Mai", "Nhất", "Hoa", "Dợ", "Mỷ", "Chúa", "Sua", "Lan", "Hương", "Thảo", "Vân", "Liên"]
+# Names by ethnic group: (family names, male middle names, female middle names, male given, female given).
+_ETHNIC_NAMES = {
+    "Tày": (["Hoàng", "Ma", "Nông", "Lục", "Quan", "Hà", "Lương", "Đàm", "Lò"], ["Văn", "Đức", "Quang"],
+            ["Thị", "Thị Thu", "Thị Minh"], ["Thắng", "Sinh", "Khánh", "Tỉnh", "Hùng", "Chính", "Dũng", "Tiến"],
+            ["Mai", "Hoa", "Lan", "Hương", "Thảo", "Vân", "Liên", "Nhung"]),
+    "Nùng": (["Nông", "Hoàng", "Lục", "Vi", "Lương", "Chu", "Mã"], ["Văn", "Đức"], ["Thị"],
+             ["Pó", "Slay", "Hùng", "Thắng", "Sáng", "Khánh"], ["Dung", "Lan", "Hoa", "Slao", "Mai"]),
+    "Dao": (["Triệu", "Đặng", "Bàn", "Lý", "Chúng", "Phùng"], ["Văn", "Tiến", "Đức"], ["Thị"],
+            ["Quẩy", "Tỉnh", "Chàn", "Vần", "Phin", "Kiềm", "Sành"], ["Nhất", "Mai", "Xuân", "Phấy", "Chài", "Slày"]),
+    "Mông": (["Giàng", "Sùng", "Vàng", "Hầu", "Lý", "Thào", "Mua", "Lù"], ["Seo", "Mí", "A"], ["Thị"],
+             ["Páo", "Chứ", "Lử", "Dính", "Tủa", "Pó", "Sính", "Súng"], ["Mỷ", "Dợ", "Chúa", "Sua", "Mai", "Dính"]),
+    "Kinh": (["Nguyễn", "Trần", "Lê", "Phạm", "Đỗ", "Vũ", "Bùi"], ["Văn", "Đức", "Quang", "Minh"],
+             ["Thị", "Thị Thu", "Thị Minh"], ["Nam", "Hùng", "Dũng", "Khánh", "Tuấn", "Long"],
+             ["Hương", "Lan", "Thảo", "Hoa", "Trang", "Ngọc"]),
+}
+_OFFICIAL_MIX = {"Tày": 35, "Kinh": 25, "Dao": 15, "Mông": 15, "Nùng": 10}
 
 
 @dataclass
@@ -42,10 +67,12 @@ class DemoLogin:
     username: str
 
 
-def _person_name(rng: random.Random) -> str:
+def _person_name(rng: random.Random, mix: dict | None = None) -> str:
+    """A name that one person of one ethnic group could bear (family, middle and given name agree)."""
+    family, middle_m, middle_f, given_m, given_f = _ETHNIC_NAMES[_weighted(rng, mix or _OFFICIAL_MIX)]
     if rng.random() < 0.5:
-        return f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE_M)} {rng.choice(_GIVEN_M)}"
-    return f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE_F)} {rng.choice(_GIVEN_F)}"
+        return f"{rng.choice(family)} {rng.choice(middle_m)} {rng.choice(given_m)}"
+    return f"{rng.choice(family)} {rng.choice(middle_f)} {rng.choice(given_f)}"
 
 
 def village_names(commune: AdminUnit, count: int) -> list[tuple[str, str]]:
@@ -98,10 +125,10 @@ def _demo_user(*, username, phone, full_name, password_hash, role, unit, logins,
     return user
 
 
-def seed_users(province: AdminUnit) -> list[DemoLogin]:
+def seed_users(province: AdminUnit, *, password_hash: str | None = None) -> list[DemoLogin]:
     """A province admin and a partner; a chairman and a VH-XH officer for every commune; a team
     leader and a member for the first village of the first communes."""
-    password_hash = make_password(DEMO_PASSWORD)  # hashed once: Argon2 per user would be slow
+    password_hash = password_hash or make_password(DEMO_PASSWORD)  # hashed once: Argon2 per user is slow
     rng = random.Random("demo-users")
     logins: list[DemoLogin] = []
     _demo_user(username="sokhcn", phone="0901000001", full_name="Hoàng Thị Thu Hà",
@@ -135,10 +162,438 @@ def seed_users(province: AdminUnit) -> list[DemoLogin]:
     return logins
 
 
+# ---- teams (issue: coverage) -------------------------------------------------------------------
+#
+# Every commune and about nine villages in ten get an established team, built in memory from a
+# random generator seeded with the unit's code and written with bulk_create (the services would
+# take minutes for 3,700 teams). The rows obey the same rules the services enforce: one live team
+# per unit, one active leader and deputy, no team over its cap, ethnic group only with consent.
+# A unit that already has a team is left alone, so a second run creates nothing.
+
+DEMO_DATE_FROM, DEMO_DATE_TO = date(2025, 4, 1), date(2026, 10, 31)
+SKIP_VILLAGE_SHARE = 0.10  # villages left without a team (the coverage page lists them)
+
+_ETHNIC_MIX = {  # share of each group among team members, by kind of commune
+    UnitKind.XA: {"Tày": 32, "Dao": 20, "Mông": 22, "Nùng": 10, "Kinh": 16},
+    UnitKind.PHUONG: {"Kinh": 55, "Tày": 30, "Nùng": 8, "Dao": 7},
+}
+_VILLAGE_OCCUPATIONS = {Occupation.RESIDENT: 40, Occupation.YOUTH_UNION: 15, Occupation.WOMENS_UNION: 12,
+                        Occupation.FARMERS_UNION: 10, Occupation.VETERANS: 6, Occupation.PARTY_MEMBER: 8,
+                        Occupation.TEACHER: 5, Occupation.HEALTH_WORKER: 4}
+_VILLAGE_HEAD_OCCUPATIONS = {Occupation.PARTY_MEMBER: 60, Occupation.VETERANS: 15, Occupation.FARMERS_UNION: 15,
+                             Occupation.RESIDENT: 10}
+_COMMUNE_OCCUPATIONS = {Occupation.COMMUNE_POLICE: 14, Occupation.OFFICIAL: 16, Occupation.TEACHER: 14,
+                        Occupation.HEALTH_WORKER: 12, Occupation.POSTAL_TELECOM: 12, Occupation.WOMENS_UNION: 8,
+                        Occupation.FARMERS_UNION: 6, Occupation.VETERANS: 5, Occupation.PARTY_MEMBER: 6,
+                        Occupation.IT_BUSINESS: 4, Occupation.YOUTH_UNION: 3}
+_SKILLS = ["Cài đặt và dùng VNeID mức 2", "Nộp hồ sơ dịch vụ công trực tuyến",
+           "Thanh toán không dùng tiền mặt, quét mã QR", "Nhận diện lừa đảo qua mạng, cài đặt Zalo an toàn",
+           "Bán nông sản trên sàn thương mại điện tử", "Sửa máy tính, cài phần mềm",
+           "Chụp ảnh, quay video giới thiệu sản phẩm OCOP", "Dùng Sổ sức khỏe điện tử"]
+_SIGNER_TITLES = {UnitKind.XA: "Chủ tịch UBND xã", UnitKind.PHUONG: "Chủ tịch UBND phường",
+                  UnitKind.DAC_KHU: "Chủ tịch UBND đặc khu"}
+_JOIN_MESSAGES = ["Em biết dùng VNeID và muốn giúp bà con trong thôn.",
+                  "Tôi có điện thoại thông minh, muốn hướng dẫn người già nộp hồ sơ trực tuyến.",
+                  "Xin tham gia tổ để hỗ trợ bà con bán hàng trên mạng.", ""]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _short(unit: AdminUnit) -> str:
+    """"Xã Lũng Cú" -> "Lũng Cú"."""
+    for prefix in ("Xã ", "Phường ", "Đặc khu "):
+        if unit.name.startswith(prefix):
+            return unit.name[len(prefix):]
+    return unit.name
+
+
+def _weighted(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _gender_of(name: str) -> str:
+    return Gender.FEMALE if " Thị" in f" {name}" else Gender.MALE
+
+
+class _Phones:
+    """Unique, deterministic 097/098 numbers: drawn from the unit's generator, redrawn when taken."""
+
+    def __init__(self, taken: set[str]):
+        self.taken = taken
+
+    def draw(self, rng: random.Random) -> str:
+        while True:
+            phone = f"{rng.choice(('097', '098'))}{rng.randrange(10 ** 7):07d}"
+            if phone not in self.taken:
+                self.taken.add(phone)
+                return phone
+
+
+@dataclass
+class _Seat:
+    person: Person
+    role: str
+    start: date
+    end: date | None = None
+    end_reason: str = ""
+    with_decision: bool = True
+
+
+@dataclass
+class _Plan:
+    unit: AdminUnit
+    team: Team
+    decision: Decision
+    seats: list[_Seat]
+
+
+@dataclass
+class TeamSeed:
+    teams: int = 0
+    memberships: int = 0
+    applications: int = 0
+    leader_accounts: int = 0
+    phones: "_Phones | None" = None
+
+
+class _People:
+    """Builds Person rows for one commune: names by ethnic group, posts and workplaces."""
+
+    def __init__(self, *, province: AdminUnit, commune: AdminUnit, villages: list[AdminUnit], phones: _Phones):
+        self.province, self.commune, self.villages, self.phones = province, commune, villages, phones
+        self.mix = _ETHNIC_MIX.get(commune.kind, _ETHNIC_MIX[UnitKind.XA])
+
+    def new(self, rng: random.Random, *, on: date, occupation: str, position: str = "", village=None,
+            birth=(1965, 2005)) -> Person:
+        group = _weighted(rng, self.mix)
+        family, middle_m, middle_f, given_m, given_f = _ETHNIC_NAMES[group]
+        female = rng.random() < (0.6 if occupation == Occupation.WOMENS_UNION else 0.45)
+        if female:
+            name = f"{rng.choice(family)} {rng.choice(middle_f)} {rng.choice(given_f)}"
+        else:
+            name = f"{rng.choice(family)} {rng.choice(middle_m)} {rng.choice(given_m)}"
+        consent = rng.random() < 0.65  # the others did not agree to record their ethnic group
+        home = village or (rng.choice(self.villages) if self.villages and rng.random() < 0.8 else None)
+        person = Person(
+            full_name=name, full_name_folded=fold(name), gender=Gender.FEMALE if female else Gender.MALE,
+            birth_year=rng.randint(*birth), phone=self.phones.draw(rng), occupation=occupation,
+            workplace=self._workplace(rng, occupation, position, village), position=position, home_village=home,
+            digital_skills="; ".join(rng.sample(_SKILLS, rng.randint(1, 2))),
+            ethnic_group=group if consent else "",
+            ethnic_group_consent_at=timezone.make_aware(datetime.combine(on, time(9))) if consent else None,
+            province=self.province, commune=self.commune, is_demo=True,
+        )
+        if occupation in (Occupation.OFFICIAL, Occupation.TEACHER) and rng.random() < 0.3:
+            person.email = f"{fold(name).replace(' ', '')}{rng.randint(10, 99)}@gmail.com"
+        return person
+
+    def _workplace(self, rng, occupation, position, village) -> str:
+        commune = _lower_first(self.commune.name)
+        if position == Position.VHXH_LEADER:
+            return f"Phòng Văn hóa - Xã hội, UBND {commune}"
+        if position == Position.COMMUNE_YOUTH_SECRETARY:
+            return f"Đoàn Thanh niên {commune}"
+        if village is not None:  # village teams: neighbours, mostly without a workplace to name
+            return {Occupation.TEACHER: f"Điểm trường {village.name}", Occupation.HEALTH_WORKER: f"Y tế {village.name}",
+                    Occupation.WOMENS_UNION: f"Chi hội Phụ nữ {village.name}"}.get(occupation, "")
+        province = _short(self.province)
+        return {
+            Occupation.COMMUNE_POLICE: f"Công an {commune}",
+            Occupation.OFFICIAL: f"UBND {commune}",
+            Occupation.TEACHER: f"Trường {rng.choice(['Tiểu học', 'THCS', 'Mầm non'])} {_short(self.commune)}",
+            Occupation.HEALTH_WORKER: f"Trạm Y tế {commune}",
+            Occupation.POSTAL_TELECOM: rng.choice([f"VNPT {province}", f"Viettel {province}",
+                                                   f"Bưu điện văn hóa {commune}"]),
+            Occupation.IT_BUSINESS: f"Công ty TNHH Công nghệ số {province}",
+            Occupation.WOMENS_UNION: f"Hội Phụ nữ {commune}",
+            Occupation.FARMERS_UNION: f"Hội Nông dân {commune}",
+            Occupation.VETERANS: f"Hội Cựu chiến binh {commune}",
+            Occupation.YOUTH_UNION: f"Đoàn Thanh niên {commune}",
+        }.get(occupation, "")
+
+
+def _sizes(rng: random.Random, *, is_commune: bool, cap: int, minimum: int) -> tuple[int, int]:
+    """(counted members, collaborators): most teams full or nearly, some short of the minimum."""
+    roll = rng.random()
+    if is_commune:
+        low = min(minimum + 1, cap)
+        counted = max(3, minimum - 1) if roll < 0.06 else cap if roll < 0.22 else rng.randint(low, max(low, cap - 1))
+        collaborators = rng.randint(1, 3) if rng.random() < 0.3 else 0
+    else:
+        counted = rng.randint(3, minimum - 1) if roll < 0.15 and minimum > 3 else cap
+        collaborators = rng.randint(1, 2) if rng.random() < 0.2 else 0
+    return min(counted, cap), collaborators
+
+
+def seed_teams(province: AdminUnit, *, password_hash: str) -> TeamSeed:
+    rules = TeamRules.objects.get_or_create(province=province)[0]
+    communes = list(AdminUnit.objects.filter(parent=province).communes().active().order_by("code"))
+    villages_of: dict[int, list[AdminUnit]] = {c.pk: [] for c in communes}
+    for village in AdminUnit.objects.filter(parent__in=communes).villages().active().order_by("code"):
+        villages_of[village.parent_id].append(village)
+    with_team = set(Team.objects.filter(province=province).values_list("unit_id", flat=True))
+    phones = _Phones(set(Person.objects.exclude(phone=None).values_list("phone", flat=True))
+                     | set(User.objects.exclude(phone=None).values_list("phone", flat=True)))
+    demo_users = {u.username: u for u in User.objects.filter(
+        Q(username__startswith="totruong.") | Q(username__startswith="thanhvien.")
+        | Q(username__startswith="chutich."))}
+    linked = set(Person.objects.exclude(user=None).values_list("user_id", flat=True))
+    decision_numbers = {(c, n.lower(), d.year) for c, n, d in Decision.objects.filter(province=province)
+                        .values_list("commune_id", "number", "signed_on")}
+    plans: list[_Plan] = []
+    for index, commune in enumerate(communes, start=1):
+        villages = villages_of[commune.pk]
+        people = _People(province=province, commune=commune, villages=villages, phones=phones)
+        rng = random.Random(f"teams-{commune.code}")
+        chairman = demo_users.get(f"chutich.{commune.code}")
+        signer = chairman.full_name if chairman else _person_name(rng)
+        first_village = villages[0].pk if villages else None
+        units = [commune] + [v for v in villages if v.pk == first_village or rng.random() >= SKIP_VILLAGE_SHARE]
+        commune_day = DEMO_DATE_FROM + timedelta(days=rng.randint(0, 150))
+        days = {commune.pk: commune_day}
+        for village in units[1:]:
+            days[village.pk] = min(DEMO_DATE_TO, commune_day + timedelta(days=rng.randint(7, 480)))
+        numbers: dict[int, int] = {}
+        commune_plans = []
+        for unit in sorted(units, key=lambda u: (days[u.pk], u.code)):
+            if unit.pk in with_team:
+                continue
+            day = days[unit.pk]
+            number = numbers.get(day.year) or rng.randint(3, 60)
+            while (commune.pk, f"{number}/qđ-ubnd", day.year) in decision_numbers:
+                number += 1
+            decision_numbers.add((commune.pk, f"{number}/qđ-ubnd", day.year))
+            numbers[day.year] = number + rng.randint(1, 5)
+            team = Team(unit=unit, province=province, commune=commune, status=TeamStatus.ESTABLISHED,
+                        established_on=day, is_demo=True)
+            urng = random.Random(f"team-{unit.code}")
+            if urng.random() < 0.35:
+                code = "".join(urng.choices("abcdefghijkmnpqrstuvwxyz23456789", k=6))
+                team.zalo_group_url = f"https://zalo.me/g/{code}"
+            decision = Decision(kind=DecisionKind.ESTABLISH, number=f"{number}/QĐ-UBND", signed_on=day,
+                                signer_name=signer, signer_title=_SIGNER_TITLES.get(commune.kind, "Chủ tịch UBND xã"),
+                                team=team, province=province, commune=commune, recorded_by=chairman)
+            seats = _seats(urng, unit=unit, day=day, rules=rules, people=people,
+                           leader_user=demo_users.get(f"totruong.{unit.code}"),
+                           member_user=demo_users.get(f"thanhvien.{unit.code}"), linked=linked)
+            commune_plans.append(_Plan(unit=unit, team=team, decision=decision, seats=seats))
+        if index % 8 == 0:
+            _share_a_member(commune_plans)
+        plans += commune_plans
+    return _write(plans, password_hash=password_hash, phones=phones, demo_users=demo_users, linked=linked)
+
+
+def _seats(rng, *, unit, day, rules, people: _People, leader_user, member_user, linked) -> list[_Seat]:
+    is_commune = unit.is_commune
+    village = None if is_commune else unit
+    cap = rules.commune_team_cap if is_commune else rules.village_team_cap
+    counted, collaborators = _sizes(rng, is_commune=is_commune, cap=cap, minimum=rules.team_minimum)
+    lead_post, deputy_post = ((Position.VHXH_LEADER, Position.COMMUNE_YOUTH_SECRETARY) if is_commune
+                              else (Position.VILLAGE_HEAD, Position.VILLAGE_YOUTH_SECRETARY))
+    occupations = _COMMUNE_OCCUPATIONS if is_commune else _VILLAGE_OCCUPATIONS
+    seats: list[_Seat] = []
+    # Leader: the expected post, except a few teams (4%) whose leader does not hold it.
+    wrong_post = rng.random() < 0.04 and leader_user is None
+    leader = people.new(rng, on=day, village=village, birth=(1965, 1990),
+                        occupation=Occupation.OFFICIAL if is_commune else _weighted(rng, _VILLAGE_HEAD_OCCUPATIONS),
+                        position="" if wrong_post else lead_post)
+    if leader_user is not None and leader_user.pk not in linked:  # the demo login printed by seed_users
+        _become(leader, leader_user, people.phones)
+        linked.add(leader_user.pk)
+    if leader_user is None and rng.random() < (0.015 if not is_commune else 0.03):
+        # The leader moved away and nobody has taken over yet: the team has no leader today.
+        left = min(DEMO_DATE_TO, day + timedelta(days=rng.randint(60, 400)))
+        seats.append(_Seat(leader, MemberRole.LEADER, day, end=left, end_reason="Chuyển công tác"))
+    else:
+        seats.append(_Seat(leader, MemberRole.LEADER, day))
+    if rng.random() >= 0.03:  # 3% of teams have no deputy
+        seats.append(_Seat(people.new(rng, on=day, village=village, birth=(1990, 2005),
+                                      occupation=Occupation.YOUTH_UNION, position=deputy_post),
+                           MemberRole.DEPUTY, day))
+    counted_now = sum(1 for s in seats if s.end is None)
+    for n in range(counted - counted_now):
+        person = people.new(rng, on=day, village=village, occupation=_weighted(rng, occupations))
+        if n == 0 and member_user is not None and member_user.pk not in linked:
+            _become(person, member_user, people.phones)
+            linked.add(member_user.pk)
+        seats.append(_Seat(person, MemberRole.MEMBER, day))
+    for _n in range(collaborators):
+        joined = min(DEMO_DATE_TO, day + timedelta(days=rng.randint(20, 300)))
+        seats.append(_Seat(people.new(rng, on=joined, village=village, occupation=_weighted(rng, occupations)),
+                           MemberRole.COLLABORATOR, joined, with_decision=False))
+    return seats
+
+
+def _become(person: Person, user: User, phones: _Phones) -> None:
+    """The person is an existing demo login: their name and number, linked to it."""
+    person.full_name, person.full_name_folded = user.full_name, fold(user.full_name)
+    person.gender, person.ethnic_group, person.ethnic_group_consent_at = _gender_of(user.full_name), "", None
+    if user.phone:
+        phones.taken.discard(person.phone)
+        person.phone = user.phone
+    person.user = user
+
+
+def _share_a_member(plans: list[_Plan]) -> None:
+    """A commune team member also serves in their own village's team (the coverage page lists them)."""
+    commune_plan = next((p for p in plans if p.unit.is_commune), None)
+    if commune_plan is None:
+        return
+    for plan in plans:
+        if plan.unit.is_commune:
+            continue
+        slots = [i for i, s in enumerate(plan.seats) if s.role == MemberRole.MEMBER and s.person.user is None]
+        members = [s.person for s in commune_plan.seats if s.role == MemberRole.MEMBER]
+        officer = next((p for p in members if p.occupation == Occupation.OFFICIAL), members[0] if members else None)
+        if slots and officer is not None:
+            plan.seats[slots[-1]].person = officer
+            officer.home_village = plan.unit
+            return
+
+
+def _write(plans: list[_Plan], *, password_hash, phones, demo_users, linked) -> TeamSeed:
+    # bulk_create gives each row its primary key, and the rows built around it pick it up.
+    Team.objects.bulk_create([p.team for p in plans], batch_size=1000)
+    Decision.objects.bulk_create([p.decision for p in plans], batch_size=1000)
+    # A sign-in account for every active leader: the demo login if there is one, else a new one.
+    new_users, assignments = [], []
+    held = set(Assignment.objects.active().filter(role=Role.TEAM_LEADER).values_list("user_id", "unit_id"))
+    leaders = []
+    for plan in plans:
+        seat = next((s for s in plan.seats if s.role == MemberRole.LEADER and s.end is None), None)
+        if seat is None:
+            continue
+        person = seat.person
+        if person.user is None:
+            username = f"totruong.{plan.unit.code}".lower()
+            user = demo_users.get(username)
+            if user is not None and user.pk in linked:  # that login already belongs to someone else
+                username = next(f"{username}.{n}" for n in range(2, 100) if f"{username}.{n}" not in demo_users)
+                user = None
+            if user is None:
+                user = User(username=username, phone=person.phone, full_name=person.full_name,
+                            full_name_folded=fold(person.full_name), password=password_hash, is_demo=True)
+                new_users.append(user)
+                demo_users[username] = user
+            person.user = user
+        leaders.append((person.user, plan.unit))
+    User.objects.bulk_create(new_users, batch_size=1000)
+    for user, unit in leaders:
+        if (user.pk, unit.pk) not in held:
+            assignments.append(Assignment(user=user, role=Role.TEAM_LEADER, unit=unit))
+    persons, seen = [], set()
+    for plan in plans:
+        for seat in plan.seats:
+            if seat.person.pk is None and id(seat.person) not in seen:
+                seen.add(id(seat.person))
+                persons.append(seat.person)
+    Person.objects.bulk_create(persons, batch_size=1000)
+    memberships = [
+        Membership(team=plan.team, person=seat.person, role=seat.role, start_date=seat.start, end_date=seat.end,
+                   end_reason=seat.end_reason, decision=plan.decision if seat.with_decision else None,
+                   created_by=plan.decision.recorded_by)
+        for plan in plans for seat in plan.seats
+    ]
+    Membership.objects.bulk_create(memberships, batch_size=2000)
+    Assignment.objects.bulk_create(assignments, batch_size=1000)
+    return TeamSeed(teams=len(plans), memberships=len(memberships), leader_accounts=len(leaders), phones=phones)
+
+
+def _entry(person: Person) -> dict:
+    """A Person built in memory, as PersonForm's cleaned data for an application entry."""
+    return {"full_name": person.full_name, "gender": person.gender, "birth_year": person.birth_year,
+            "phone": person.phone, "zalo_phone": "", "email": person.email, "occupation": person.occupation,
+            "workplace": person.workplace, "home_village": person.home_village,
+            "digital_skills": person.digital_skills, "ethnic_group": person.ethnic_group}
+
+
+def seed_applications(province: AdminUnit, *, phones: _Phones) -> int:
+    """Open applications under fixed submission keys (a rerun finds them and adds nothing): a join
+    application for about one village team in ten, a group list and a leave request in a few
+    communes."""
+    existing = set(Application.objects.filter(submission_key__startswith="demo-")
+                   .values_list("submission_key", flat=True))
+    phones.taken |= set(ApplicationEntry.objects.values_list("phone", flat=True))
+    communes = list(AdminUnit.objects.filter(parent=province).communes().active().order_by("code"))
+    teams = {t.unit_id: t for t in Team.objects.filter(province=province, is_demo=True)
+             .exclude(status=TeamStatus.DISSOLVED).select_related("unit", "commune")}
+    villages_of: dict[int, list[AdminUnit]] = {c.pk: [] for c in communes}
+    for village in AdminUnit.objects.filter(parent__in=communes).villages().active().order_by("code"):
+        villages_of[village.parent_id].append(village)
+    officers = {u.username: u for u in User.objects.filter(username__startswith="vhxh.")}
+    created = []
+    for index, commune in enumerate(communes, start=1):
+        people = _People(province=province, commune=commune, villages=villages_of[commune.pk], phones=phones)
+        officer = officers.get(f"vhxh.{commune.code}")
+        on = DEMO_DATE_TO
+        for village in villages_of[commune.pk]:
+            team, key = teams.get(village.pk), f"demo-join-{village.code}"
+            rng = random.Random(f"application-{village.code}")
+            if team is None or rng.random() >= 0.10 or key in existing:
+                continue
+            person = people.new(rng, on=on, village=village, occupation=_weighted(rng, _VILLAGE_OCCUPATIONS))
+            paper = rng.random() < 0.3
+            created.append(application_submit_join(
+                team=team, entries=[_entry(person)], contact_name=person.full_name, contact_phone=person.phone,
+                message=rng.choice(_JOIN_MESSAGES), channel=ApplicationChannel.PAPER if paper
+                else ApplicationChannel.ONLINE, submission_key=key, by=officer if paper else None))
+        team = teams.get(commune.pk)
+        if team is None:
+            continue
+        rng = random.Random(f"application-{commune.code}")
+        key = f"demo-group-{commune.code}"
+        if index % 50 == 1 and key not in existing:
+            group = [people.new(rng, on=on, occupation=Occupation.YOUTH_UNION, birth=(1995, 2005)) for _n in range(3)]
+            created.append(application_submit_join(
+                team=team, entries=[_entry(p) for p in group], contact_name=group[0].full_name,
+                contact_phone=group[0].phone, channel=ApplicationChannel.PAPER, submission_key=key, by=officer,
+                message=f"Danh sách đoàn viên Đoàn Thanh niên {_lower_first(commune.name)} đăng ký tham gia tổ."))
+        key = f"demo-leave-{commune.code}"
+        if index % 60 == 2 and key not in existing:
+            member = team.memberships.active().filter(role=MemberRole.MEMBER).order_by("id").first()
+            if member is not None:
+                created.append(application_submit_leave(
+                    membership=member, submission_key=key,
+                    message="Tôi chuyển công tác sang tỉnh khác từ tháng sau, xin thôi tham gia tổ."))
+    Application.objects.filter(pk__in=[a.pk for a in created]).update(is_demo=True)
+    return len(created)
+
+
+@dataclass
+class DemoResult:
+    villages: int
+    logins: list[DemoLogin]
+    teams: TeamSeed
+    totals: dict = field(default_factory=dict)
+
+
+def demo_totals(province: AdminUnit) -> dict:
+    """What the province holds now, demo or not: for the command's summary line and the tests."""
+    return {
+        "teams": Team.objects.filter(province=province).exclude(status=TeamStatus.DISSOLVED).count(),
+        "memberships": Membership.objects.active().filter(team__province=province).count(),
+        "applications": Application.objects.filter(
+            province=province, status__in=[ApplicationStatus.PENDING, ApplicationStatus.INFO_REQUESTED]).count(),
+        "leader_accounts": Assignment.objects.active().filter(role=Role.TEAM_LEADER, unit__province=province).count(),
+    }
+
+
 @transaction.atomic
-def seed_demo(*, province_code: str, size: str = "default") -> tuple[int, list[DemoLogin]]:
+def seed_demo(*, province_code: str, size: str = "default") -> DemoResult:
     province = AdminUnit.objects.provinces().filter(code=f"{int(province_code):02d}").first()
     if province is None:
         province = units_load_from_package(province_code=province_code).province
     created = seed_villages(province, SIZES[size])
-    return created, seed_users(province)
+    password_hash = make_password(DEMO_PASSWORD)
+    logins = seed_users(province, password_hash=password_hash)
+    teams = seed_teams(province, password_hash=password_hash)
+    teams.applications = seed_applications(province, phones=teams.phones)
+    # The first xã's commune team leader signs in too: shown with the other demo logins.
+    first = AdminUnit.objects.filter(parent=province, kind=UnitKind.XA).active().order_by("code").first()
+    leader = User.objects.filter(username=f"totruong.{first.code}").first() if first else None
+    if leader is not None:
+        logins.append(DemoLogin(role=f"{Role.TEAM_LEADER.label} (tổ cấp xã)", unit=first.name,
+                                name=leader.full_name, phone=leader.phone_display, username=leader.username))
+    return DemoResult(villages=created, logins=logins, teams=teams, totals=demo_totals(province))

@@ -35,7 +35,9 @@ class ChallengeMixin(forms.Form):
             self.data = self.data.copy()
             self.data["challenge_token"] = token
             self.data["challenge_answer"] = ""
-            self.fields["challenge_answer"].label = _("Để chống gửi tự động: %(q)s bằng mấy?") % {"q": question}
+            label = _("Để chống gửi tự động: %(q)s bằng mấy?") % {"q": question}
+            # The bound field copied the label when cleaning began; both must show the new question.
+            self.fields["challenge_answer"].label = self["challenge_answer"].label = label
         return data
 
 

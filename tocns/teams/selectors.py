@@ -230,7 +230,10 @@ def coverage(*, province: AdminUnit, commune: AdminUnit | None = None) -> Covera
     without = units.exclude(Exists(live.filter(unit=OuterRef("pk")))).select_related("commune").order_by(
         "commune__name_folded", "kind", "name_folded")
     in_area = active.filter(team__in=live)
-    people = Person.objects.filter(pk__in=in_area.values("person_id")).annotate(
+    # Find the few people with two live memberships first, then describe only them.
+    several = (active.exclude(team__status=TeamStatus.DISSOLVED).values("person_id")
+               .annotate(n=Count("team_id", distinct=True)).filter(n__gt=1).values("person_id"))
+    people = Person.objects.filter(pk__in=several).filter(pk__in=in_area.values("person_id")).annotate(
         team_count=Count("memberships", filter=Q(memberships__end_date__isnull=True)
                          & ~Q(memberships__team__status=TeamStatus.DISSOLVED), distinct=True),
     ).filter(team_count__gt=1).order_by("full_name_folded")

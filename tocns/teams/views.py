@@ -423,7 +423,8 @@ def application_list(request):
     elif status in ApplicationStatus.values:
         applications = applications.filter(status=status)
     to_decide = selectors.applications_to_decide(request.user)
-    page = Paginator(applications.annotate(people=Count("entries")), 30).get_page(request.GET.get("page"))
+    applications = applications.annotate(people=Count("entries")).order_by("-submitted_at", "-id")
+    page = Paginator(applications, 30).get_page(request.GET.get("page"))
     return render(request, "teams/application_list.html", {
         "page": page, "status": status, "statuses": ApplicationStatus.choices, "to_decide_count": to_decide.count(),
         "to_decide_ids": set(to_decide.values_list("pk", flat=True)), "params": urlencode({"status": status})})

@@ -5,8 +5,8 @@ from tocns.dashboard.demo import DEMO_PASSWORD, SIZES, seed_demo
 
 
 class Command(BaseCommand):
-    help = ("Tạo dữ liệu mẫu (đánh dấu «Mẫu»): thôn cho mọi xã và tài khoản cho từng vai trò. "
-            "Chạy lại không tạo trùng.")
+    help = ("Tạo dữ liệu mẫu (đánh dấu «Mẫu»): thôn cho mọi xã, tài khoản cho từng vai trò, tổ công nghệ số "
+            "cộng đồng với thành viên, quyết định thành lập và vài đơn chờ duyệt. Chạy lại không tạo trùng.")
 
     def add_arguments(self, parser):
         parser.add_argument("--province", default=settings.DEFAULT_PROVINCE_CODE)
@@ -15,11 +15,18 @@ class Command(BaseCommand):
                                  "lớn cho benchmark")
 
     def handle(self, *args, province, size, **options):
-        created, logins = seed_demo(province_code=province, size=size)
-        self.stdout.write(f"Dữ liệu mẫu: thêm {created} thôn, tổ dân phố.")
+        result = seed_demo(province_code=province, size=size)
+        teams, totals = result.teams, result.totals
+        self.stdout.write(f"Dữ liệu mẫu: thêm {result.villages} thôn, tổ dân phố.")
+        self.stdout.write(
+            f"Tổ mẫu: thêm {teams.teams} tổ, {teams.memberships} lượt thành viên, {teams.applications} đơn, "
+            f"{teams.leader_accounts} tài khoản tổ trưởng (hiện có {totals['teams']} tổ, "
+            f"{totals['memberships']} thành viên đang tham gia, {totals['applications']} đơn chờ duyệt, "
+            f"{totals['leader_accounts']} tổ trưởng có tài khoản).")
         self.stdout.write("")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}) — đăng nhập bằng số điện thoại "
                           "hoặc tên đăng nhập:")
+        logins = result.logins
         width = max(len(login.role) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.role:<{width}}  {login.phone:<13}  {login.username:<26}  "
