@@ -103,6 +103,20 @@ def run_journey(browser, label, who, later_paths):
     return rows, hosts
 
 
+def run_public(browser, paths):
+    """A citizen with an empty cache, not signed in: the public join pages."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    meter = Meter(page)
+    rows = []
+    for i, path in enumerate(paths):
+        note = "bộ nhớ đệm trống" if i == 0 else "tệp tĩnh đã lưu"
+        rows.append(("Người dân", f"{path} ({note})", *meter.measure(lambda p=path: page.goto(BASE + p))))
+    hosts = set(meter.hosts)
+    context.close()
+    return rows, hosts
+
+
 def main():
     env = server_env()
     os.environ.update({k: env[k] for k in ("DATABASE_URL",)})
@@ -117,9 +131,12 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tocns.settings")
     django.setup()
     from tocns.geo.models import AdminUnit
+    from tocns.teams.models import Team
 
     commune = AdminUnit.objects.communes().filter(kind="xa").order_by("code").first()
-    village = AdminUnit.objects.villages().filter(parent=commune).order_by("code").first()
+    village = AdminUnit.objects.villages().filter(parent=commune, teams__isnull=False).order_by("code").first()
+    commune_team = Team.objects.get(unit=commune, status="established")
+    village_team = Team.objects.get(unit=village, status="established")
 
     server = start_server(env)
     try:
@@ -130,13 +147,21 @@ def main():
             results, hosts = [], set()
             for label, who, paths in [
                 ("Cán bộ VH-XH", f"vhxh.{commune.code}", ["/units/", f"/units/{commune.code}/",
-                                                          f"/units/{commune.code}/?q=thon"]),
-                ("Quản trị tỉnh", "sokhcn", ["/units/", "/accounts/users/", f"/units/{village.code}/"]),
-                ("Tổ trưởng", f"totruong.{village.code}", [f"/units/{village.code}/"]),
+                                                          f"/units/{commune.code}/?q=thon", "/teams/",
+                                                          f"/teams/{commune_team.pk}/", "/teams/coverage/",
+                                                          "/teams/applications/"]),
+                ("Quản trị tỉnh", "sokhcn", ["/units/", "/accounts/users/", f"/units/{village.code}/",
+                                             "/teams/coverage/", "/teams/coverage/?show=no_deputy"]),
+                ("Tổ trưởng", f"totruong.{village.code}", [f"/units/{village.code}/",
+                                                           f"/teams/{village_team.pk}/", "/teams/applications/"]),
             ]:
                 rows, seen = run_journey(browser, label, who, paths)
                 results += rows
                 hosts |= seen
+            rows, seen = run_public(browser, ["/dang-ky/?q=thuong", f"/dang-ky/xa/{commune.code}/",
+                                              f"/dang-ky/to/{village_team.pk}/"])
+            results += rows
+            hosts |= seen
             browser.close()
     finally:
         server.terminate()
@@ -147,7 +172,7 @@ def main():
     worst_first = worst_later = 0
     for label, page, size, count in results:
         print(f"| {label} | {page} | {size / 1024:.1f} | {count} |")
-        if "trang đầu" in page:
+        if "trang đầu" in page or "bộ nhớ đệm trống" in page and label == "Người dân":
             worst_first = max(worst_first, size)
         elif "đã lưu" in page:
             worst_later = max(worst_later, size)

@@ -134,3 +134,22 @@ def test_after_a_wrong_answer_the_new_question_matches_its_token(client, world):
     assert signing.loads(token, salt=SALT) == [a, b]
     client.post(url, {**person_data(), **data, "challenge_token": token, "challenge_answer": str(a + b)})
     assert Application.objects.count() == 1
+
+
+def test_a_group_list_sent_as_an_excel_file(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..teams.test_member_import import HEADER, member, xlsx
+
+    team = make_team(world, world.commune_a)
+    url = reverse("portal:join_group", args=[team.pk])
+    page = client.get(url).content.decode()
+    data = {"p-TOTAL_FORMS": "0", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "0", "p-MAX_NUM_FORMS": "50",
+            "contact_name": "Bàn Văn Tủa", "contact_phone": "0912 000 111", **answer(page)}
+    bad = xlsx([HEADER, member("Lò Thị Dung", "0987000001", year=2020)])
+    text = client.post(url, {**data, "file": SimpleUploadedFile("ds.xlsx", bad)}).content.decode()
+    assert "Dòng 2" in text and not Application.objects.exists()
+    good = xlsx([HEADER, member("Lò Thị Dung", "0987000001"), member("Vàng Văn Sểnh", "0987000002")])
+    data = {**data, **answer(text)}
+    response = client.post(url, {**data, "file": SimpleUploadedFile("ds.xlsx", good)})
+    assert response.status_code == 302 and Application.objects.get().entries.count() == 2

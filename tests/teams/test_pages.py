@@ -198,3 +198,33 @@ def test_person_ethnic_group_is_hidden_from_the_chairman(client, world):
     signed_in(client, world.chairman_a)
     page = client.get(reverse("teams:person", args=[person.pk])).content.decode()
     assert "Dân tộc" not in page and "Tày" not in page
+
+
+def test_officer_imports_members_from_excel_after_a_check(client, world):
+    from .test_member_import import HEADER, member, xlsx
+
+    team = make_team(world, world.village_a1, members=1)
+    signed_in(client, world.officer_a)
+    url = reverse("teams:members_import", args=[team.pk])
+    bad = xlsx([HEADER, member("Lò Thị Dung", "0987000001"), member("Vàng Văn Sểnh", "12")])
+    page = client.post(url, {"file": SimpleUploadedFile("ds.xlsx", bad), "confirm": "1"}).content.decode()
+    assert "Dòng 3" in page and "chưa nhập gì" in page and team.memberships.count() == 1
+    good = xlsx([HEADER, member("Lò Thị Dung", "0987000001"), member("Vàng Văn Sểnh", "0987000002")])
+    checked = client.post(url, {"file": SimpleUploadedFile("ds.xlsx", good)}).content.decode()
+    assert "Tệp hợp lệ: 2 người" in checked and team.memberships.count() == 1
+    response = client.post(url, {"file": SimpleUploadedFile("ds.xlsx", good), "confirm": "1"})
+    assert response.status_code == 302 and team.memberships.active().count() == 3
+    template = client.get(reverse("teams:members_template", args=[team.pk]))
+    assert template.status_code == 200 and template.content[:2] == b"PK"
+
+
+def test_a_member_who_asked_to_leave_reads_the_answer_on_home(client, world):
+    from tocns.teams.services import application_approve, application_submit_leave
+
+    team = make_team(world, world.village_a1, members=2)
+    membership = team.memberships.active().exclude(role=MemberRole.LEADER).get()
+    application = application_submit_leave(membership=membership, submission_key="x", channel="member",
+                                           by=world.member_a1)
+    application_approve(application=application, by=world.leader_a1)
+    signed_in(client, world.member_a1)
+    assert "Đơn xin ra khỏi tổ đã được chấp thuận" in client.get(reverse("dashboard:home")).content.decode()

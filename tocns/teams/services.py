@@ -399,7 +399,9 @@ def _locked_open_application(application: Application) -> Application:
 
 
 def _tell_applicant(application: Application, subject: str, body: str) -> None:
-    notify(subject=subject, body=body, about=application, name=application.contact_name,
+    # A member who asked in the app reads the answer there too.
+    recipient = application.submitted_by if application.channel == ApplicationChannel.MEMBER else None
+    notify(subject=subject, body=body, about=application, recipient=recipient, name=application.contact_name,
            email=application.contact_email, phone=application.contact_phone)
 
 

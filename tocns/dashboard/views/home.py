@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from tocns.accounts.selectors import home_units, scope_for, units_for_user
+from tocns.notify.selectors import notifications_for_user
 from tocns.teams.selectors import applications_to_decide, teams_for_user
 
 
@@ -20,6 +21,7 @@ def home(request):
         # The approver's queue, on the first screen they see (plan II.1.3).
         "applications_to_decide": applications_to_decide(request.user).count(),
         "my_teams": teams_for_user(request.user).filter(unit__in=home_units(request.user)),
+        "notifications": notifications_for_user(request.user)[:5],
     }
     return render(request, "dashboard/home.html", context)
 
