@@ -26,3 +26,24 @@ def test_me_lists_the_users_roles(client, world):
     data = client.get("/api/v1/me").json()
     assert data["assignments"] == [{"role": "team_leader", "unit_code": world.village_a1.code,
                                     "unit_name": "Thôn Nà Khà"}]
+
+
+def test_teams_api_is_scoped_and_shows_members_on_a_past_day(client, world):
+    import datetime
+
+    from tocns.teams.services import membership_end
+
+    from ..factories import make_team
+
+    team = make_team(world, world.village_a1, members=2)
+    other = make_team(world, world.village_b1, members=1)
+    leaver = team.memberships.exclude(role="leader").get()
+    membership_end(membership=leaver, end_date=datetime.date(2026, 10, 1))
+    client.force_login(world.officer_a)
+    listing = client.get("/api/v1/teams").json()
+    assert [t["id"] for t in listing["items"]] == [team.pk]
+    today = client.get(f"/api/v1/teams/{team.pk}").json()
+    assert [m["role"] for m in today["members"]] == ["leader"]
+    past = client.get(f"/api/v1/teams/{team.pk}?on=2026-09-15").json()
+    assert len(past["members"]) == 2
+    assert client.get(f"/api/v1/teams/{other.pk}").status_code == 404

@@ -1,14 +1,17 @@
 """The JSON API under /api/v1/. Endpoints only call selectors and services, and every one of
 them is filtered to the caller's scope: out-of-scope objects answer 404."""
 
+from datetime import date
+
 from django.http import Http404
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from tocns.accounts.selectors import search_units, unit_for_user_or_404
+from tocns.teams.selectors import members_on, team_for_user_or_404, teams_for_user
 
-from .schemas import MeOut, UnitOut
+from .schemas import MeOut, TeamDetailOut, TeamOut, UnitOut
 
 api = NinjaAPI(
     title="Tổ công nghệ số cộng đồng – API",
@@ -39,6 +42,33 @@ def get_unit(request, code: str):
     return unit_for_user_or_404(request.user, code=code)
 
 
+teams = Router(tags=["Tổ công nghệ số cộng đồng"])
+
+
+class TeamFilter(Schema):
+    commune: str | None = None
+    status: str = ""
+
+
+@teams.get("/teams", response=list[TeamOut])
+@paginate(LimitOffsetPagination)
+def list_teams(request, filters: Query[TeamFilter]):
+    qs = teams_for_user(request.user).order_by("commune__code", "unit__code")
+    if filters.commune:
+        qs = qs.filter(commune__code=filters.commune)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs
+
+
+@teams.get("/teams/{team_id}", response=TeamDetailOut)
+def get_team(request, team_id: int, on: date | None = None):
+    """A team and its members, today or on a past day (`on=2026-09-01`)."""
+    team = team_for_user_or_404(request.user, team_id)
+    team.members = members_on(team, on)
+    return team
+
+
 @api.get("/me", response=MeOut, tags=["Tài khoản"])
 def me(request):
     user = request.user
@@ -57,3 +87,4 @@ def not_found(request, exc):
 
 
 api.add_router("", units)
+api.add_router("", teams)
