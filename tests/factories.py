@@ -1,6 +1,9 @@
 """Small builders for test data. Each returns saved objects; names are realistic Vietnamese."""
 
+import io
 import itertools
+
+from openpyxl import Workbook
 
 from tocns.accounts.models import Assignment, Role, User
 from tocns.geo.models import AdminUnit, UnitKind
@@ -117,3 +120,14 @@ def person_data(**overrides) -> dict:
             "occupation": "teacher", "workplace": "Trường Tiểu học Thượng Lâm", "digital_skills": "VNeID, DVC"}
     data.update(overrides)
     return data
+
+
+def xlsx(rows) -> bytes:
+    """An .xlsx file with these rows, as an officer would save it from Excel."""
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

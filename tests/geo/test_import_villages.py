@@ -1,9 +1,7 @@
-import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook
 
 from tocns.geo.models import AdminUnit, UnitKind, VillageImport
 from tocns.geo.services import (
@@ -15,19 +13,9 @@ from tocns.geo.services import (
     village_rows_apply,
 )
 
-from ..factories import make_unit
+from ..factories import make_unit, xlsx
 
 pytestmark = pytest.mark.django_db
-
-
-def xlsx(rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 HEADER = ["Xã/Phường", "Tên thôn/tổ dân phố", "Loại", "Mã thôn"]

@@ -139,7 +139,8 @@ def test_after_a_wrong_answer_the_new_question_matches_its_token(client, world):
 def test_a_group_list_sent_as_an_excel_file(client, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from ..teams.test_member_import import HEADER, member, xlsx
+    from ..factories import xlsx
+    from ..teams.test_member_import import HEADER, member
 
     team = make_team(world, world.commune_a)
     url = reverse("portal:join_group", args=[team.pk])

@@ -4,7 +4,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from tocns.audit.models import AuditEntry
 from tocns.teams.choices import MemberRole, Occupation, Position, TeamStatus
@@ -18,6 +18,8 @@ from tocns.teams.member_files import (
 from tocns.teams.models import Membership, Person
 from tocns.teams.services import application_submit_join, membership_end, membership_start, team_propose
 
+from ..factories import xlsx
+
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year
 HEADER = ["Họ và tên", "Giới tính", "Năm sinh", "Số điện thoại", "Vai trò trong tổ", "Thôn nơi ở"]
@@ -26,16 +28,6 @@ FULL_HEADER = ["Họ và tên", "Giới tính", "Năm sinh", "Số điện tho�
                "Đồng ý cung cấp dân tộc"]
 NAMES = ["Giàng Seo Chứ", "Triệu Thị Nhất", "Hoàng Văn Páo", "Sùng Mí Lử", "Nông Thị Hoa", "Đặng Văn Quẩy",
          "Ma Văn Thắng", "Lục Văn Sinh"]
-
-
-def xlsx(rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def member(name, phone, *, year=1990, gender="Nam", role="", village=""):

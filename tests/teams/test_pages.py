@@ -201,7 +201,8 @@ def test_person_ethnic_group_is_hidden_from_the_chairman(client, world):
 
 
 def test_officer_imports_members_from_excel_after_a_check(client, world):
-    from .test_member_import import HEADER, member, xlsx
+    from ..factories import xlsx
+    from .test_member_import import HEADER, member
 
     team = make_team(world, world.village_a1, members=1)
     signed_in(client, world.officer_a)

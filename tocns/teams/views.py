@@ -206,14 +206,19 @@ def member_add(request, pk: int):
             offer_collaborator = getattr(exc, "code", None) == "team_full"
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã thêm %(name)s vào tổ (%(role)s).") % {
-                "name": membership.person.full_name, "role": membership.get_role_display().lower()})
-            warning = services.expected_holder_warning(team, membership.person, membership.role)
-            if warning:
-                messages.warning(request, warning)
-            return redirect("teams:detail", pk=team.pk)
+            return _role_set(request, team, membership, _("Đã thêm %(name)s vào tổ (%(role)s)."))
     return render(request, "teams/member_add.html", {"team": team, "form": form,
                                                      "offer_collaborator": offer_collaborator})
+
+
+def _role_set(request, team: Team, membership: Membership, text: str):
+    """Say what was done, and whether the plan expects someone else in that role."""
+    messages.success(request, text % {"name": membership.person.full_name,
+                                      "role": membership.get_role_display().lower()})
+    warning = services.expected_holder_warning(team, membership.person, membership.role)
+    if warning:
+        messages.warning(request, warning)
+    return redirect("teams:detail", pk=team.pk)
 
 
 def _membership_or_404(request, team: Team, membership_pk: int) -> Membership:
@@ -251,12 +256,7 @@ def member_role(request, pk: int, membership_pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("%(name)s nay là %(role)s.") % {
-                "name": new.person.full_name, "role": new.get_role_display().lower()})
-            warning = services.expected_holder_warning(team, new.person, new.role)
-            if warning:
-                messages.warning(request, warning)
-            return redirect("teams:detail", pk=team.pk)
+            return _role_set(request, team, new, _("%(name)s nay là %(role)s."))
     return render(request, "teams/member_action.html", {
         "team": team, "membership": membership, "form": form, "title": _("Đổi vai trò")})
 
