@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tocns.audit",
     "tocns.notify",
     "tocns.teams",
+    "tocns.reports",
     "tocns.portal",
     "tocns.dashboard",
     "tocns.api",

@@ -1,0 +1,29 @@
+"""Report test data: forms from the starting catalogue (loaded by the data migration)."""
+
+import datetime
+import uuid
+
+from tocns.reports import services
+from tocns.reports.models import ReportForm
+from tocns.reports.periods import month_period
+
+
+def village_form() -> ReportForm:
+    return ReportForm.objects.get(code="THANG-THON")
+
+
+def commune_team_form() -> ReportForm:
+    return ReportForm.objects.get(code="THANG-XA")
+
+
+def submit_report(team, year, month, values, *, by=None, form=None, submit=True, texts=None):
+    form = form or (commune_team_form() if team.unit.is_commune else village_form())
+    report = services.report_open(form=form, team=team, period=month_period(year, month), by=by)
+    return services.report_save(report=report, values=values, texts=texts, version=report.version,
+                                save_key=uuid.uuid4().hex, submit=submit, by=by)
+
+
+def established_long_ago(team):
+    team.established_on = datetime.date(2024, 1, 1)
+    team.save(update_fields=["established_on"])
+    return team

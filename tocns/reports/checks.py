@@ -1,0 +1,77 @@
+"""Checking one entered value: the same rules run as the leader types (htmx) and on the server."""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .choices import ValueType
+from .models import Indicator
+
+
+@dataclass
+class Checked:
+    value: Decimal | None = None
+    error: str = ""
+    warning: str = ""  # needs a comment before the report can be submitted
+
+
+def format_number(number: Decimal) -> str:
+    """Vietnamese style: 1.234 and 12,5."""
+    if number == number.to_integral_value():
+        return f"{number:,.0f}".replace(",", ".")
+    return f"{number:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def parseformat_number(raw, value_type: str) -> Decimal | None:
+    """"1.234" and "1 234" are a thousand two hundred thirty-four; "12,5" is twelve and a half."""
+    text = str(raw if raw is not None else "").strip().replace(" ", "").replace("\u00a0", "")
+    if text == "":
+        return None
+    if value_type == ValueType.INTEGER:
+        if text.count(".") and all(len(part) == 3 for part in text.split(".")[1:]):
+            text = text.replace(".", "")
+        if text.count(",") and all(len(part) == 3 for part in text.split(",")[1:]):
+            text = text.replace(",", "")
+        else:
+            text = text.replace(",", ".")  # "2,5": a decimal, refused below as not whole
+    else:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("Hãy nhập một số (ví dụ 12).")) from None
+    if not number.is_finite():
+        raise ValueError(_("Hãy nhập một số (ví dụ 12)."))
+    if value_type == ValueType.INTEGER and number != number.to_integral_value():
+        raise ValueError(_("Chỉ số này đếm số %(unit)s: hãy nhập số nguyên.") % {"unit": ""})
+    return number
+
+
+def check_value(indicator: Indicator, raw, *, usual: Decimal | None = None, comment: str = "") -> Checked:
+    try:
+        value = parseformat_number(raw, indicator.value_type)
+    except ValueError as exc:
+        message = str(exc)
+        if indicator.value_type == ValueType.INTEGER and "số nguyên" in message:
+            message = _("Chỉ số này đếm số %(unit)s: hãy nhập số nguyên.") % {"unit": indicator.unit_of_measure}
+        return Checked(error=message)
+    if value is None:
+        return Checked()
+    if indicator.min_value is not None and value < indicator.min_value:
+        if indicator.min_value == 0:
+            return Checked(value, error=_("Số không được âm."))
+        return Checked(value, error=_("Không được nhỏ hơn %(n)s.") % {"n": format_number(indicator.min_value)})
+    top = indicator.max_value
+    if indicator.value_type == ValueType.PERCENT and (top is None or top > 100):
+        top = Decimal(100)
+    if top is not None and value > top:
+        if indicator.value_type == ValueType.PERCENT:
+            return Checked(value, error=_("Tỷ lệ không được quá 100%."))
+        return Checked(value, error=_("Không được lớn hơn %(n)s.") % {"n": format_number(top)})
+    warning = ""
+    if usual and usual > 0 and value > usual * indicator.outlier_factor and not comment.strip():
+        warning = _("Cao gấp %(times)s lần mức thường của đơn vị (%(usual)s %(unit)s). Hãy ghi giải thích ngắn.") % {
+            "times": format_number((value / usual).quantize(Decimal("0.1"))),
+            "usual": format_number(usual.quantize(Decimal(1))), "unit": indicator.unit_of_measure}
+    return Checked(value, warning=warning)

@@ -1,0 +1,229 @@
+"""Indicators, report forms, reports and targets (plan II.2.3, III.1, III.2).
+
+Indicators and forms are data the province edits in the app. An empty value is missing, never
+zero: ReportValue.value is NULL then, and roll-ups and completeness keep the difference."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tocns.geo.models import AdminUnit
+
+from .choices import Aggregation, Level, PeriodRule, PeriodType, Pillar, ReportAction, ReportStatus, ValueType
+
+
+class Indicator(models.Model):
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên chỉ số"), max_length=300)
+    pillar = models.CharField(_("lĩnh vực"), max_length=20, choices=Pillar.choices)
+    unit_of_measure = models.CharField(_("đơn vị tính"), max_length=30)
+    value_type = models.CharField(_("kiểu số"), max_length=10, choices=ValueType.choices, default=ValueType.INTEGER)
+    aggregation = models.CharField(_("cách tổng hợp"), max_length=10, choices=Aggregation.choices,
+                                   default=Aggregation.SUM)
+    # A ratio is computed from two entered indicators, so a province's share is total over total.
+    numerator = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("tử số"))
+    denominator = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("mẫu số"))
+    min_value = models.DecimalField(_("giá trị nhỏ nhất"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                    default=0)
+    max_value = models.DecimalField(_("giá trị lớn nhất"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # Above this many times the unit's usual figure, the leader must add a short comment.
+    outlier_factor = models.DecimalField(_("cảnh báo khi vượt (lần mức thường)"), max_digits=5, decimal_places=1,
+                                         default=3)
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    description = models.TextField(_("hướng dẫn ghi"), blank=True)
+    retired_on = models.DateField(_("thôi dùng từ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chỉ số")
+        verbose_name_plural = _("chỉ số")
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(aggregation=Aggregation.RATIO)
+                | models.Q(numerator__isnull=False, denominator__isnull=False),
+                name="reports_ratio_has_both_parts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    @property
+    def is_computed(self) -> bool:
+        return self.aggregation == Aggregation.RATIO
+
+
+class ReportForm(models.Model):
+    code = models.CharField(_("mã mẫu"), max_length=30, unique=True)
+    name = models.CharField(_("tên mẫu báo cáo"), max_length=300)
+    level = models.CharField(_("cấp báo cáo"), max_length=20, choices=Level.choices)
+    period_type = models.CharField(_("kỳ báo cáo"), max_length=10, choices=PeriodType.choices)
+    period_rule = models.CharField(_("cách tính kỳ"), max_length=12, choices=PeriodRule.choices,
+                                   default=PeriodRule.CALENDAR)
+    # Due by the end of this day of the period's last month (capped at the month's last day):
+    # 29 means "before the 30th", and February's report is due on its last day.
+    due_day = models.PositiveSmallIntegerField(_("hạn nộp: ngày trong tháng"), default=29)
+    close_after_days = models.PositiveSmallIntegerField(_("khóa nhập sau khi hết kỳ (ngày)"), null=True, blank=True)
+    asks_results = models.BooleanField(_("có phần kết quả nổi bật"), default=True)
+    asks_difficulties = models.BooleanField(_("có phần khó khăn, vướng mắc"), default=True)
+    asks_proposals = models.BooleanField(_("có phần đề xuất, kiến nghị"), default=True)
+    indicators = models.ManyToManyField(Indicator, through="FormIndicator", related_name="forms")
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("mẫu báo cáo")
+        verbose_name_plural = _("mẫu báo cáo")
+        ordering = ["level", "period_type", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormIndicator(models.Model):
+    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="lines")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["form", "indicator"], name="reports_form_indicator_once")]
+
+    def __str__(self) -> str:
+        return f"{self.form_id}:{self.indicator_id}"
+
+
+class ReportRequest(models.Model):
+    """An ad-hoc request: the province asks selected communes for a form by a date."""
+
+    form = models.ForeignKey(ReportForm, on_delete=models.PROTECT, related_name="requests")
+    title = models.CharField(_("nội dung yêu cầu"), max_length=300)
+    period_start = models.DateField(_("số liệu từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    due_on = models.DateField(_("hạn gửi"))
+    communes = models.ManyToManyField(AdminUnit, related_name="+", verbose_name=_("các xã được yêu cầu"))
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu báo cáo đột xuất")
+        verbose_name_plural = _("yêu cầu báo cáo đột xuất")
+        ordering = ["-due_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Report(models.Model):
+    form = models.ForeignKey(ReportForm, on_delete=models.PROTECT, related_name="reports")
+    # Team reports name the team; a commune's report to the province names only the commune.
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="reports")
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="reports")
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(ReportRequest, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="reports")
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    # "2026-10", "2026-Q4", "2026" or "R<request id>": what roll-ups and completeness filter on.
+    period_key = models.CharField(max_length=12, db_index=True)
+    due_on = models.DateField(_("hạn gửi"))
+    status = models.CharField(_("trạng thái"), max_length=12, choices=ReportStatus.choices,
+                              default=ReportStatus.DRAFT)
+    # Decided by the server's clock at the first submission, then never changed.
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    on_time = models.BooleanField(_("đúng hạn"), null=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    results = models.TextField(_("kết quả nổi bật"), blank=True)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    # Raised on every save; a save carrying an older version is refused (two people editing).
+    version = models.PositiveIntegerField(default=1)
+    # The key of the last save applied: a retried request with the same key changes nothing.
+    last_save_key = models.CharField(max_length=64, blank=True)
+    reopened_until = models.DateTimeField(_("mở lại đến"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(_("ý kiến của cấp trên"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("báo cáo")
+        verbose_name_plural = _("báo cáo")
+        ordering = ["-period_start", "unit__name_folded"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "unit", "period_start"], name="reports_one_report_per_period"),
+        ]
+        indexes = [
+            models.Index(fields=["commune", "period_key", "status"], name="reports_commune_period"),
+            models.Index(fields=["province", "period_key", "status"], name="reports_province_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form.name} – {self.unit.name} – {self.period_start:%m/%Y}"
+
+
+class ReportValue(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)  # NULL is missing
+    comment = models.CharField(_("giải thích"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="reports_one_value_per_indicator")]
+        indexes = [models.Index(fields=["indicator", "report"], name="reports_value_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}={self.value}"
+
+
+class ReportEvent(models.Model):
+    """The report's history: every save, submission, return, acceptance and reopening."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=12, choices=ReportAction.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_action_display()
+
+
+class Target(models.Model):
+    """A yearly target for an indicator and unit: the province sets communes', a commune splits to villages."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="targets")
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    value = models.DecimalField(_("chỉ tiêu"), max_digits=14, decimal_places=2)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        constraints = [models.UniqueConstraint(fields=["indicator", "unit", "year"], name="reports_one_target")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.unit_id} {self.year}: {self.value}"
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent, keyed so that a daily run never sends the same one twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,274 @@
+"""Read queries for reports: scope and permissions, completeness and roll-ups."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from tocns.accounts.models import Assignment, Role
+from tocns.accounts.selectors import scope_for
+from tocns.geo.models import AdminUnit
+from tocns.teams.choices import MemberRole, TeamStatus
+from tocns.teams.models import Membership, Team
+
+from .choices import Aggregation, Level, PeriodType, ReportStatus
+from .models import Indicator, Report, ReportForm, ReportValue
+from .periods import Period
+
+COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+TEAM_LEVELS = (Level.VILLAGE_TEAM, Level.COMMUNE_TEAM)
+
+
+def reports_for_user(user) -> QuerySet:
+    return Report.objects.filter(scope_for(user).q(unit="unit_id")).select_related("form", "unit", "team")
+
+
+def report_for_user_or_404(user, pk: int) -> Report:
+    report = reports_for_user(user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def _holds(user, roles, unit_ids) -> bool:
+    return user.is_authenticated and Assignment.objects.active().filter(
+        user=user, role__in=roles, unit_id__in=[u for u in unit_ids if u]).exists()
+
+
+def can_edit(user, report: Report) -> bool:
+    """The team's leader fills in a team report; the commune office may type it in for them
+    (reports still arrive by Zalo); a commune's report is the commune office's."""
+    if report.form.level in TEAM_LEVELS and _holds(user, [Role.TEAM_LEADER], [report.unit_id]):
+        return True
+    return _holds(user, [Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN], [report.commune_id]) or _holds(
+        user, [Role.PROVINCE_ADMIN], [report.province_id])
+
+
+def can_review(user, report: Report) -> bool:
+    """Team reports are reviewed by the commune office; a commune's reports by the province."""
+    if report.form.level in TEAM_LEVELS and _holds(user, [Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN],
+                                                   [report.commune_id]):
+        return True
+    return _holds(user, [Role.PROVINCE_ADMIN], [report.province_id])
+
+
+def team_forms(level: str | None = None) -> QuerySet:
+    qs = ReportForm.objects.filter(is_active=True, level__in=TEAM_LEVELS, period_type=PeriodType.MONTH)
+    return qs.filter(level=level) if level else qs
+
+
+def form_for_team(team: Team) -> ReportForm | None:
+    return team_forms(Level.COMMUNE_TEAM if team.unit.is_commune else Level.VILLAGE_TEAM).first()
+
+
+def teams_led_by(user) -> QuerySet:
+    units = Assignment.objects.active().filter(user=user, role=Role.TEAM_LEADER).values("unit_id")
+    return Team.objects.filter(unit_id__in=units).exclude(status=TeamStatus.DISSOLVED).select_related("unit")
+
+
+def history(report: Report) -> QuerySet:
+    return report.events.select_related("by")
+
+
+# ---- completeness ------------------------------------------------------------------------------
+
+@dataclass
+class Expected:
+    unit: AdminUnit
+    team: Team | None
+    report: Report | None
+    leader_name: str = ""
+    leader_phone: str = ""
+
+    @property
+    def state(self) -> str:
+        if self.report is None or self.report.submitted_at is None:
+            return "missing"
+        return "on_time" if self.report.on_time else "late"
+
+
+@dataclass
+class Completeness:
+    form: ReportForm
+    period: Period
+    rows: list[Expected] = field(default_factory=list)
+    as_of: object = None
+
+    def count(self, state: str) -> int:
+        return sum(1 for row in self.rows if row.state == state)
+
+    @property
+    def expected(self) -> int:
+        return len(self.rows)
+
+    @property
+    def submitted(self) -> int:
+        return self.expected - self.count("missing")
+
+    @property
+    def missing_rows(self) -> list[Expected]:
+        return [row for row in self.rows if row.state == "missing"]
+
+
+def _area(unit: AdminUnit) -> Q:
+    return Q(province=unit) if unit.is_province else Q(commune=unit.commune)
+
+
+def expected_teams(form: ReportForm, period: Period, unit: AdminUnit) -> QuerySet:
+    """Teams that owe this form for the period: established by its end, not dissolved before it began."""
+    kinds = Q(unit__kind__in=("xa", "phuong", "dac_khu")) if form.level == Level.COMMUNE_TEAM else Q(
+        unit__kind__in=("thon", "to_dan_pho"))
+    return (Team.objects.filter(_area(unit), kinds, established_on__lte=period.end)
+            .exclude(status=TeamStatus.PROPOSED)
+            .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.start))
+            .select_related("unit", "commune"))
+
+
+def completeness(*, form: ReportForm, period: Period, unit: AdminUnit, request=None) -> Completeness:
+    result = Completeness(form=form, period=period, as_of=timezone.now())
+    key = f"R{request.pk}" if request is not None else period.key
+    reports = {r.unit_id: r for r in Report.objects.filter(_area(unit), form=form, period_key=key)}
+    if form.level in TEAM_LEVELS:
+        teams = list(expected_teams(form, period, unit).order_by("commune__name_folded", "unit__name_folded"))
+        leaders = {m.team_id: m.person for m in Membership.objects.active().filter(
+            team__in=teams, role=MemberRole.LEADER).select_related("person")}
+        for team in teams:
+            leader = leaders.get(team.pk)
+            result.rows.append(Expected(team.unit, team, reports.get(team.unit_id),
+                                        leader.full_name if leader else "", leader.phone if leader else ""))
+    else:
+        communes = AdminUnit.objects.active().communes().filter(_area(unit)).order_by("name_folded")
+        if request is not None:
+            communes = communes.filter(pk__in=request.communes.values("pk"))
+        for commune in communes:
+            result.rows.append(Expected(commune, None, reports.get(commune.pk)))
+    return result
+
+
+# ---- roll-up -----------------------------------------------------------------------------------
+
+def _latest_per_unit(rows) -> dict:
+    """For stock figures: each reporting unit's value from its latest period, then summed."""
+    latest = {}
+    for unit_id, group, code, period_start, value in rows:
+        key = (unit_id, code)
+        if key not in latest or period_start > latest[key][1]:
+            latest[key] = (group, period_start, value)
+    totals = {}
+    for (_unit_id, code), (group, _start, value) in latest.items():
+        totals.setdefault(group, {}).setdefault(code, Decimal(0))
+        totals[group][code] += value
+    return totals
+
+
+def _grouped(*, reports: QuerySet, group_by: str) -> dict:
+    """{group id: {indicator code: value}} for entered indicators; ratios are added afterwards."""
+    values = ReportValue.objects.filter(report__in=reports, value__isnull=False)
+    out: dict = {}
+    for row in (values.filter(indicator__aggregation=Aggregation.SUM)
+                .values(f"report__{group_by}", "indicator__code").annotate(total=Sum("value"))):
+        out.setdefault(row[f"report__{group_by}"], {})[row["indicator__code"]] = row["total"]
+    latest_rows = values.filter(indicator__aggregation=Aggregation.LATEST).values_list(
+        "report__unit_id", f"report__{group_by}", "indicator__code", "report__period_start", "value")
+    for group, codes in _latest_per_unit(latest_rows).items():
+        out.setdefault(group, {}).update(codes)
+    return out
+
+
+def _with_ratios(values: dict, ratios: list[Indicator]) -> dict:
+    for ratio in ratios:
+        part, whole = values.get(ratio.numerator.code), values.get(ratio.denominator.code)
+        values[ratio.code] = (part * 100 / whole).quantize(Decimal("0.1")) if part is not None and whole else None
+    return values
+
+
+def _team_reports(unit: AdminUnit, month_keys, statuses, start: date | None = None,
+                  end: date | None = None) -> QuerySet:
+    qs = Report.objects.filter(_area(unit), form__level__in=TEAM_LEVELS, status__in=statuses)
+    if month_keys is not None:
+        return qs.filter(form__period_type=PeriodType.MONTH, period_key__in=month_keys)
+    return qs.filter(form__period_type=PeriodType.MONTH, period_start__gte=start, period_end__lte=end)
+
+
+def rollup_values(*, unit: AdminUnit, month_keys, statuses=COUNTED, start=None, end=None) -> dict:
+    """One unit's totals over the given months (used to pre-fill a commune's report)."""
+    reports = _team_reports(unit, month_keys, statuses, start, end)
+    totals = _grouped(reports=reports, group_by="province_id").get(unit.province_id, {})
+    return _with_ratios(totals, list(Indicator.objects.filter(aggregation=Aggregation.RATIO)
+                                     .select_related("numerator", "denominator")))
+
+
+@dataclass
+class Rollup:
+    unit: AdminUnit
+    period: Period
+    indicators: list[Indicator]
+    rows: list[tuple[AdminUnit, dict]]
+    total: dict
+    report_count: int
+    as_of: object
+
+
+def rollup_indicators() -> list[Indicator]:
+    """Every indicator the team forms ask for, in catalogue order, with the ratios built on them."""
+    entered = set(Indicator.objects.filter(forms__in=team_forms(), retired_on__isnull=True)
+                  .values_list("pk", flat=True))
+    ratios = set(Indicator.objects.filter(aggregation=Aggregation.RATIO, numerator__in=entered,
+                                          retired_on__isnull=True).values_list("pk", flat=True))
+    return list(Indicator.objects.filter(pk__in=entered | ratios).select_related("numerator", "denominator")
+                .order_by("order", "code"))
+
+
+def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
+    """Every indicator for a unit's children (a province's communes, a commune's own team and its
+    villages), from the submitted and accepted monthly team reports of the period."""
+    indicators = rollup_indicators()
+    ratios = [i for i in indicators if i.aggregation == Aggregation.RATIO]
+    reports = _team_reports(unit, period.month_keys, COUNTED)
+    if unit.is_province:
+        children = list(AdminUnit.objects.active().communes().filter(province=unit).order_by("name_folded"))
+        grouped = _grouped(reports=reports, group_by="commune_id")
+    else:
+        commune = unit.commune
+        children = [commune, *AdminUnit.objects.active().villages().filter(commune=commune).order_by("name_folded")]
+        grouped = _grouped(reports=reports, group_by="unit_id")
+    rows = [(child, _with_ratios(dict(grouped.get(child.pk, {})), ratios)) for child in children]
+    total = {}
+    for indicator in indicators:
+        if indicator.aggregation == Aggregation.RATIO:
+            continue
+        present = [values[indicator.code] for _child, values in rows if values.get(indicator.code) is not None]
+        total[indicator.code] = sum(present, Decimal(0)) if present else None
+    return Rollup(unit=unit, period=period, indicators=indicators, rows=rows, total=_with_ratios(total, ratios),
+                  report_count=reports.count(), as_of=timezone.now())
+
+
+def targets_progress(*, unit: AdminUnit, year: int) -> list[dict]:
+    """Year-to-date results against the unit's targets."""
+    from .models import Target
+    from .periods import year_period
+
+    targets = Target.objects.filter(unit=unit, year=year).select_related("indicator")
+    if not targets:
+        return []
+    done = rollup_values(unit=unit, month_keys=year_period(year).month_keys) if unit.is_province else _unit_totals(
+        unit, year_period(year).month_keys)
+    rows = []
+    for target in targets.order_by("indicator__order"):
+        value = done.get(target.indicator.code)
+        share = (value * 100 / target.value).quantize(Decimal("0.1")) if value is not None and target.value else None
+        rows.append({"indicator": target.indicator, "target": target.value, "done": value, "share": share})
+    return rows
+
+
+def _unit_totals(unit: AdminUnit, month_keys) -> dict:
+    reports = _team_reports(unit, month_keys, COUNTED)
+    if unit.is_village:
+        reports = reports.filter(unit=unit)
+    group = "commune_id"
+    totals = _grouped(reports=reports, group_by=group).get(unit.commune_id, {})
+    return _with_ratios(totals, list(Indicator.objects.filter(aggregation=Aggregation.RATIO)
+                                     .select_related("numerator", "denominator")))

@@ -1,0 +1,253 @@
+"""Opening, saving, submitting and reviewing reports. Each runs in one transaction; a refused
+change raises a ValidationError with a Vietnamese message and writes nothing."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Avg
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tocns.geo.models import AdminUnit
+from tocns.notify.services import notify
+from tocns.teams.choices import TeamStatus
+from tocns.teams.models import Team
+
+from .checks import check_value, format_number
+from .choices import Aggregation, Level, PeriodType, ReportAction, ReportStatus
+from .models import Indicator, Report, ReportEvent, ReportForm, ReportValue
+from .periods import Period, closes_on, due_date
+
+SUBMITTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+TEXT_FIELDS = ("results", "difficulties", "proposals")
+
+
+def _team_served_during(team: Team, period: Period) -> bool:
+    if team.status == TeamStatus.PROPOSED or team.established_on is None:
+        return False
+    return team.established_on <= period.end and (team.dissolved_on is None or team.dissolved_on >= period.start)
+
+
+def _form_fits(form: ReportForm, *, team: Team | None, unit: AdminUnit) -> bool:
+    if form.level == Level.COMMUNE:
+        return team is None and unit.is_commune
+    if team is None:
+        return False
+    return team.unit.is_commune if form.level == Level.COMMUNE_TEAM else team.unit.is_village
+
+
+@transaction.atomic
+def report_open(*, form: ReportForm, period: Period, team: Team | None = None, unit: AdminUnit | None = None,
+                request=None, by=None) -> Report:
+    """The report of a team (or a commune) for a period: the existing one, or a new draft.
+    Opening twice returns the same report; a team's report exists only for a period it served in."""
+    unit = team.unit if team is not None else unit
+    if not _form_fits(form, team=team, unit=unit):
+        raise ValidationError(_("Mẫu “%(form)s” không dành cho %(unit)s.") % {"form": form.name, "unit": unit.name})
+    today = timezone.localdate()
+    if period.start > today:
+        raise ValidationError({"period": ValidationError(_("Kỳ %(period)s chưa bắt đầu: chưa báo cáo được.") % {
+            "period": period.label}, code="future_period")})
+    if team is not None and not _team_served_during(team, period):
+        raise ValidationError({"period": ValidationError(
+            _("%(team)s chưa được thành lập hoặc đã giải thể trong %(period)s.") % {
+                "team": team, "period": period.label}, code="team_not_serving")})
+    existing = Report.objects.filter(form=form, unit=unit, period_start=period.start).first()
+    if existing is not None:
+        return existing
+    key = f"R{request.pk}" if request is not None else period.key
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                form=form, team=team, unit=unit, province=unit.province, commune=unit.commune, request=request,
+                period_start=period.start, period_end=period.end, period_key=key,
+                due_on=request.due_on if request is not None else due_date(period, form.due_day))
+    except IntegrityError:  # opened at the same moment by another request
+        return Report.objects.get(form=form, unit=unit, period_start=period.start)
+    ReportEvent.objects.create(report=report, action=ReportAction.CREATED, by=_user(by))
+    if form.level == Level.COMMUNE:
+        report_prefill_from_teams(report)
+    return report
+
+
+def _user(by):
+    return by if by is not None and getattr(by, "is_authenticated", False) else None
+
+
+USUAL_MIN_REPORTS = 3
+
+
+def usual_values(report: Report) -> dict[int, Decimal]:
+    """The unit's usual figure per indicator: the average of its last six submitted reports
+    (none until it has sent three: one month is not a habit)."""
+    earlier = list(Report.objects.filter(form=report.form, unit=report.unit, status__in=SUBMITTED,
+                                         period_start__lt=report.period_start)
+                   .order_by("-period_start").values_list("pk", flat=True)[:6])
+    if len(earlier) < USUAL_MIN_REPORTS:
+        return {}
+    rows = (ReportValue.objects.filter(report_id__in=earlier, value__isnull=False)
+            .values("indicator_id").annotate(avg=Avg("value")))
+    return {row["indicator_id"]: Decimal(row["avg"]) for row in rows}
+
+
+def entry_open(report: Report, now=None) -> bool:
+    """Whether the team may still type into this report."""
+    now = now or timezone.now()
+    if report.reopened_until and report.reopened_until > now:
+        return True
+    if report.status == ReportStatus.RETURNED:
+        return True
+    if report.status != ReportStatus.DRAFT:
+        return False
+    period = Period(report.form.period_type, report.period_start.year, 1, report.period_start, report.period_end)
+    closing = closes_on(period, report.form.close_after_days)
+    return closing is None or timezone.localdate(now) <= closing
+
+
+def form_indicators(form: ReportForm) -> list[Indicator]:
+    return [line.indicator for line in form.lines.select_related("indicator").filter(
+        indicator__retired_on__isnull=True)]
+
+
+@transaction.atomic
+def report_save(*, report: Report, values: dict, comments: dict | None = None, texts: dict | None = None,
+                version: int, save_key: str, submit: bool = False, by=None) -> Report:
+    """Save the draft (and submit it when asked).
+
+    `values` maps indicator codes to what was typed. A retried request (same save_key) changes
+    nothing; a save made on an older version than the stored one is refused, never lost silently."""
+    report = Report.objects.select_for_update().select_related("form").get(pk=report.pk)
+    if save_key and save_key == report.last_save_key:
+        return report
+    if version != report.version:
+        raise ValidationError(_("Báo cáo vừa được %(who)s sửa lúc %(at)s. Hãy tải lại trang để xem bản mới rồi "
+                                "nhập lại phần của bạn.") % {
+            "who": _("người khác"), "at": timezone.localtime(report.updated_at).strftime("%H:%M")}, code="stale")
+    if not entry_open(report):
+        if report.status in SUBMITTED:
+            raise ValidationError(_("Báo cáo đã gửi, không sửa được nữa."), code="not_editable")
+        raise ValidationError(_("Đã hết thời hạn nhập báo cáo này. Hãy đề nghị cán bộ xã mở lại."), code="closed")
+    comments = comments or {}
+    indicators = form_indicators(report.form)
+    usual = usual_values(report) if submit else {}
+    errors, checked = {}, {}
+    for indicator in indicators:
+        raw = values.get(indicator.code, "")
+        result = check_value(indicator, raw, usual=usual.get(indicator.pk), comment=comments.get(indicator.code, ""))
+        if result.error:
+            errors[indicator.code] = result.error
+        elif submit and result.warning:
+            errors[indicator.code] = result.warning
+        checked[indicator.code] = result.value
+    _check_parts(indicators, checked, errors)
+    if errors:
+        raise ValidationError({code: [message] for code, message in errors.items()})
+    existing = {v.indicator_id: v for v in report.values.all()}
+    for indicator in indicators:
+        value, comment = checked[indicator.code], comments.get(indicator.code, "")[:300]
+        row = existing.get(indicator.pk)
+        if row is None:
+            ReportValue.objects.create(report=report, indicator=indicator, value=value, comment=comment)
+        elif row.value != value or row.comment != comment:
+            row.value, row.comment = value, comment
+            row.save(update_fields=["value", "comment"])
+    for name in TEXT_FIELDS:
+        if texts and name in texts:
+            setattr(report, name, texts[name].strip())
+    report.version += 1
+    report.last_save_key = save_key
+    action = ReportAction.SAVED
+    if submit:
+        now = timezone.now()
+        if report.on_time is None:  # decided at the first submission, never changed afterwards
+            report.on_time = timezone.localdate(now) <= report.due_on
+            report.submitted_at = now
+        report.status, report.submitted_by = ReportStatus.SUBMITTED, _user(by)
+        report.reopened_until = None
+        action = ReportAction.SUBMITTED
+    report.save()
+    ReportEvent.objects.create(report=report, action=action, by=_user(by))
+    return report
+
+
+def _check_parts(indicators, checked: dict, errors: dict) -> None:
+    """A count cannot exceed its base (smartphone owners cannot outnumber adults)."""
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    for ratio in Indicator.objects.filter(aggregation=Aggregation.RATIO, numerator_id__in=by_id,
+                                          denominator_id__in=by_id):
+        part, whole = by_id[ratio.numerator_id], by_id[ratio.denominator_id]
+        a, b = checked.get(part.code), checked.get(whole.code)
+        if a is not None and b is not None and a > b and part.code not in errors:
+            errors[part.code] = _("Không được lớn hơn “%(whole)s” (%(b)s): tỷ lệ sẽ quá 100%%.") % {
+                "whole": whole.name, "b": format_number(b)}
+
+
+def _review_target(report: Report) -> Report:
+    report = Report.objects.select_for_update().select_related("form", "unit").get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Chỉ xem xét được báo cáo đã gửi (báo cáo này: %(status)s).") % {
+            "status": report.get_status_display().lower()}, code="not_submitted")
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: Report, by, comment: str) -> Report:
+    if not comment.strip():
+        raise ValidationError({"comment": _("Hãy ghi cần sửa gì để tổ biết.")})
+    report = _review_target(report)
+    report.status, report.reviewed_by, report.reviewed_at = ReportStatus.RETURNED, by, timezone.now()
+    report.review_comment = comment.strip()
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
+    ReportEvent.objects.create(report=report, action=ReportAction.RETURNED, by=by, comment=comment.strip())
+    if report.submitted_by_id:
+        notify(subject=_("Báo cáo bị trả lại: %(unit)s %(period)s") % {
+            "unit": report.unit.name, "period": report.period_start.strftime("%m/%Y")},
+            body=_("Cần sửa: %(comment)s") % {"comment": comment.strip()}, about=report,
+            recipient=report.submitted_by)
+    return report
+
+
+@transaction.atomic
+def report_accept(*, report: Report, by, comment: str = "") -> Report:
+    report = _review_target(report)
+    report.status, report.reviewed_by, report.reviewed_at = ReportStatus.ACCEPTED, by, timezone.now()
+    report.review_comment = comment.strip()
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
+    ReportEvent.objects.create(report=report, action=ReportAction.ACCEPTED, by=by, comment=comment.strip())
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, report: Report, by, days: int, reason: str) -> Report:
+    """The level above lets a team type into a closed report again, for a few days (recorded)."""
+    if not 1 <= days <= 30:
+        raise ValidationError({"days": _("Mở lại từ 1 đến 30 ngày.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do mở lại.")})
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status in SUBMITTED:
+        raise ValidationError(_("Báo cáo đã gửi; nếu cần sửa, hãy trả lại báo cáo."), code="submitted")
+    report.reopened_until = timezone.now() + timedelta(days=days)
+    report.save(update_fields=["reopened_until", "updated_at"])
+    ReportEvent.objects.create(report=report, action=ReportAction.REOPENED, by=by,
+                               comment=_("%(days)s ngày: %(reason)s") % {"days": days, "reason": reason.strip()})
+    return report
+
+
+def report_prefill_from_teams(report: Report) -> None:
+    """A commune's report starts from the accepted reports of its teams for the same months."""
+    from .selectors import rollup_values
+
+    if report.form.period_type == PeriodType.ONCE:
+        months = None
+    else:
+        from .periods import parse_period
+
+        months = parse_period(report.period_key).month_keys
+    totals = rollup_values(unit=report.commune, month_keys=months, statuses=(ReportStatus.ACCEPTED,),
+                           start=report.period_start, end=report.period_end)
+    for indicator in form_indicators(report.form):
+        value = totals.get(indicator.code)
+        ReportValue.objects.update_or_create(report=report, indicator=indicator, defaults={"value": value})
