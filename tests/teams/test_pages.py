@@ -117,7 +117,7 @@ def test_approver_sees_the_count_on_home_and_decides(client, world):
     application = submit(world, team)
     signed_in(client, world.leader_a1)
     home = client.get(reverse("dashboard:home")).content.decode()
-    assert "1</b> đơn đang chờ bạn duyệt" in home
+    assert "1 đơn đang chờ bạn duyệt" in home
     url = reverse("teams:application", args=[application.pk])
     response = client.post(url, {"action": "reject", "answer": ""})
     assert "Hãy ghi lý do" in response.content.decode()

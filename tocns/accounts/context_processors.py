@@ -16,6 +16,7 @@ def navigation(request):
         items.append((reverse("dashboard:units"), _("Địa bàn")))
         items.append((reverse("teams:list"), _("Các tổ")))
         items.append((reverse("teams:applications"), _("Đơn")))
+        items.append((reverse("reports:list"), _("Báo cáo")))
         if scope.province_ids or scope.commune_ids:
             items.append((reverse("teams:coverage"), _("Rà soát các tổ")))
     if scope.has_role(Role.PROVINCE_ADMIN):

@@ -109,6 +109,18 @@ class Completeness:
         return self.expected - self.count("missing")
 
     @property
+    def on_time(self) -> int:
+        return self.count("on_time")
+
+    @property
+    def late(self) -> int:
+        return self.count("late")
+
+    @property
+    def missing(self) -> int:
+        return self.count("missing")
+
+    @property
     def missing_rows(self) -> list[Expected]:
         return [row for row in self.rows if row.state == "missing"]
 
@@ -272,3 +284,71 @@ def _unit_totals(unit: AdminUnit, month_keys) -> dict:
     totals = _grouped(reports=reports, group_by=group).get(unit.commune_id, {})
     return _with_ratios(totals, list(Indicator.objects.filter(aggregation=Aggregation.RATIO)
                                      .select_related("numerator", "denominator")))
+
+
+# ---- what needs the user now -------------------------------------------------------------------
+
+DUE_SOON_DAYS = 5
+
+
+def reports_returned_to(user) -> QuerySet:
+    """Returned reports the user should correct: their teams' (leaders) or their commune's (officers)."""
+    led = Assignment.objects.active().filter(user=user, role=Role.TEAM_LEADER).values("unit_id")
+    offices = Assignment.objects.active().filter(
+        user=user, role__in=[Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN]).values("unit_id")
+    return Report.objects.filter(
+        Q(unit_id__in=led, form__level__in=TEAM_LEVELS) | Q(unit_id__in=offices, form__level=Level.COMMUNE),
+        status=ReportStatus.RETURNED).select_related("form", "unit")
+
+
+def reports_to_review(user) -> QuerySet:
+    """Submitted reports waiting for this user's decision."""
+    offices = Assignment.objects.active().filter(
+        user=user, role__in=[Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN]).values("unit_id")
+    provinces = Assignment.objects.active().filter(user=user, role=Role.PROVINCE_ADMIN).values("unit_id")
+    return Report.objects.filter(
+        Q(commune_id__in=offices, form__level__in=TEAM_LEVELS) | Q(province_id__in=provinces,
+                                                                   form__level=Level.COMMUNE),
+        status=ReportStatus.SUBMITTED).select_related("form", "unit").order_by("submitted_at")
+
+
+@dataclass
+class DueReport:
+    team: Team
+    form: ReportForm
+    period: Period
+    due_on: date
+    report: Report | None
+
+    @property
+    def days_left(self) -> int:
+        return (self.due_on - timezone.localdate()).days
+
+
+def reports_due_for(user, *, within_days: int = DUE_SOON_DAYS) -> list[DueReport]:
+    """This month's reports of the user's teams that are not sent yet and are due within a few days."""
+    from .periods import due_date, period_of
+
+    today = timezone.localdate()
+    due = []
+    for team in teams_led_by(user):
+        form = form_for_team(team)
+        if form is None:
+            continue
+        period = period_of(form.period_type, today, form.period_rule)
+        if team.established_on is None or team.established_on > period.end:
+            continue
+        report = Report.objects.filter(form=form, unit=team.unit, period_start=period.start).first()
+        if report is not None and report.submitted_at is not None:
+            continue
+        due_on = due_date(period, form.due_day)
+        if 0 <= (due_on - today).days <= within_days:
+            due.append(DueReport(team, form, period, due_on, report))
+    return due
+
+
+def quoted_texts(*, unit: AdminUnit, period: Period, limit: int = 30) -> list[tuple[str, str, str]]:
+    """(unit name, difficulties, proposals) from the period's submitted team reports, for the Word report."""
+    reports = _team_reports(unit, period.month_keys, COUNTED).exclude(difficulties="", proposals="").select_related(
+        "unit").order_by("commune__name_folded", "unit__name_folded")[:limit]
+    return [(r.unit.name, r.difficulties, r.proposals) for r in reports]

@@ -6,7 +6,9 @@ from django.views.decorators.cache import never_cache
 
 from tocns.accounts.selectors import home_units, scope_for, units_for_user
 from tocns.notify.selectors import notifications_for_user
-from tocns.teams.selectors import applications_to_decide, teams_for_user
+from tocns.teams.selectors import teams_for_user
+
+from ..inbox import inbox_for
 
 
 @login_required
@@ -18,8 +20,8 @@ def home(request):
         "home_units": home_units(request.user),
         "commune_count": units.communes().count() if scope.province_ids else None,
         "village_count": units.villages().count(),
-        # The approver's queue, on the first screen they see (plan II.1.3).
-        "applications_to_decide": applications_to_decide(request.user).count(),
+        # What needs them now comes first: returned or due reports, reviews, applications.
+        "inbox": inbox_for(request.user),
         "my_teams": teams_for_user(request.user).filter(unit__in=home_units(request.user)),
         "notifications": notifications_for_user(request.user)[:5],
     }

@@ -1,0 +1,112 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tocns.reports.choices import ReportStatus
+from tocns.reports.models import Report
+
+from ..factories import make_team
+from .factories import established_long_ago, submit_report, village_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch):
+    aware = timezone.make_aware(datetime.datetime(2026, 11, 26, 10, 0))
+    monkeypatch.setattr(timezone, "now", lambda: aware)
+
+
+@pytest.fixture
+def team(world):
+    return established_long_ago(make_team(world, world.village_a1, members=2))
+
+
+def open_this_month(client, team):
+    response = client.post(reverse("reports:open"), {"form": village_form().pk, "team": team.pk,
+                                                     "period": "2026-11"})
+    return Report.objects.get(pk=int(response.url.rstrip("/").rsplit("/", 1)[-1]))
+
+
+def test_leader_fills_in_saves_and_submits_this_months_report(client, world, team):
+    client.force_login(world.leader_a1)
+    listing = client.get(reverse("reports:list")).content.decode()
+    assert "Nhập báo cáo tháng này" in listing and "tháng 11/2026" in listing
+    report = open_this_month(client, team)
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "CQ01" in page and "Chính quyền số" in page and 'inputmode="decimal"' in page
+    data = {"version": report.version, "save_key": "k1", "v_CQ01": "12", "v_TT02": "-4", "action": "submit",
+            "difficulties": "Sóng yếu ở xóm trên"}
+    refused = client.post(reverse("reports:detail", args=[report.pk]), data).content.decode()
+    assert "Số không được âm." in refused and "Sóng yếu ở xóm trên" in refused
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and not report.values.exists()
+    data.update({"v_TT02": "40", "save_key": "k2"})
+    response = client.post(reverse("reports:detail", args=[report.pk]), data, follow=True)
+    assert "Đã gửi báo cáo tháng 11/2026" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.on_time and report.difficulties == "Sóng yếu ở xóm trên"
+
+
+def test_a_value_is_checked_as_it_is_typed(client, world, team):
+    client.force_login(world.leader_a1)
+    report = open_this_month(client, team)
+    response = client.post(reverse("reports:check", args=[report.pk, "CQ01"]), {"v_CQ01": "abc"},
+                           HTTP_HX_REQUEST="true")
+    assert "Hãy nhập một số" in response.content.decode() and "<html" not in response.content.decode()
+
+
+def test_officer_returns_and_the_leader_sees_it_first_on_home(client, world, team):
+    report = submit_report(team, 2026, 11, {"CQ01": "12"}, by=world.leader_a1)
+    client.force_login(world.officer_a)
+    home = client.get(reverse("dashboard:home")).content.decode()
+    assert "Chờ xem xét: báo cáo Thôn Nà Khà" in home
+    client.post(reverse("reports:review", args=[report.pk]), {"action": "return", "comment": "Thiếu CQ02"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    client.force_login(world.leader_a1)
+    home = client.get(reverse("dashboard:home")).content.decode()
+    assert "Báo cáo bị trả lại: Thôn Nà Khà" in home and "Thiếu CQ02" in home
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Gửi báo cáo" in page  # corrected and resubmitted in place
+
+
+def test_a_leader_cannot_review_and_another_commune_sees_404(client, world, team):
+    report = submit_report(team, 2026, 11, {"CQ01": "12"})
+    client.force_login(world.leader_a1)
+    assert client.post(reverse("reports:review", args=[report.pk]), {"action": "accept"}).status_code == 404
+    client.force_login(world.officer_b)
+    assert client.get(reverse("reports:detail", args=[report.pk])).status_code == 404
+    assert client.get(reverse("reports:rollup") + f"?unit={world.commune_a.code}").status_code == 404
+
+
+def test_due_soon_shows_on_the_leaders_home(client, world, team):
+    client.force_login(world.leader_a1)
+    home = client.get(reverse("dashboard:home")).content.decode()
+    assert "Báo cáo tháng 11/2026 của Thôn Nà Khà: còn 3 ngày (hạn 29/11/2026)" in home
+
+
+def test_completeness_page_lists_missing_teams_with_a_call_link(client, world, team):
+    established_long_ago(make_team(world, world.village_a2, members=1))
+    submit_report(team, 2026, 10, {"CQ01": "3"})
+    client.force_login(world.officer_a)
+    page = client.get(reverse("reports:completeness") + "?period=2026-10").content.decode()
+    assert "1/2" in page and "Thôn Khuổi Đăm" in page and 'href="tel:0' in page
+
+
+def test_rollup_page_shows_totals_and_missing_as_blank(client, world, team):
+    submit_report(team, 2026, 10, {"CQ01": "1234"})
+    client.force_login(world.province_admin)
+    page = client.get(reverse("reports:rollup") + "?unit=08&period=2026-10").content.decode()
+    assert "1.234" in page and "Số liệu tính đến" in page and "Xã Thượng Lâm" in page
+    bad = client.get(reverse("reports:rollup") + "?unit=08&period=2026-13").content.decode()
+    assert "Tháng phải từ 1 đến 12" in bad
+
+
+def test_a_report_for_the_future_is_refused_with_a_message(client, world, team):
+    client.force_login(world.leader_a1)
+    response = client.post(reverse("reports:open"), {"form": village_form().pk, "team": team.pk,
+                                                     "period": "2027-01"}, follow=True)
+    assert "chưa bắt đầu" in response.content.decode() and not Report.objects.exists()

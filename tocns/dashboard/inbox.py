@@ -1,0 +1,58 @@
+"""What needs a signed-in user now, newest first: the top of their home page."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tocns.reports import selectors as reports
+from tocns.teams.selectors import applications_to_decide
+
+# Beyond this many, items of one kind fold into one line with a count.
+FOLD_AFTER = 3
+
+
+@dataclass
+class InboxItem:
+    kind: str  # returned, due, review, application
+    text: str
+    url: str
+    at: datetime
+    detail: str = ""
+
+
+def inbox_for(user) -> list[InboxItem]:
+    now = timezone.now()
+    items = []
+    for report in reports.reports_returned_to(user)[:20]:
+        items.append(InboxItem("returned", _("Báo cáo bị trả lại: %(unit)s, kỳ %(period)s") % {
+            "unit": report.unit.name, "period": report.period_key}, reverse("reports:detail", args=[report.pk]),
+            report.reviewed_at or now, report.review_comment))
+    for due in reports.reports_due_for(user):
+        items.append(InboxItem("due", ngettext(
+            "Báo cáo %(period)s của %(unit)s: còn %(n)s ngày (hạn %(day)s)",
+            "Báo cáo %(period)s của %(unit)s: còn %(n)s ngày (hạn %(day)s)", due.days_left) % {
+            "period": due.period.label, "unit": due.team.unit.name, "n": due.days_left,
+            "day": due.due_on.strftime("%d/%m/%Y")}, reverse("reports:list"), now))
+    to_review = list(reports.reports_to_review(user)[:FOLD_AFTER + 1])
+    if len(to_review) > FOLD_AFTER:
+        count = reports.reports_to_review(user).count()
+        items.append(InboxItem("review", ngettext("%(n)s báo cáo chờ bạn xem xét", "%(n)s báo cáo chờ bạn xem xét",
+                                                  count) % {"n": count}, reverse("reports:list"),
+                               to_review[-1].submitted_at or now))
+    else:
+        for report in to_review:
+            items.append(InboxItem("review", _("Chờ xem xét: báo cáo %(unit)s, kỳ %(period)s") % {
+                "unit": report.unit.name, "period": report.period_key},
+                reverse("reports:detail", args=[report.pk]), report.submitted_at or now))
+    pending = applications_to_decide(user)
+    count = pending.count()
+    if count:
+        newest = pending.order_by("-submitted_at").first()
+        items.append(InboxItem("application", ngettext("%(n)s đơn đang chờ bạn duyệt", "%(n)s đơn đang chờ bạn duyệt",
+                                                       count) % {"n": count}, reverse("teams:applications"),
+                               newest.submitted_at))
+    return sorted(items, key=lambda item: item.at, reverse=True)

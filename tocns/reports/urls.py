@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("open/", views.report_open, name="open"),
+    path("completeness/", views.completeness, name="completeness"),
+    path("rollup/", views.rollup, name="rollup"),
+    path("rollup/document/", views.rollup_document, name="rollup_document"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/check/<str:code>/", views.value_check, name="check"),
+    path("<int:pk>/review/", views.report_review, name="review"),
+    path("<int:pk>/reopen/", views.report_reopen, name="reopen"),
+    path("<int:pk>/zalo/", views.report_zalo, name="zalo"),
+]

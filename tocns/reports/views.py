@@ -1,0 +1,302 @@
+"""Report pages: a leader fills in and sends the month's report on the phone; the commune office
+reviews; everyone sees completeness and roll-ups for the units they cover."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tocns.accounts.selectors import scope_for, unit_for_user_or_404, units_for_user
+from tocns.teams.selectors import team_for_user_or_404
+
+from . import selectors, services
+from .checks import check_value
+from .choices import Level, PeriodType, Pillar, ReportStatus
+from .forms import NarrativeForm, ReopenForm, ReviewForm
+from .models import Indicator, ReportForm
+from .periods import parse_period, period_of
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _attachment(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def report_list(request):
+    """My teams' reports (leaders), my commune's (officers), or the communes' (province)."""
+    reports = selectors.reports_for_user(request.user)
+    status = request.GET.get("status", "")
+    if status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    page = Paginator(reports.order_by("-period_start", "unit__name_folded"), 30).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    current = []
+    for team in selectors.teams_led_by(request.user):
+        form = selectors.form_for_team(team)
+        if form is None:
+            continue
+        period = period_of(form.period_type, today, form.period_rule)
+        report = team.reports.filter(form=form, period_start=period.start).first()
+        current.append({"team": team, "form": form, "period": period, "report": report})
+    return render(request, "reports/report_list.html", {
+        "page": page, "current": current, "status": status, "statuses": ReportStatus.choices,
+        "to_review": selectors.reports_to_review(request.user)[:20],
+        "params": urlencode({"status": status}) if status else "",
+    })
+
+
+@login_required
+@require_POST
+def report_open(request):
+    """Open (or create) the report a button names: a team's month, or a commune's quarter or year."""
+    form = get_object_or_404(ReportForm, pk=request.POST.get("form"), is_active=True)
+    try:
+        period = parse_period(request.POST.get("period", ""), form.period_rule)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:list")
+    team = unit = None
+    if form.level == Level.COMMUNE:
+        unit = unit_for_user_or_404(request.user, code=request.POST.get("unit", ""))
+    else:
+        team = team_for_user_or_404(request.user, int(request.POST.get("team") or 0))
+    try:
+        report = services.report_open(form=form, period=period, team=team, unit=unit, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:list")
+    if not (selectors.can_edit(request.user, report) or selectors.can_review(request.user, report)):
+        raise Http404
+    return redirect("reports:detail", pk=report.pk)
+
+
+def _lines(report, *, values=None, comments=None, errors=None):
+    """One row per indicator, grouped by pillar, with what was typed and any message."""
+    stored = {v.indicator_id: v for v in report.values.all()}
+    usual = services.usual_values(report)
+    groups: dict = {}
+    for indicator in services.form_indicators(report.form):
+        row = stored.get(indicator.pk)
+        raw = values.get(indicator.code) if values is not None else (
+            _plain(row.value) if row is not None and row.value is not None else "")
+        comment = comments.get(indicator.code, "") if comments is not None else (row.comment if row else "")
+        checked = check_value(indicator, raw, usual=usual.get(indicator.pk), comment=comment)
+        error = (errors or {}).get(indicator.code, [""])[0] if errors else ""
+        groups.setdefault(indicator.pillar, []).append({
+            "indicator": indicator, "raw": raw, "comment": comment, "error": error or checked.error,
+            "warning": "" if error else checked.warning})
+    labels = dict(Pillar.choices)
+    return [(labels[pillar], rows) for pillar, rows in groups.items()]
+
+
+def _plain(value) -> str:
+    return str(int(value)) if value == value.to_integral_value() else str(value).replace(".", ",")
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = selectors.report_for_user_or_404(request.user, pk)
+    can_edit = selectors.can_edit(request.user, report) and services.entry_open(report)
+    can_review = selectors.can_review(request.user, report) and report.status == ReportStatus.SUBMITTED
+    errors, general_error, values, comments = {}, "", None, None
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        codes = [i.code for i in services.form_indicators(report.form)]
+        values = {code: request.POST.get(f"v_{code}", "") for code in codes}
+        comments = {code: request.POST.get(f"c_{code}", "") for code in codes}
+        texts = {name: request.POST.get(name, "") for name in services.TEXT_FIELDS}
+        submit = request.POST.get("action") == "submit"
+        try:
+            version = int(request.POST.get("version", "0"))
+            saved = services.report_save(report=report, values=values, comments=comments, texts=texts,
+                                         version=version, save_key=request.POST.get("save_key", ""),
+                                         submit=submit, by=request.user)
+        except (ValidationError, ValueError) as exc:
+            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                errors = exc.message_dict
+                general_error = _("Có %(n)s ô cần sửa; báo cáo chưa được lưu.") % {"n": len(errors)}
+            else:
+                general_error = " ".join(getattr(exc, "messages", [str(exc)]))
+            for name, text in texts.items():
+                setattr(report, name, text)
+        else:
+            messages.success(request, _("Đã gửi báo cáo %(period)s.") % {"period": _period_label(saved)}
+                             if submit else _("Đã lưu nháp."))
+            return redirect("reports:detail", pk=saved.pk)
+    context = {
+        "report": report, "can_edit": can_edit, "can_review": can_review,
+        "can_reopen": selectors.can_review(request.user, report) and not services.entry_open(report)
+        and report.status not in services.SUBMITTED,
+        "groups": _lines(report, values=values, comments=comments, errors=errors),
+        "general_error": general_error, "save_key": uuid.uuid4().hex, "period_label": _period_label(report),
+        "events": selectors.history(report), "review_form": ReviewForm(), "reopen_form": ReopenForm(),
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+def _period_label(report) -> str:
+    if report.request_id:
+        return report.request.title
+    return parse_period(report.period_key).label
+
+
+@login_required
+@require_POST
+def value_check(request, pk: int, code: str):
+    """The same check as the server's, for one value as it is typed (htmx)."""
+    report = selectors.report_for_user_or_404(request.user, pk)
+    indicator = get_object_or_404(Indicator, code=code)
+    usual = services.usual_values(report).get(indicator.pk)
+    raw, comment = request.POST.get(f"v_{code}", ""), request.POST.get(f"c_{code}", "")
+    checked = check_value(indicator, raw, usual=usual, comment=comment)
+    line = {"indicator": indicator, "raw": raw, "comment": comment, "error": checked.error,
+            "warning": checked.warning}
+    return render(request, "reports/report_detail.html#line", {"line": line, "report": report, "can_edit": True})
+
+
+@login_required
+@require_POST
+def report_review(request, pk: int):
+    report = selectors.report_for_user_or_404(request.user, pk)
+    if not selectors.can_review(request.user, report):
+        raise Http404
+    comment = request.POST.get("comment", "")
+    try:
+        if request.POST.get("action") == "return":
+            services.report_return(report=report, by=request.user, comment=comment)
+            messages.success(request, _("Đã trả lại báo cáo để tổ sửa."))
+        else:
+            services.report_accept(report=report, by=request.user, comment=comment)
+            messages.success(request, _("Đã tiếp nhận báo cáo."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_reopen(request, pk: int):
+    report = selectors.report_for_user_or_404(request.user, pk)
+    if not selectors.can_review(request.user, report):
+        raise Http404
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_reopen(report=report, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã mở lại báo cáo %(days)s ngày.") % form.cleaned_data)
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+def report_zalo(request, pk: int):
+    from .narrative import report_zalo_summary
+
+    report = selectors.report_for_user_or_404(request.user, pk)
+    return render(request, "reports/zalo.html", {"text": report_zalo_summary(report), "back": report})
+
+
+# ---- completeness and roll-up --------------------------------------------------------------------
+
+def _unit_and_period(request, *, default_kind=PeriodType.MONTH):
+    """The unit (default: the user's widest) and the period (default: last month) a page is about."""
+    scope = scope_for(request.user)
+    code = request.GET.get("unit", "")
+    if code:
+        unit = unit_for_user_or_404(request.user, code=code)
+    else:
+        units = units_for_user(request.user)
+        unit = units.provinces().first() if scope.province_ids else units.communes().filter(
+            pk__in=scope.commune_ids).first()
+    if unit is None or unit.is_village:
+        raise Http404
+    raw = request.GET.get("period", "")
+    if raw:
+        try:
+            period = parse_period(raw)
+        except ValueError as exc:
+            return unit, period_of(default_kind, timezone.localdate()).previous(), str(exc)
+    else:
+        period = period_of(default_kind, timezone.localdate()).previous()
+    return unit, period, ""
+
+
+@login_required
+def completeness(request):
+    unit, period, period_error = _unit_and_period(request)
+    forms = list(ReportForm.objects.filter(is_active=True, period_type=period.kind).exclude(
+        period_type=PeriodType.ONCE))
+    results = [selectors.completeness(form=form, period=period, unit=unit) for form in forms
+               if unit.is_province or form.level != Level.COMMUNE]
+    return render(request, "reports/completeness.html", {
+        "unit": unit, "period": period, "period_error": period_error, "results": results,
+        "children": _child_links(request.user, unit)})
+
+
+def _child_links(user, unit):
+    return units_for_user(user).communes().order_by("name_folded") if unit.is_province else []
+
+
+@login_required
+def rollup(request):
+    unit, period, period_error = _unit_and_period(request)
+    result = selectors.rollup(unit=unit, period=period)
+    fmt = request.GET.get("format", "")
+    if fmt == "xlsx":
+        from .exports import rollup_filename, rollup_xlsx
+
+        return _attachment(rollup_xlsx(result), rollup_filename(result), XLSX)
+    form_for_completeness = selectors.team_forms(Level.VILLAGE_TEAM).first()
+    report_completeness = selectors.completeness(form=form_for_completeness, period=period, unit=unit) if (
+        form_for_completeness and period.kind == PeriodType.MONTH) else None
+    if fmt == "zalo":
+        from .narrative import zalo_summary
+
+        return render(request, "reports/zalo.html", {"text": zalo_summary(result, report_completeness),
+                                                     "back_url": request.get_full_path().replace("format=zalo", "")})
+    return render(request, "reports/rollup.html", {
+        "rollup": result, "unit": unit, "period": period, "period_error": period_error,
+        "completeness": report_completeness, "query": urlencode({"unit": unit.code, "period": period.key}),
+        "pillars": dict(Pillar.choices)})
+
+
+@login_required
+def rollup_document(request):
+    """The Word report for the unit above (province → People's Committee; commune → province),
+    drafted from the figures; the officer edits the text before downloading."""
+    from .narrative import draft_narrative, rollup_report_docx
+
+    unit, period, _error = _unit_and_period(request)
+    scope = scope_for(request.user)
+    if not (unit.province_id in scope.province_ids or unit.commune_id in scope.commune_ids):
+        raise Http404
+    result = selectors.rollup(unit=unit, period=period)
+    form = selectors.team_forms(Level.VILLAGE_TEAM).first()
+    report_completeness = selectors.completeness(form=form, period=period, unit=unit)
+    narrative_form = NarrativeForm(request.POST or None,
+                                   initial={"narrative": draft_narrative(result, report_completeness)})
+    if request.method == "POST" and narrative_form.is_valid():
+        texts = selectors.quoted_texts(unit=unit, period=period)
+        content = rollup_report_docx(result, report_completeness, texts=texts,
+                                     narrative=narrative_form.cleaned_data["narrative"] or None)
+        return _attachment(content, f"bao-cao-{unit.code}-{period.key}.docx", DOCX)
+    return render(request, "reports/rollup_document.html", {"unit": unit, "period": period,
+                                                            "form": narrative_form})
