@@ -110,3 +110,25 @@ def test_a_report_for_the_future_is_refused_with_a_message(client, world, team):
     response = client.post(reverse("reports:open"), {"form": village_form().pk, "team": team.pk,
                                                      "period": "2027-01"}, follow=True)
     assert "chưa bắt đầu" in response.content.decode() and not Report.objects.exists()
+
+
+def test_commune_officer_opens_the_quarterly_report_prefilled_from_accepted_team_reports(client, world, team):
+    from tocns.reports.services import report_accept
+
+    report_accept(report=submit_report(team, 2026, 10, {"CQ01": "12"}), by=world.officer_a)
+    client.force_login(world.officer_a)
+    listing = client.get(reverse("reports:list")).content.decode()
+    assert "quý IV/2026" in listing and "Lập báo cáo (số liệu lấy sẵn từ các tổ)" in listing
+    from tocns.reports.models import ReportForm
+
+    form = ReportForm.objects.get(code="QUY-XA")
+    response = client.post(reverse("reports:open"), {"form": form.pk, "unit": world.commune_a.code,
+                                                     "period": "2026-Q4"}, follow=True)
+    page = response.content.decode()
+    assert 'name="v_CQ01" value="12"' in page
+    quarterly = Report.objects.get(form=form)
+    client.post(reverse("reports:detail", args=[quarterly.pk]), {
+        "version": quarterly.version, "save_key": "q", "v_CQ01": "12", "action": "submit"})
+    client.force_login(world.province_admin)
+    home = client.get(reverse("dashboard:home")).content.decode()
+    assert "Chờ xem xét: báo cáo Xã Thượng Lâm" in home

@@ -69,6 +69,13 @@ def teams_led_by(user) -> QuerySet:
     return Team.objects.filter(unit_id__in=units).exclude(status=TeamStatus.DISSOLVED).select_related("unit")
 
 
+def communes_reporting_for(user) -> QuerySet:
+    """Communes whose own reports to the province this user prepares (VH-XH officer, chairman)."""
+    units = Assignment.objects.active().filter(
+        user=user, role__in=[Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN]).values("unit_id")
+    return AdminUnit.objects.active().communes().filter(pk__in=units).order_by("name_folded")
+
+
 def history(report: Report) -> QuerySet:
     return report.events.select_related("by")
 

@@ -51,6 +51,12 @@ def report_list(request):
         period = period_of(form.period_type, today, form.period_rule)
         report = team.reports.filter(form=form, period_start=period.start).first()
         current.append({"team": team, "form": form, "period": period, "report": report})
+    for commune in selectors.communes_reporting_for(request.user):
+        for form in ReportForm.objects.filter(is_active=True, level=Level.COMMUNE,
+                                              period_type__in=[PeriodType.QUARTER, PeriodType.YEAR]):
+            period = period_of(form.period_type, today, form.period_rule)
+            report = commune.reports.filter(form=form, period_start=period.start).first()
+            current.append({"unit": commune, "form": form, "period": period, "report": report})
     return render(request, "reports/report_list.html", {
         "page": page, "current": current, "status": status, "statuses": ReportStatus.choices,
         "to_review": selectors.reports_to_review(request.user)[:20],
