@@ -132,3 +132,23 @@ def test_commune_officer_opens_the_quarterly_report_prefilled_from_accepted_team
     client.force_login(world.province_admin)
     home = client.get(reverse("dashboard:home")).content.decode()
     assert "Chờ xem xét: báo cáo Xã Thượng Lâm" in home
+
+
+def test_rollup_downloads_excel_zalo_text_and_an_edited_word_report(client, world, team):
+    import io
+
+    import docx
+    import openpyxl
+
+    submit_report(team, 2026, 10, {"CQ01": "12"}, texts={"difficulties": "Sóng yếu ở xóm trên"})
+    client.force_login(world.province_admin)
+    base = reverse("reports:rollup") + "?unit=08&period=2026-10"
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(base + "&format=xlsx").content)).active
+    assert [c.value for c in sheet[1]][:3] == ["Mã", "Đơn vị", "TT01"]
+    zalo = client.get(base + "&format=zalo").content.decode()
+    assert "Chép nội dung" in zalo and "12" in zalo
+    url = reverse("reports:rollup_document") + "?unit=08&period=2026-10"
+    assert "Tải tệp Word" in client.get(url).content.decode()
+    response = client.post(url, {"narrative": "Đoạn do cán bộ viết lại."})
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "Đoạn do cán bộ viết lại." in text and "Thôn Nà Khà (Xã Thượng Lâm)" in text

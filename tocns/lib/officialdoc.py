@@ -81,6 +81,35 @@ class Annex:
 
 
 @dataclass
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class StyledParagraph:
+    """A body paragraph made of runs (a bold heading, a bold label, a quotation in italics)."""
+
+    runs: Sequence[Run]
+    keep_with_next: bool = False
+
+
+@dataclass
+class BodyTable:
+    """A bordered table inside the body, under a bold caption (a report's table of figures)."""
+
+    caption: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    widths_cm: Sequence[float]  # adds up to the text width, 16.5 cm
+    centred: Sequence[int] = ()
+    right: Sequence[int] = ()
+    note: str = ""
+    keep_together_rows: int = 20  # a table this short moves whole to the next page rather than split
+
+
+@dataclass
 class OfficialDocument:
     issuing_agency: str  # "ỦY BAN NHÂN DÂN XÃ THƯỢNG LÂM"; a "\n" forces a line break
     number: str  # "45/QĐ-UBND"; a draft passes "      /QĐ-UBND"
@@ -93,7 +122,8 @@ class OfficialDocument:
     authority: str = ""  # "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ THƯỢNG LÂM" (decisions)
     preamble: Sequence[str] = ()  # "Căn cứ …;" lines, set in italics
     decision_line: str = ""  # "QUYẾT ĐỊNH:" between the preamble and the articles
-    body: Sequence[str] = ()  # paragraphs; a leading "Điều N." is set bold
+    # Paragraphs (a leading "Điều N." is set bold), StyledParagraph or BodyTable, in reading order.
+    body: Sequence = ()
     signature_prefix: str = ""  # "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"
     signer_title: str = ""  # "CHỦ TỊCH"
     signer_name: str = ""  # empty in a draft
@@ -435,6 +465,45 @@ def _body_paragraph(document: DocxDocument, text: str, *, italic: bool = False):
     return paragraph
 
 
+def _styled_paragraph(document: DocxDocument, block: StyledParagraph):
+    paragraph = _body_paragraph(document, "")
+    for run in block.runs:
+        _run(paragraph, run.text, size=BODY_SIZE, bold=run.bold, italic=run.italic)
+    paragraph.paragraph_format.keep_with_next = block.keep_with_next
+    return paragraph
+
+
+def _body_table(document: DocxDocument, table: BodyTable):
+    _paragraph(document, table.caption, size=BODY_SIZE, bold=True, before=6, after=6, keep_with_next=True)
+    grid = _table(document, 1 + len(table.rows), table.widths_cm, borders=True)
+    header = grid.rows[0]
+    _repeat_as_header(header)
+    _cant_split(header)
+    for cell, text in zip(header.cells, table.headers, strict=True):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _paragraph(cell, text, size=TABLE_SIZE, bold=True, before=3, after=3, keep_with_next=True)
+    together = len(table.rows) <= table.keep_together_rows
+    for number, (row, values) in enumerate(zip(grid.rows[1:], table.rows, strict=True), start=1):
+        _cant_split(row)
+        for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            align = (WD_ALIGN_PARAGRAPH.CENTER if index in table.centred else
+                     WD_ALIGN_PARAGRAPH.RIGHT if index in table.right else WD_ALIGN_PARAGRAPH.LEFT)
+            _paragraph(cell, str(text), size=TABLE_SIZE, align=align, before=3, after=3,
+                       keep_with_next=together and number < len(table.rows))
+    if table.note:
+        _paragraph(document, table.note, size=BODY_SIZE, italic=True, before=3, after=6)
+    return _blank(document, 6)  # room between the table and the next heading
+
+
+def _body_block(document: DocxDocument, block):
+    if isinstance(block, BodyTable):
+        return _body_table(document, block)
+    if isinstance(block, StyledParagraph):
+        return _styled_paragraph(document, block)
+    return _body_paragraph(document, block)
+
+
 def _signature(document: DocxDocument, doc: OfficialDocument) -> None:
     _blank(document, 6, keep_with_next=True)  # a little room between the text and the block
     table = _table(document, 1, (LEFT_COLUMN_CM, RIGHT_COLUMN_CM), borders=False)
@@ -500,7 +569,7 @@ def render_docx(doc: OfficialDocument) -> bytes:
         _body_paragraph(document, line, italic=True)
     if doc.decision_line:
         _paragraph(document, doc.decision_line, size=TITLE_SIZE, bold=True, before=6, after=6, keep_with_next=True)
-    paragraphs = [_body_paragraph(document, line) for line in doc.body]
+    paragraphs = [_body_block(document, block) for block in doc.body]
     if paragraphs:  # the signature never stands alone at the top of a page
         paragraphs[-1].paragraph_format.keep_with_next = True
     _signature(document, doc)
@@ -517,5 +586,16 @@ def render_docx(doc: OfficialDocument) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["Annex", "OfficialDocument", "balanced_lines", "date_phrase", "numeric_date", "place_and_date",
-           "render_docx", "text_width_cm"]
+__all__ = [
+    "Annex",
+    "BodyTable",
+    "OfficialDocument",
+    "Run",
+    "StyledParagraph",
+    "balanced_lines",
+    "date_phrase",
+    "numeric_date",
+    "place_and_date",
+    "render_docx",
+    "text_width_cm",
+]

@@ -357,5 +357,7 @@ def reports_due_for(user, *, within_days: int = DUE_SOON_DAYS) -> list[DueReport
 def quoted_texts(*, unit: AdminUnit, period: Period, limit: int = 30) -> list[tuple[str, str, str]]:
     """(unit name, difficulties, proposals) from the period's submitted team reports, for the Word report."""
     reports = _team_reports(unit, period.month_keys, COUNTED).exclude(difficulties="", proposals="").select_related(
-        "unit").order_by("commune__name_folded", "unit__name_folded")[:limit]
-    return [(r.unit.name, r.difficulties, r.proposals) for r in reports]
+        "unit", "commune").order_by("commune__name_folded", "unit__name_folded")[:limit]
+    # In a province's report a village's name alone is ambiguous ("Tổ dân phố số 1"): name its commune.
+    return [(f"{r.unit.name} ({r.commune.name})" if unit.is_province and not r.unit.is_commune else r.unit.name,
+             r.difficulties, r.proposals) for r in reports]

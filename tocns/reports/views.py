@@ -296,7 +296,9 @@ def rollup_document(request):
         raise Http404
     result = selectors.rollup(unit=unit, period=period)
     form = selectors.team_forms(Level.VILLAGE_TEAM).first()
-    report_completeness = selectors.completeness(form=form, period=period, unit=unit)
+    # Completeness is counted per monthly report; a quarter's or year's document goes without it.
+    report_completeness = selectors.completeness(form=form, period=period, unit=unit) if (
+        form and period.kind == PeriodType.MONTH) else None
     narrative_form = NarrativeForm(request.POST or None,
                                    initial={"narrative": draft_narrative(result, report_completeness)})
     if request.method == "POST" and narrative_form.is_valid():
