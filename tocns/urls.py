@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("tocns.accounts.urls")),
     path("teams/", include("tocns.teams.urls")),
+    path("reports/settings/", include("tocns.reports.urls_settings")),
     path("reports/", include("tocns.reports.urls")),
     path("dang-ky/", include("tocns.portal.urls")),
     path("api/v1/", api.urls),

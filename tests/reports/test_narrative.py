@@ -186,9 +186,9 @@ def test_the_provinces_report_to_the_peoples_committee(world, october):
     good, weak = ranking.split("cần tập trung")
     assert "phường Minh Xuân (gửi 1/1 báo cáo" in good and "xã Thượng Lâm (gửi 1/2 báo cáo" in weak
     assert "hướng dẫn 1.234 lượt người" in weak  # VNeID 1.234 + VssID 0
-    assert f"- Thôn Nà Khà: “{DIFFICULTY}”" in body
-    assert "- Tổ dân phố số 1: “Thiếu điện thoại để hướng dẫn mẫu.”" in body
-    assert f"- Thôn Nà Khà: “{PROPOSAL}”" in body
+    assert f"- Thôn Nà Khà (Xã Thượng Lâm): “{DIFFICULTY}”" in body
+    assert "- Tổ dân phố số 1 (Phường Minh Xuân): “Thiếu điện thoại để hướng dẫn mẫu.”" in body
+    assert f"- Thôn Nà Khà (Xã Thượng Lâm): “{PROPOSAL}”" in body
     headings = [p for p in body if re.match(r"^[IV]+\. ", p)]
     assert headings == ["I. TÌNH HÌNH GỬI BÁO CÁO", "II. KẾT QUẢ HOẠT ĐỘNG",
                         "III. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT CỦA CÁC TỔ",
@@ -246,7 +246,7 @@ def test_the_draft_narrative_and_the_officers_edit(world, october):
     assert "đã gửi 2/3 báo cáo" not in everything and "hướng dẫn 1.254 người" not in everything
     assert ["CQ01", "Số người được hướng dẫn cài đặt, kích hoạt định danh điện tử VNeID mức 2", "người",
             "1.254"] in table_rows(document.tables[1])  # the table stays
-    assert f"- Thôn Nà Khà: “{DIFFICULTY}”" in body
+    assert f"- Thôn Nà Khà (Xã Thượng Lâm): “{DIFFICULTY}”" in body
     heading = next(p for p in document.paragraphs if p.text == "I. TÌNH HÌNH CHUNG")
     assert all(run.bold for run in heading.runs)
     blank = read(rollup_report_docx(rollup, completeness, texts=quoted, narrative="  \n "))

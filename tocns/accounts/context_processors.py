@@ -18,6 +18,8 @@ def navigation(request):
         items.append((reverse("teams:applications"), _("Đơn")))
         items.append((reverse("reports:list"), _("Báo cáo")))
         if scope.province_ids or scope.commune_ids:
+            items.append((reverse("report_settings:index"), _("Chỉ số, chỉ tiêu")))
+        if scope.province_ids or scope.commune_ids:
             items.append((reverse("teams:coverage"), _("Rà soát các tổ")))
     if scope.has_role(Role.PROVINCE_ADMIN):
         items.append((reverse("accounts:users"), _("Người dùng")))

@@ -157,7 +157,8 @@ class Report(models.Model):
         verbose_name_plural = _("báo cáo")
         ordering = ["-period_start", "unit__name_folded"]
         constraints = [
-            models.UniqueConstraint(fields=["form", "unit", "period_start"], name="reports_one_report_per_period"),
+            # period_key rather than the start day: two ad-hoc requests may share a start day.
+            models.UniqueConstraint(fields=["form", "unit", "period_key"], name="reports_one_report_per_period"),
         ]
         indexes = [
             models.Index(fields=["commune", "period_key", "status"], name="reports_commune_period"),

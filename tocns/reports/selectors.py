@@ -231,12 +231,13 @@ class Rollup:
     as_of: object
 
 
-def rollup_indicators() -> list[Indicator]:
-    """Every indicator the team forms ask for, in catalogue order, with the ratios built on them."""
-    entered = set(Indicator.objects.filter(forms__in=team_forms(), retired_on__isnull=True)
-                  .values_list("pk", flat=True))
-    ratios = set(Indicator.objects.filter(aggregation=Aggregation.RATIO, numerator__in=entered,
-                                          retired_on__isnull=True).values_list("pk", flat=True))
+def rollup_indicators(period: Period | None = None) -> list[Indicator]:
+    """Every indicator the team forms ask for, in catalogue order, with the ratios built on them;
+    for a past period, also those retired since."""
+    alive = Q(retired_on__isnull=True) | (Q(retired_on__gt=period.start) if period is not None else Q(pk__in=[]))
+    entered = set(Indicator.objects.filter(alive, forms__in=team_forms()).values_list("pk", flat=True))
+    ratios = set(Indicator.objects.filter(alive, aggregation=Aggregation.RATIO, numerator__in=entered)
+                 .values_list("pk", flat=True))
     return list(Indicator.objects.filter(pk__in=entered | ratios).select_related("numerator", "denominator")
                 .order_by("order", "code"))
 
@@ -244,7 +245,7 @@ def rollup_indicators() -> list[Indicator]:
 def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
     """Every indicator for a unit's children (a province's communes, a commune's own team and its
     villages), from the submitted and accepted monthly team reports of the period."""
-    indicators = rollup_indicators()
+    indicators = rollup_indicators(period)
     ratios = [i for i in indicators if i.aggregation == Aggregation.RATIO]
     reports = _team_reports(unit, period.month_keys, COUNTED)
     if unit.is_province:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg
+from django.db.models import Avg, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,10 +54,10 @@ def report_open(*, form: ReportForm, period: Period, team: Team | None = None, u
         raise ValidationError({"period": ValidationError(
             _("%(team)s chưa được thành lập hoặc đã giải thể trong %(period)s.") % {
                 "team": team, "period": period.label}, code="team_not_serving")})
-    existing = Report.objects.filter(form=form, unit=unit, period_start=period.start).first()
+    key = f"R{request.pk}" if request is not None else period.key
+    existing = Report.objects.filter(form=form, unit=unit, period_key=key).first()
     if existing is not None:
         return existing
-    key = f"R{request.pk}" if request is not None else period.key
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -65,7 +65,7 @@ def report_open(*, form: ReportForm, period: Period, team: Team | None = None, u
                 period_start=period.start, period_end=period.end, period_key=key,
                 due_on=request.due_on if request is not None else due_date(period, form.due_day))
     except IntegrityError:  # opened at the same moment by another request
-        return Report.objects.get(form=form, unit=unit, period_start=period.start)
+        return Report.objects.get(form=form, unit=unit, period_key=key)
     ReportEvent.objects.create(report=report, action=ReportAction.CREATED, by=_user(by))
     if form.level == Level.COMMUNE:
         report_prefill_from_teams(report)
@@ -106,9 +106,14 @@ def entry_open(report: Report, now=None) -> bool:
     return closing is None or timezone.localdate(now) <= closing
 
 
-def form_indicators(form: ReportForm) -> list[Indicator]:
-    return [line.indicator for line in form.lines.select_related("indicator").filter(
-        indicator__retired_on__isnull=True)]
+def form_indicators(form: ReportForm, *, report: Report | None = None) -> list[Indicator]:
+    """The indicators a form asks for. A retired one drops out of new reports but stays on the
+    reports that hold a value for it, so history stays visible where it was reported."""
+    lines = form.lines.select_related("indicator")
+    shown = Q(indicator__retired_on__isnull=True)
+    if report is not None and report.pk:
+        shown |= Q(indicator__in=report.values.filter(value__isnull=False).values("indicator_id"))
+    return [line.indicator for line in lines.filter(shown)]
 
 
 @transaction.atomic
@@ -130,7 +135,7 @@ def report_save(*, report: Report, values: dict, comments: dict | None = None, t
             raise ValidationError(_("Báo cáo đã gửi, không sửa được nữa."), code="not_editable")
         raise ValidationError(_("Đã hết thời hạn nhập báo cáo này. Hãy đề nghị cán bộ xã mở lại."), code="closed")
     comments = comments or {}
-    indicators = form_indicators(report.form)
+    indicators = form_indicators(report.form, report=report)
     usual = usual_values(report) if submit else {}
     errors, checked = {}, {}
     for indicator in indicators:
@@ -248,6 +253,6 @@ def report_prefill_from_teams(report: Report) -> None:
         months = parse_period(report.period_key).month_keys
     totals = rollup_values(unit=report.commune, month_keys=months, statuses=(ReportStatus.ACCEPTED,),
                            start=report.period_start, end=report.period_end)
-    for indicator in form_indicators(report.form):
+    for indicator in form_indicators(report.form, report=report):
         value = totals.get(indicator.code)
         ReportValue.objects.update_or_create(report=report, indicator=indicator, defaults={"value": value})

@@ -94,7 +94,7 @@ def _lines(report, *, values=None, comments=None, errors=None):
     stored = {v.indicator_id: v for v in report.values.all()}
     usual = services.usual_values(report)
     groups: dict = {}
-    for indicator in services.form_indicators(report.form):
+    for indicator in services.form_indicators(report.form, report=report):
         row = stored.get(indicator.pk)
         raw = values.get(indicator.code) if values is not None else (
             _plain(row.value) if row is not None and row.value is not None else "")
@@ -121,7 +121,7 @@ def report_detail(request, pk: int):
     if request.method == "POST":
         if not can_edit:
             raise Http404
-        codes = [i.code for i in services.form_indicators(report.form)]
+        codes = [i.code for i in services.form_indicators(report.form, report=report)]
         values = {code: request.POST.get(f"v_{code}", "") for code in codes}
         comments = {code: request.POST.get(f"c_{code}", "") for code in codes}
         texts = {name: request.POST.get(name, "") for name in services.TEXT_FIELDS}

@@ -1,0 +1,181 @@
+"""Daily reminders about reports (plan II.2.3: teams report before the 30th; III.1: the province
+urges and checks reporting).
+
+- Five days and one day before a monthly team report is due, the leaders of every team that owes it
+  and has not sent it are reminded.
+- The day after it was due, each commune's VH-XH officers get one message listing the teams of
+  their commune still missing, with the leaders' phones to call.
+- Five days and one day before a commune's quarterly, annual or ad-hoc report is due, the
+  officers of every commune that has not sent it are reminded.
+
+Safe to run every day, and twice: each reminder is keyed (`due5:<form>:<unit>:<period>`,
+`due1:…`, `late1:<form>:<commune>:<period>`) in ReminderLog and is never sent again."""
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tocns.accounts.models import Assignment, Role
+from tocns.geo.models import AdminUnit
+from tocns.lib.phone import format_phone
+
+from . import selectors
+from .choices import Level, PeriodType
+from .models import ReminderLog, ReportForm, ReportRequest
+from .periods import Period, due_date, period_of
+from .settings_selectors import request_period
+
+BEFORE = ((5, "due5"), (1, "due1"))
+AFTER = ((-1, "late1"),)
+
+
+def _period_due_on(form: ReportForm, day: date) -> Period | None:
+    """The form's period whose report is due on `day`, if any (a report is due in its period's last month)."""
+    period = period_of(form.period_type, day, form.period_rule)
+    return period if due_date(period, form.due_day) == day else None
+
+
+def _once(key: str, send: Callable[[], None]) -> bool:
+    """Send and log together; False (nothing sent) when the key was logged before."""
+    with transaction.atomic():
+        _log, created = ReminderLog.objects.get_or_create(key=key)
+        if created:
+            send()
+    return created
+
+
+def _holders(role: str, unit_ids) -> dict[int, list]:
+    """{unit id: [users]} holding `role` on these units now."""
+    out: dict[int, list] = {}
+    for assignment in Assignment.objects.active().filter(role=role, unit_id__in=list(unit_ids),
+                                                         user__is_active=True).select_related("user"):
+        out.setdefault(assignment.unit_id, []).append(assignment.user)
+    return out
+
+
+def _days(n: int) -> str:
+    return ngettext("còn %(n)s ngày", "còn %(n)s ngày", n) % {"n": n}
+
+
+def _send(users, *, subject: str, body: str, about) -> None:
+    from tocns.notify.services import notify
+
+    for user in users:
+        notify(subject=subject, body=body, about=about, recipient=user)
+
+
+def _remind_leaders(form: ReportForm, period: Period, kind: str, days: int, missing, counts: Counter) -> None:
+    leaders = _holders(Role.TEAM_LEADER, [row.unit.pk for row in missing])
+    due = due_date(period, form.due_day).strftime("%d/%m/%Y")
+    for row in missing:
+        users = leaders.get(row.unit.pk)
+        if not users:
+            counts["no_recipient"] += 1
+            continue
+        subject = _("Nhắc gửi báo cáo %(period)s: %(left)s") % {"period": period.label, "left": _days(days)}
+        body = _("%(team)s chưa gửi báo cáo %(period)s. Hạn gửi: hết ngày %(due)s (%(left)s). Hãy vào mục "
+                 "Báo cáo để nhập và gửi; nếu chưa làm xong, hãy lưu nháp rồi gửi trước hạn.") % {
+            "team": row.team, "period": period.label, "due": due, "left": _days(days)}
+        sent = _once(f"{kind}:{form.code}:{row.unit.code}:{period.key}",
+                     lambda users=users, subject=subject, body=body, team=row.team: _send(
+                         users, subject=subject, body=body, about=team))
+        counts["team_due" if sent else "already_sent"] += 1
+
+
+def _missing_line(row) -> str:
+    if row.leader_phone:
+        return _("– %(unit)s: tổ trưởng %(name)s, %(phone)s") % {
+            "unit": row.unit.name, "name": row.leader_name, "phone": format_phone(row.leader_phone)}
+    return _("– %(unit)s: chưa có tổ trưởng") % {"unit": row.unit.name}
+
+
+def _remind_officers_of_late_teams(form: ReportForm, period: Period, missing, counts: Counter) -> None:
+    by_commune: dict[int, list] = {}
+    for row in missing:
+        by_commune.setdefault(row.team.commune_id, []).append(row)
+    officers = _holders(Role.COMMUNE_OFFICER, by_commune)
+    communes = AdminUnit.objects.in_bulk(list(by_commune))
+    due = due_date(period, form.due_day).strftime("%d/%m/%Y")
+    for commune_id, rows in by_commune.items():
+        users = officers.get(commune_id)
+        if not users:
+            counts["no_recipient"] += 1
+            continue
+        commune = communes[commune_id]
+        subject = ngettext("%(unit)s: %(n)s tổ chưa gửi báo cáo %(period)s",
+                           "%(unit)s: %(n)s tổ chưa gửi báo cáo %(period)s", len(rows)) % {
+            "unit": commune.name, "n": len(rows), "period": period.label}
+        body = "\n".join([_("Đã hết hạn gửi báo cáo %(period)s (%(due)s). Các tổ sau chưa gửi:") % {
+            "period": period.label, "due": due}, *(_missing_line(row) for row in rows),
+            _("Hãy gọi nhắc tổ trưởng, hoặc nhập giúp khi tổ gửi số liệu qua Zalo.")])
+        sent = _once(f"late1:{form.code}:{commune.code}:{period.key}",
+                     lambda users=users, subject=subject, body=body, commune=commune: _send(
+                         users, subject=subject, body=body, about=commune))
+        counts["team_late" if sent else "already_sent"] += 1
+
+
+def _remind_communes(*, form: ReportForm, label: str, key: str, due: date, days: int, kind: str, missing,
+                     counts: Counter, counter: str, about) -> None:
+    officers = _holders(Role.COMMUNE_OFFICER, [row.unit.pk for row in missing])
+    for row in missing:
+        users = officers.get(row.unit.pk)
+        if not users:
+            counts["no_recipient"] += 1
+            continue
+        subject = _("Nhắc gửi %(report)s: %(left)s") % {"report": label, "left": _days(days)}
+        body = _("%(unit)s chưa gửi %(report)s (%(form)s). Hạn gửi: hết ngày %(due)s (%(left)s). Vào mục Báo cáo "
+                 "để lập báo cáo; số liệu được lấy sẵn từ báo cáo đã tiếp nhận của các tổ.") % {
+            "unit": row.unit.name, "report": label, "form": form.name, "due": due.strftime("%d/%m/%Y"),
+            "left": _days(days)}
+        sent = _once(f"{kind}:{form.code}:{row.unit.code}:{key}",
+                     lambda users=users, subject=subject, body=body, about=about or row.unit: _send(
+                         users, subject=subject, body=body, about=about))
+        counts[counter if sent else "already_sent"] += 1
+
+
+def send_reminders(today: date) -> dict[str, int]:
+    """Send the reminders due on `today`; returns how many messages of each kind went out
+    (team_due, team_late, commune_due, request_due), how many were sent before (already_sent) and
+    how many found nobody to send to (no_recipient)."""
+    counts: Counter = Counter(team_due=0, team_late=0, commune_due=0, request_due=0, already_sent=0,
+                              no_recipient=0)
+    provinces = list(AdminUnit.objects.active().provinces())
+    for form in selectors.team_forms():
+        for offset, kind in BEFORE + AFTER:
+            period = _period_due_on(form, today + timedelta(days=offset))
+            if period is None:
+                continue
+            for province in provinces:
+                missing = selectors.completeness(form=form, period=period, unit=province).missing_rows
+                if not missing:
+                    continue
+                if kind == "late1":
+                    _remind_officers_of_late_teams(form, period, missing, counts)
+                else:
+                    _remind_leaders(form, period, kind, offset, missing, counts)
+    for form in ReportForm.objects.filter(is_active=True, level=Level.COMMUNE,
+                                          period_type__in=[PeriodType.QUARTER, PeriodType.YEAR]):
+        for offset, kind in BEFORE:
+            due = today + timedelta(days=offset)
+            period = _period_due_on(form, due)
+            if period is None:
+                continue
+            label = _("báo cáo %(period)s") % {"period": period.label}
+            for province in provinces:
+                missing = selectors.completeness(form=form, period=period, unit=province).missing_rows
+                _remind_communes(form=form, label=label, key=period.key, due=due, days=offset, kind=kind,
+                                 missing=missing, counts=counts, counter="commune_due", about=None)
+    for offset, kind in BEFORE:
+        due = today + timedelta(days=offset)
+        for request in ReportRequest.objects.filter(due_on=due, form__is_active=True).select_related(
+                "form", "province"):
+            missing = selectors.completeness(form=request.form, period=request_period(request),
+                                             unit=request.province, request=request).missing_rows
+            label = _("báo cáo đột xuất “%(title)s”") % {"title": request.title}
+            _remind_communes(form=request.form, label=label, key=f"R{request.pk}", due=due, days=offset, kind=kind,
+                             missing=missing, counts=counts, counter="request_due", about=request)
+    return dict(counts)
