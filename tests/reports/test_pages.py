@@ -152,3 +152,14 @@ def test_rollup_downloads_excel_zalo_text_and_an_edited_word_report(client, worl
     response = client.post(url, {"narrative": "Đoạn do cán bộ viết lại."})
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
     assert "Đoạn do cán bộ viết lại." in text and "Thôn Nà Khà (Xã Thượng Lâm)" in text
+
+
+def test_an_ad_hoc_request_waits_in_the_commune_officers_inbox(client, world):
+    from .test_catalogue import ask
+
+    ask(world, [world.commune_a], due_on=datetime.date(2026, 11, 30))
+    client.force_login(world.officer_a)
+    home = client.get(reverse("dashboard:home")).content.decode()
+    assert "Yêu cầu báo cáo đột xuất: Kết quả Ngày hội VNeID (Xã Thượng Lâm), hạn 30/11/2026" in home
+    client.force_login(world.officer_b)
+    assert "Yêu cầu báo cáo đột xuất" not in client.get(reverse("dashboard:home")).content.decode()

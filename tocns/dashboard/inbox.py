@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tocns.reports import selectors as reports
+from tocns.reports.settings_selectors import requests_for_commune
 from tocns.teams.selectors import applications_to_decide
 
 # Beyond this many, items of one kind fold into one line with a count.
@@ -48,6 +49,11 @@ def inbox_for(user) -> list[InboxItem]:
             items.append(InboxItem("review", _("Chờ xem xét: báo cáo %(unit)s, kỳ %(period)s") % {
                 "unit": report.unit.name, "period": report.period_key},
                 reverse("reports:detail", args=[report.pk]), report.submitted_at or now))
+    for commune in reports.communes_reporting_for(user):
+        for request in requests_for_commune(commune):
+            items.append(InboxItem("due", _("Yêu cầu báo cáo đột xuất: %(title)s (%(unit)s), hạn %(day)s") % {
+                "title": request.title, "unit": commune.name, "day": request.due_on.strftime("%d/%m/%Y")},
+                reverse("report_settings:request_detail", args=[request.pk]), request.created_at))
     pending = applications_to_decide(user)
     count = pending.count()
     if count:
