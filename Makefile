@@ -45,6 +45,7 @@ test-postgres: install
 bench: install
 	$(PY) bench/page_weight.py
 	$(PY) bench/coverage.py
+	$(PY) bench/reports.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

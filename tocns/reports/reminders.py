@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from tocns.accounts.models import Assignment, Role
 from tocns.geo.models import AdminUnit
 from tocns.lib.phone import format_phone
+from tocns.teams.models import Team
 
 from . import selectors
 from .choices import Level, PeriodType
@@ -70,8 +71,10 @@ def _send(users, *, subject: str, body: str, about) -> None:
 
 def _remind_leaders(form: ReportForm, period: Period, kind: str, days: int, missing, counts: Counter) -> None:
     leaders = _holders(Role.TEAM_LEADER, [row.unit.pk for row in missing])
+    teams = Team.objects.select_related("unit").in_bulk([row.team_id for row in missing])
     due = due_date(period, form.due_day).strftime("%d/%m/%Y")
     for row in missing:
+        team = teams[row.team_id]
         users = leaders.get(row.unit.pk)
         if not users:
             counts["no_recipient"] += 1
@@ -79,9 +82,9 @@ def _remind_leaders(form: ReportForm, period: Period, kind: str, days: int, miss
         subject = _("Nhắc gửi báo cáo %(period)s: %(left)s") % {"period": period.label, "left": _days(days)}
         body = _("%(team)s chưa gửi báo cáo %(period)s. Hạn gửi: hết ngày %(due)s (%(left)s). Hãy vào mục "
                  "Báo cáo để nhập và gửi; nếu chưa làm xong, hãy lưu nháp rồi gửi trước hạn.") % {
-            "team": row.team, "period": period.label, "due": due, "left": _days(days)}
+            "team": team, "period": period.label, "due": due, "left": _days(days)}
         sent = _once(f"{kind}:{form.code}:{row.unit.code}:{period.key}",
-                     lambda users=users, subject=subject, body=body, team=row.team: _send(
+                     lambda users=users, subject=subject, body=body, team=team: _send(
                          users, subject=subject, body=body, about=team))
         counts["team_due" if sent else "already_sent"] += 1
 
@@ -96,7 +99,7 @@ def _missing_line(row) -> str:
 def _remind_officers_of_late_teams(form: ReportForm, period: Period, missing, counts: Counter) -> None:
     by_commune: dict[int, list] = {}
     for row in missing:
-        by_commune.setdefault(row.team.commune_id, []).append(row)
+        by_commune.setdefault(row.unit.commune_id, []).append(row)
     officers = _holders(Role.COMMUNE_OFFICER, by_commune)
     communes = AdminUnit.objects.in_bulk(list(by_commune))
     due = due_date(period, form.due_day).strftime("%d/%m/%Y")

@@ -84,8 +84,11 @@ def history(report: Report) -> QuerySet:
 
 @dataclass
 class Expected:
+    """One unit that owes the report: the unit (name, kind and its commune loaded), the team's id,
+    the report's few columns when there is one, and the leader to call."""
+
     unit: AdminUnit
-    team: Team | None
+    team_id: int | None
     report: Report | None
     leader_name: str = ""
     leader_phone: str = ""
@@ -146,23 +149,36 @@ def expected_teams(form: ReportForm, period: Period, unit: AdminUnit) -> QuerySe
             .select_related("unit", "commune"))
 
 
+UNIT_COLUMNS = ("pk", "code", "name", "name_folded", "kind", "province_id", "commune_id", "parent_id")
+
+
 def completeness(*, form: ReportForm, period: Period, unit: AdminUnit, request=None) -> Completeness:
+    """Who owed this form for the period and how each stands. Built from a few columns per row:
+    the province has about 3,500 teams, and whole objects would cost more than the queries."""
     result = Completeness(form=form, period=period, as_of=timezone.now())
     key = f"R{request.pk}" if request is not None else period.key
-    reports = {r.unit_id: r for r in Report.objects.filter(_area(unit), form=form, period_key=key)}
+    reports = {r.unit_id: r for r in Report.objects.filter(_area(unit), form=form, period_key=key).only(
+        "pk", "unit_id", "status", "submitted_at", "on_time")}
+    communes = {c.pk: c for c in AdminUnit.objects.communes().filter(_area(unit)).only(*UNIT_COLUMNS)}
     if form.level in TEAM_LEVELS:
-        teams = list(expected_teams(form, period, unit).order_by("commune__name_folded", "unit__name_folded"))
-        leaders = {m.team_id: m.person for m in Membership.objects.active().filter(
-            team__in=teams, role=MemberRole.LEADER).select_related("person")}
-        for team in teams:
-            leader = leaders.get(team.pk)
-            result.rows.append(Expected(team.unit, team, reports.get(team.unit_id),
-                                        leader.full_name if leader else "", leader.phone if leader else ""))
+        teams = list(expected_teams(form, period, unit).select_related(None).order_by(
+            "commune__name_folded", "unit__name_folded").values_list("pk", "unit_id"))
+        units = {u.pk: u for u in AdminUnit.objects.filter(pk__in=[unit_id for _pk, unit_id in teams]).only(
+            *UNIT_COLUMNS)}
+        leaders = {team_id: (name, phone) for team_id, name, phone in Membership.objects.active().filter(
+            team_id__in=[pk for pk, _unit in teams], role=MemberRole.LEADER).values_list(
+            "team_id", "person__full_name", "person__phone")}
+        for team_id, unit_id in teams:
+            member = units[unit_id]
+            member.commune = communes.get(member.commune_id, member)  # cached: no query per row
+            name, phone = leaders.get(team_id, ("", ""))
+            result.rows.append(Expected(member, team_id, reports.get(unit_id), name, phone or ""))
     else:
-        communes = AdminUnit.objects.active().communes().filter(_area(unit)).order_by("name_folded")
+        chosen = AdminUnit.objects.active().communes().filter(_area(unit)).order_by("name_folded")
         if request is not None:
-            communes = communes.filter(pk__in=request.communes.values("pk"))
-        for commune in communes:
+            chosen = chosen.filter(pk__in=request.communes.values("pk"))
+        for commune in chosen.only(*UNIT_COLUMNS):
+            commune.commune = commune
             result.rows.append(Expected(commune, None, reports.get(commune.pk)))
     return result
 
@@ -183,18 +199,35 @@ def _latest_per_unit(rows) -> dict:
     return totals
 
 
-def _grouped(*, reports: QuerySet, group_by: str) -> dict:
-    """{group id: {indicator code: value}} for entered indicators; ratios are added afterwards."""
-    values = ReportValue.objects.filter(report__in=reports, value__isnull=False)
+def _grouped(*, where: Q, group_by: str) -> dict:
+    """{group id: {indicator code: value}} for entered indicators; ratios are added afterwards.
+    `where` filters reports and is applied through a join (not a subquery), and indicators are
+    chosen by id, so PostgreSQL can use the (indicator, report) index."""
+    catalogue = list(Indicator.objects.values_list("pk", "code", "aggregation"))
+    codes = {pk: code for pk, code, _kind in catalogue}
+    by_kind = {kind: [pk for pk, _code, aggregation in catalogue if aggregation == kind]
+               for kind in (Aggregation.SUM, Aggregation.LATEST)}
+    values = ReportValue.objects.filter(_prefixed(where, "report__"), value__isnull=False)
     out: dict = {}
-    for row in (values.filter(indicator__aggregation=Aggregation.SUM)
-                .values(f"report__{group_by}", "indicator__code").annotate(total=Sum("value"))):
-        out.setdefault(row[f"report__{group_by}"], {})[row["indicator__code"]] = row["total"]
-    latest_rows = values.filter(indicator__aggregation=Aggregation.LATEST).values_list(
-        "report__unit_id", f"report__{group_by}", "indicator__code", "report__period_start", "value")
-    for group, codes in _latest_per_unit(latest_rows).items():
-        out.setdefault(group, {}).update(codes)
+    sums = (values.filter(indicator_id__in=by_kind[Aggregation.SUM]).values(f"report__{group_by}", "indicator_id")
+            .annotate(total=Sum("value")))
+    for row in sums:
+        out.setdefault(row[f"report__{group_by}"], {})[codes[row["indicator_id"]]] = row["total"]
+    latest_rows = ((unit_id, group, codes[indicator_id], start, value) for unit_id, group, indicator_id, start, value
+                   in values.filter(indicator_id__in=by_kind[Aggregation.LATEST]).values_list(
+                       "report__unit_id", f"report__{group_by}", "indicator_id", "report__period_start", "value"))
+    for group, found in _latest_per_unit(latest_rows).items():
+        out.setdefault(group, {}).update(found)
     return out
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """The same filter, with every field seen from a related model ("report__…")."""
+    clone = Q()
+    clone.connector, clone.negated = q.connector, q.negated
+    clone.children = [_prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+                      for child in q.children]
+    return clone
 
 
 def _with_ratios(values: dict, ratios: list[Indicator]) -> dict:
@@ -204,18 +237,23 @@ def _with_ratios(values: dict, ratios: list[Indicator]) -> dict:
     return values
 
 
+def _team_reports_where(unit: AdminUnit, month_keys, statuses, start: date | None = None,
+                        end: date | None = None) -> Q:
+    where = _area(unit) & Q(form__level__in=TEAM_LEVELS, status__in=statuses, form__period_type=PeriodType.MONTH)
+    if month_keys is not None:
+        return where & Q(period_key__in=month_keys)
+    return where & Q(period_start__gte=start, period_end__lte=end)
+
+
 def _team_reports(unit: AdminUnit, month_keys, statuses, start: date | None = None,
                   end: date | None = None) -> QuerySet:
-    qs = Report.objects.filter(_area(unit), form__level__in=TEAM_LEVELS, status__in=statuses)
-    if month_keys is not None:
-        return qs.filter(form__period_type=PeriodType.MONTH, period_key__in=month_keys)
-    return qs.filter(form__period_type=PeriodType.MONTH, period_start__gte=start, period_end__lte=end)
+    return Report.objects.filter(_team_reports_where(unit, month_keys, statuses, start, end))
 
 
 def rollup_values(*, unit: AdminUnit, month_keys, statuses=COUNTED, start=None, end=None) -> dict:
     """One unit's totals over the given months (used to pre-fill a commune's report)."""
-    reports = _team_reports(unit, month_keys, statuses, start, end)
-    totals = _grouped(reports=reports, group_by="province_id").get(unit.province_id, {})
+    where = _team_reports_where(unit, month_keys, statuses, start, end)
+    totals = _grouped(where=where, group_by="province_id").get(unit.province_id, {})
     return _with_ratios(totals, list(Indicator.objects.filter(aggregation=Aggregation.RATIO)
                                      .select_related("numerator", "denominator")))
 
@@ -247,14 +285,15 @@ def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
     villages), from the submitted and accepted monthly team reports of the period."""
     indicators = rollup_indicators(period)
     ratios = [i for i in indicators if i.aggregation == Aggregation.RATIO]
-    reports = _team_reports(unit, period.month_keys, COUNTED)
+    where = _team_reports_where(unit, period.month_keys, COUNTED)
+    reports = Report.objects.filter(where)
     if unit.is_province:
         children = list(AdminUnit.objects.active().communes().filter(province=unit).order_by("name_folded"))
-        grouped = _grouped(reports=reports, group_by="commune_id")
+        grouped = _grouped(where=where, group_by="commune_id")
     else:
         commune = unit.commune
         children = [commune, *AdminUnit.objects.active().villages().filter(commune=commune).order_by("name_folded")]
-        grouped = _grouped(reports=reports, group_by="unit_id")
+        grouped = _grouped(where=where, group_by="unit_id")
     rows = [(child, _with_ratios(dict(grouped.get(child.pk, {})), ratios)) for child in children]
     total = {}
     for indicator in indicators:
@@ -285,11 +324,10 @@ def targets_progress(*, unit: AdminUnit, year: int) -> list[dict]:
 
 
 def _unit_totals(unit: AdminUnit, month_keys) -> dict:
-    reports = _team_reports(unit, month_keys, COUNTED)
+    where = _team_reports_where(unit, month_keys, COUNTED)
     if unit.is_village:
-        reports = reports.filter(unit=unit)
-    group = "commune_id"
-    totals = _grouped(reports=reports, group_by=group).get(unit.commune_id, {})
+        where &= Q(unit=unit)
+    totals = _grouped(where=where, group_by="commune_id").get(unit.commune_id, {})
     return _with_ratios(totals, list(Indicator.objects.filter(aggregation=Aggregation.RATIO)
                                      .select_related("numerator", "denominator")))
 

@@ -23,6 +23,13 @@ class Command(BaseCommand):
             f"{teams.leader_accounts} tài khoản tổ trưởng (hiện có {totals['teams']} tổ, "
             f"{totals['memberships']} thành viên đang tham gia, {totals['applications']} đơn chờ duyệt, "
             f"{totals['leader_accounts']} tổ trưởng có tài khoản).")
+        reports = result.reports
+        months = f"{reports.months[0]} đến {reports.months[-1]}" if reports.months else ""
+        self.stdout.write(
+            f"Báo cáo mẫu ({months}): thêm {reports.reports} báo cáo tháng, {reports.quarterly} báo cáo quý, "
+            f"{reports.values} số liệu, {reports.events} lượt xử lý, {reports.targets} chỉ tiêu (hiện có "
+            f"{totals['reports']} báo cáo tháng, {totals['quarterly']} báo cáo quý, {totals['values']} số liệu, "
+            f"{totals['targets']} chỉ tiêu).")
         self.stdout.write("")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}) — đăng nhập bằng số điện thoại "
                           "hoặc tên đăng nhập:")
