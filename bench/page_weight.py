@@ -137,6 +137,10 @@ def main():
     village = AdminUnit.objects.villages().filter(parent=commune, teams__isnull=False).order_by("code").first()
     commune_team = Team.objects.get(unit=commune, status="established")
     village_team = Team.objects.get(unit=village, status="established")
+    from tocns.reports.models import Report
+
+    # A submitted report of that village: the page a leader and an officer open most.
+    sample_report = Report.objects.filter(unit=village).exclude(submitted_at=None).order_by("-period_start").first()
 
     server = start_server(env)
     try:
@@ -149,11 +153,16 @@ def main():
                 ("Cán bộ VH-XH", f"vhxh.{commune.code}", ["/units/", f"/units/{commune.code}/",
                                                           f"/units/{commune.code}/?q=thon", "/teams/",
                                                           f"/teams/{commune_team.pk}/", "/teams/coverage/",
-                                                          "/teams/applications/"]),
+                                                          "/teams/applications/", "/reports/",
+                                                          f"/reports/completeness/?unit={commune.code}",
+                                                          f"/reports/rollup/?unit={commune.code}",
+                                                          f"/reports/{sample_report.pk}/"]),
                 ("Quản trị tỉnh", "sokhcn", ["/units/", "/accounts/users/", f"/units/{village.code}/",
-                                             "/teams/coverage/", "/teams/coverage/?show=no_deputy"]),
+                                             "/teams/coverage/", "/teams/coverage/?show=no_deputy",
+                                             "/reports/rollup/?unit=08", "/reports/completeness/?unit=08"]),
                 ("Tổ trưởng", f"totruong.{village.code}", [f"/units/{village.code}/",
-                                                           f"/teams/{village_team.pk}/", "/teams/applications/"]),
+                                                           f"/teams/{village_team.pk}/", "/teams/applications/",
+                                                           "/reports/", f"/reports/{sample_report.pk}/"]),
             ]:
                 rows, seen = run_journey(browser, label, who, paths)
                 results += rows
