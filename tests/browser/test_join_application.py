@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from ..factories import TEST_PASSWORD, World, make_team
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_citizen_applies_on_the_public_page_and_the_village_head_approves(browser, phone_page, live_server, tmp_path):
@@ -68,3 +68,4 @@ def test_citizen_applies_on_the_public_page_and_the_village_head_approves(browse
     page.goto(tracking_url)
     expect(page.locator("#status")).to_contain_text("Đã chấp thuận")
     assert hosts == {urlparse(live_server.url).netloc}  # nothing loaded from another host
+    head.context.close()  # lets the server's threads finish and close their database connections

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from ..factories import TEST_PASSWORD, World, make_team
 from ..reports.factories import established_long_ago
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def sign_in(page, base, phone):
