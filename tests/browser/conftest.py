@@ -1,8 +1,8 @@
 """Playwright driving Debian's Chromium (/usr/bin/chromium), headless, on a 360×740 phone screen.
 
 These tests need a live server, so they run in real transactions and the database is emptied
-after each; `serialized_rollback=True` on each test puts back what migrations loaded (the report
-catalogue), so the next test finds it."""
+after each, rows loaded by data migrations included: a test that needs the report catalogue
+loads it again (tests/reports/factories.py, `ensure_catalogue`)."""
 
 import os
 import shutil

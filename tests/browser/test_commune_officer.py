@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from ..factories import TEST_PASSWORD, World
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_commune_officer_signs_in_by_phone_sees_only_her_villages_and_signs_out(phone_page, live_server, tmp_path):

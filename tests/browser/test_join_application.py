@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from ..factories import TEST_PASSWORD, World, make_team
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_citizen_applies_on_the_public_page_and_the_village_head_approves(browser, phone_page, live_server, tmp_path):

@@ -6,9 +6,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from ..factories import TEST_PASSWORD, World, make_team
-from ..reports.factories import established_long_ago
+from ..reports.factories import ensure_catalogue, established_long_ago
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, base, phone):
@@ -28,6 +28,7 @@ def test_village_head_submits_officer_returns_head_resubmits_officer_accepts(pho
                                                                              tmp_path):
     frozen = timezone.make_aware(datetime.datetime(2026, 11, 26, 10, 0))
     monkeypatch.setattr(timezone, "now", lambda: frozen)
+    ensure_catalogue()
     world = World()
     established_long_ago(make_team(world, world.village_a1, members=2))
     page, base = phone_page, live_server.url

@@ -1,7 +1,10 @@
 """Report test data: forms from the starting catalogue (loaded by the data migration)."""
 
 import datetime
+import importlib
 import uuid
+
+from django.apps import apps
 
 from tocns.reports import services
 from tocns.reports.models import ReportForm
@@ -27,3 +30,10 @@ def established_long_ago(team):
     team.established_on = datetime.date(2024, 1, 1)
     team.save(update_fields=["established_on"])
     return team
+
+
+def ensure_catalogue() -> None:
+    """Load the starting catalogue again, as its data migration does (for transactional tests,
+    whose database is emptied between tests). Loading twice changes nothing."""
+    migration = importlib.import_module("tocns.reports.migrations.0002_starting_catalogue")
+    migration.load(apps, None)

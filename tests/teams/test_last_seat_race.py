@@ -11,7 +11,7 @@ from tocns.teams.services import membership_start, team_propose
 from ..factories import World
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_approvals_racing_for_the_last_seat_cannot_both_win():
     if connection.vendor != "postgresql":
         pytest.skip("needs two real database connections: runs on PostgreSQL (make test in CI)")
