@@ -24,7 +24,7 @@ from tocns.lib.sheets import is_blank, read_table
 from tocns.lib.text import clean_spaces, fold
 from tocns.notify.services import notify
 
-from .checks import format_number, parseformat_number
+from .checks import format_number, parse_number
 from .choices import Aggregation, Level, PeriodRule, PeriodType, Pillar, ValueType
 from .models import FormIndicator, Indicator, ReportForm, ReportRequest, ReportValue, Target
 
@@ -394,7 +394,7 @@ def parse_target(indicator: Indicator, raw) -> Decimal | None:
         value = Decimal(raw)
     else:
         try:
-            value = parseformat_number(raw, indicator.value_type)
+            value = parse_number(raw, indicator.value_type)
         except ValueError as exc:
             raise ValidationError(whole if "số nguyên" in str(exc) else str(exc)) from None
     if value is None:

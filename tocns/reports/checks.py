@@ -20,10 +20,11 @@ def format_number(number: Decimal) -> str:
     """Vietnamese style: 1.234 and 12,5."""
     if number == number.to_integral_value():
         return f"{number:,.0f}".replace(",", ".")
-    return f"{number:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    text = f"{number:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text.rstrip("0")  # 12,50 -> 12,5
 
 
-def parseformat_number(raw, value_type: str) -> Decimal | None:
+def parse_number(raw, value_type: str) -> Decimal | None:
     """"1.234" and "1 234" are a thousand two hundred thirty-four; "12,5" is twelve and a half."""
     text = str(raw if raw is not None else "").strip().replace(" ", "").replace("\u00a0", "")
     if text == "":
@@ -50,7 +51,7 @@ def parseformat_number(raw, value_type: str) -> Decimal | None:
 
 def check_value(indicator: Indicator, raw, *, usual: Decimal | None = None, comment: str = "") -> Checked:
     try:
-        value = parseformat_number(raw, indicator.value_type)
+        value = parse_number(raw, indicator.value_type)
     except ValueError as exc:
         message = str(exc)
         if indicator.value_type == ValueType.INTEGER and "số nguyên" in message:
