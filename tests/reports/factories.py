@@ -5,6 +5,7 @@ import importlib
 import uuid
 
 from django.apps import apps
+from django.utils import timezone
 
 from tocns.reports import services
 from tocns.reports.models import ReportForm
@@ -37,3 +38,9 @@ def ensure_catalogue() -> None:
     whose database is emptied between tests). Loading twice changes nothing."""
     migration = importlib.import_module("tocns.reports.migrations.0002_starting_catalogue")
     migration.load(apps, None)
+
+
+def freeze(monkeypatch, when: datetime.datetime) -> None:
+    """Stop the clock at a Vietnam time (every timezone.now() and localdate() sees it)."""
+    aware = timezone.make_aware(when)
+    monkeypatch.setattr(timezone, "now", lambda: aware)

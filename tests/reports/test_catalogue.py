@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from tocns.audit.models import AuditEntry
 from tocns.notify.models import Notification
@@ -15,22 +14,9 @@ from tocns.reports.models import FormIndicator, Indicator, ReportForm, ReportReq
 from tocns.reports.periods import month_period
 from tocns.reports.settings_selectors import request_period, requests_for_commune
 
-from ..factories import make_team
-from .factories import established_long_ago, submit_report, village_form
+from .factories import submit_report, village_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    """The tests speak of October and November 2026; the clock stays there whatever today is."""
-    aware = timezone.make_aware(datetime.datetime(2026, 11, 20, 10, 0))
-    monkeypatch.setattr(timezone, "now", lambda: aware)
-
-
-@pytest.fixture
-def team(world):
-    return established_long_ago(make_team(world, world.village_a1, members=2))
 
 
 def count_data(**overrides) -> dict:

@@ -1,4 +1,3 @@
-import datetime
 import io
 from decimal import Decimal
 
@@ -7,7 +6,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from tocns.geo.models import UnitKind
@@ -36,12 +34,6 @@ OCTOBER = {
     "xb": {"HT01.SO": "50", "HT01.TONG": "600", "HT03.SO": "120"},  # HT03's base not given
 }
 COMMUNE_OF = {"a1": "02269", "a2": "02269", "xa": "02269", "b1": "02212", "xb": "02212"}
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    aware = timezone.make_aware(datetime.datetime(2026, 11, 20, 10, 0))
-    monkeypatch.setattr(timezone, "now", lambda: aware)
 
 
 @pytest.fixture

@@ -2,26 +2,20 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tocns.reports.choices import ReportStatus
 from tocns.reports.models import Report
 
 from ..factories import make_team
-from .factories import established_long_ago, submit_report, village_form
+from .factories import established_long_ago, freeze, submit_report, village_form
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch):
-    aware = timezone.make_aware(datetime.datetime(2026, 11, 26, 10, 0))
-    monkeypatch.setattr(timezone, "now", lambda: aware)
-
-
-@pytest.fixture
-def team(world):
-    return established_long_ago(make_team(world, world.village_a1, members=2))
+    """Three days before November's report is due, so the reminder shows."""
+    freeze(monkeypatch, datetime.datetime(2026, 11, 26, 10, 0))
 
 
 def open_this_month(client, team):

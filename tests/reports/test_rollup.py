@@ -14,12 +14,6 @@ from .factories import commune_team_form, established_long_ago, submit_report, v
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    aware = timezone.make_aware(datetime.datetime(2026, 11, 20, 10, 0))
-    monkeypatch.setattr(timezone, "now", lambda: aware)
-
-
 @pytest.fixture
 def teams(world):
     return {

@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tocns.audit.models import AuditEntry
 from tocns.reports import services
@@ -17,12 +16,6 @@ from ..factories import make_team
 from .factories import established_long_ago, village_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    aware = timezone.make_aware(datetime.datetime(2026, 11, 20, 10, 0))
-    monkeypatch.setattr(timezone, "now", lambda: aware)
 
 
 def dot_xuat() -> ReportForm:

@@ -1,14 +1,12 @@
 """Targets: the province gives communes theirs, a commune splits its own among villages, an Excel import,
 and progress against them."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from tocns.audit.models import AuditEntry
 from tocns.reports import catalogue, selectors
@@ -20,12 +18,6 @@ from .factories import commune_team_form, established_long_ago, submit_report
 
 pytestmark = pytest.mark.django_db
 HEADER = ["Mã đơn vị", "Mã chỉ số", "Năm", "Chỉ tiêu"]
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    aware = timezone.make_aware(datetime.datetime(2026, 11, 20, 10, 0))
-    monkeypatch.setattr(timezone, "now", lambda: aware)
 
 
 def code(name: str) -> Indicator:

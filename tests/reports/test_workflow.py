@@ -14,25 +14,9 @@ from tocns.reports.models import Report, ReportValue
 from tocns.reports.periods import month_period
 
 from ..factories import make_team
-from .factories import established_long_ago, submit_report, village_form
+from .factories import established_long_ago, freeze, submit_report, village_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    """The tests speak of October and November 2026; the clock stays there whatever today is."""
-    freeze(monkeypatch, datetime.datetime(2026, 11, 20, 10, 0))
-
-
-@pytest.fixture
-def team(world):
-    return established_long_ago(make_team(world, world.village_a1, members=2))
-
-
-def freeze(monkeypatch, when: datetime.datetime):
-    aware = timezone.make_aware(when)
-    monkeypatch.setattr(timezone, "now", lambda: aware)
 
 
 def test_submitting_before_the_30th_is_on_time_and_stays_so(world, team, monkeypatch):

@@ -7,7 +7,7 @@ catalogue.py or settings_selectors.py; the rules live there."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from tocns.accounts.selectors import unit_for_user_or_404
 from tocns.accounts.views import add_service_errors
 from tocns.audit.selectors import entries_for
 from tocns.geo.models import AdminUnit
+from tocns.lib.http import XLSX, attachment
 
 from . import catalogue, services
 from . import settings_selectors as reads
@@ -32,8 +33,6 @@ from .settings_forms import (
     TargetImportForm,
     TargetsForm,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _province_or_404(request) -> AdminUnit:
@@ -321,9 +320,7 @@ def targets_template(request):
     if reads.province_administered_by(request.user) is None and not reads.communes_split_by(request.user).exists():
         raise Http404
     content = catalogue.targets_template_xlsx(units=units, indicators=reads.target_indicators())
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-chi-tieu.xlsx"'
-    return response
+    return attachment(content, "mau-chi-tieu.xlsx", XLSX)
 
 
 @login_required

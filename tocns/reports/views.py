@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -15,23 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tocns.accounts.selectors import scope_for, unit_for_user_or_404, units_for_user
+from tocns.lib.http import DOCX, XLSX, attachment
 from tocns.teams.selectors import team_for_user_or_404
 
 from . import selectors, services
 from .checks import check_value
 from .choices import Level, PeriodType, Pillar, ReportStatus
+from .exports import rollup_filename, rollup_xlsx
 from .forms import NarrativeForm, ReopenForm, ReviewForm
 from .models import Indicator, ReportForm
+from .narrative import draft_narrative, report_zalo_summary, rollup_report_docx, zalo_summary
 from .periods import parse_period, period_of
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _attachment(content: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
@@ -214,8 +208,6 @@ def report_reopen(request, pk: int):
 
 @login_required
 def report_zalo(request, pk: int):
-    from .narrative import report_zalo_summary
-
     report = selectors.report_for_user_or_404(request.user, pk)
     return render(request, "reports/zalo.html", {"text": report_zalo_summary(report), "back": report})
 
@@ -267,15 +259,11 @@ def rollup(request):
     result = selectors.rollup(unit=unit, period=period)
     fmt = request.GET.get("format", "")
     if fmt == "xlsx":
-        from .exports import rollup_filename, rollup_xlsx
-
-        return _attachment(rollup_xlsx(result), rollup_filename(result), XLSX)
+        return attachment(rollup_xlsx(result), rollup_filename(result), XLSX)
     form_for_completeness = selectors.team_forms(Level.VILLAGE_TEAM).first()
     report_completeness = selectors.completeness(form=form_for_completeness, period=period, unit=unit) if (
         form_for_completeness and period.kind == PeriodType.MONTH) else None
     if fmt == "zalo":
-        from .narrative import zalo_summary
-
         return render(request, "reports/zalo.html", {"text": zalo_summary(result, report_completeness),
                                                      "back_url": request.get_full_path().replace("format=zalo", "")})
     return render(request, "reports/rollup.html", {
@@ -288,8 +276,6 @@ def rollup(request):
 def rollup_document(request):
     """The Word report for the unit above (province → People's Committee; commune → province),
     drafted from the figures; the officer edits the text before downloading."""
-    from .narrative import draft_narrative, rollup_report_docx
-
     unit, period, _error = _unit_and_period(request)
     scope = scope_for(request.user)
     if not (unit.province_id in scope.province_ids or unit.commune_id in scope.commune_ids):
@@ -305,6 +291,6 @@ def rollup_document(request):
         texts = selectors.quoted_texts(unit=unit, period=period)
         content = rollup_report_docx(result, report_completeness, texts=texts,
                                      narrative=narrative_form.cleaned_data["narrative"] or None)
-        return _attachment(content, f"bao-cao-{unit.code}-{period.key}.docx", DOCX)
+        return attachment(content, f"bao-cao-{unit.code}-{period.key}.docx", DOCX)
     return render(request, "reports/rollup_document.html", {"unit": unit, "period": period,
                                                             "form": narrative_form})

@@ -22,6 +22,7 @@ from tocns.accounts.selectors import scope_for, unit_for_user_or_404, units_for_
 from tocns.accounts.views import add_service_errors
 from tocns.audit.selectors import entries_for
 from tocns.audit.services import audit_record
+from tocns.lib.http import DOCX, XLSX, attachment
 from tocns.lib.text import fold
 from tocns.notify.selectors import notifications_about
 
@@ -39,15 +40,6 @@ from .forms import (
 )
 from .member_files import member_template_xlsx, members_export_xlsx, members_import_apply, members_import_check
 from .models import Decision, Membership, Team
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _file_response(content: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _parse_day(raw: str):
@@ -316,7 +308,7 @@ def members_import(request, pk: int):
 @login_required
 def members_template(request, pk: int):
     team = _team_or_404(request, pk, check=selectors.can_manage_members)
-    return _file_response(member_template_xlsx(commune=team.commune), "mau-danh-sach-thanh-vien.xlsx", XLSX)
+    return attachment(member_template_xlsx(commune=team.commune), "mau-danh-sach-thanh-vien.xlsx", XLSX)
 
 
 @login_required
@@ -349,7 +341,7 @@ def _members_export(request, memberships, *, title: str, scope_obj, file_stem: s
                      "title": title, "ethnic": _(" (có cột dân tộc)") if with_ethnic else ""},
                  data={"rows": len(memberships), "ethnic_group": with_ethnic})
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _file_response(content, f"thanh-vien-{file_stem}-{stamp}.xlsx", XLSX)
+    return attachment(content, f"thanh-vien-{file_stem}-{stamp}.xlsx", XLSX)
 
 
 # ---- decisions -------------------------------------------------------------------------------
@@ -360,7 +352,7 @@ def decision_draft(request, pk: int):
     team = _team_or_404(request, pk, check=lambda user, t: selectors.can_issue_decisions(user, t)
                         or selectors.can_manage_members(user, t))
     content = establishment_decision(team)
-    return _file_response(content, f"du-thao-qd-thanh-lap-{slugify(team.unit.name) or 'to'}.docx", DOCX)
+    return attachment(content, f"du-thao-qd-thanh-lap-{slugify(team.unit.name) or 'to'}.docx", DOCX)
 
 
 def _decision_page(request, team: Team, *, establish: bool):
