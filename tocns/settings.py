@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tocns.notify",
     "tocns.teams",
     "tocns.reports",
+    "tocns.fieldwork",
     "tocns.portal",
     "tocns.dashboard",
     "tocns.api",

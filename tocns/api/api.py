@@ -3,15 +3,17 @@ them is filtered to the caller's scope: out-of-scope objects answer 404."""
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from tocns.accounts.selectors import search_units, unit_for_user_or_404
+from tocns.fieldwork.services import activity_record
 from tocns.teams.selectors import members_on, team_for_user_or_404, teams_for_user
 
-from .schemas import MeOut, TeamDetailOut, TeamOut, UnitOut
+from .schemas import ActivityIn, ActivityOut, BatchResult, MeOut, TeamDetailOut, TeamOut, UnitOut
 
 api = NinjaAPI(
     title="Tổ công nghệ số cộng đồng – API",
@@ -69,6 +71,39 @@ def get_team(request, team_id: int, on: date | None = None):
     return team
 
 
+fieldwork = Router(tags=["Nhật ký hoạt động"])
+MAX_BATCH = 500
+
+
+@fieldwork.post("/activities", response={200: ActivityOut, 201: ActivityOut, 400: dict})
+def post_activity(request, payload: ActivityIn):
+    """Store one activity made on the phone. The same `client_id` again answers 200 with the
+    activity stored the first time; nothing is stored twice."""
+    try:
+        activity, created = activity_record(user=request.user, data=payload.dict())
+    except ValidationError as exc:
+        return 400, {"detail": exc.message_dict}
+    return (201 if created else 200), activity
+
+
+@fieldwork.post("/activities/batch", response={200: list[BatchResult], 400: dict})
+def post_activities(request, payload: list[ActivityIn]):
+    """The phone's whole queue at once; each entry is stored, found already stored, or refused
+    with its reasons, independently of the others."""
+    if len(payload) > MAX_BATCH:
+        return 400, {"detail": {"batch": [f"Tối đa {MAX_BATCH} mục một lần."]}}
+    results = []
+    for entry in payload:
+        try:
+            activity, created = activity_record(user=request.user, data=entry.dict())
+        except ValidationError as exc:
+            results.append({"client_id": entry.client_id, "status": "refused", "errors": exc.message_dict})
+        else:
+            results.append({"client_id": entry.client_id, "status": "stored" if created else "duplicate",
+                            "activity": activity})
+    return 200, results
+
+
 @api.get("/me", response=MeOut, tags=["Tài khoản"])
 def me(request):
     user = request.user
@@ -88,3 +123,4 @@ def not_found(request, exc):
 
 api.add_router("", units)
 api.add_router("", teams)
+api.add_router("", fieldwork)

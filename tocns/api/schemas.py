@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.utils import timezone
 from ninja import Schema
 
 
@@ -74,3 +75,58 @@ class TeamDetailOut(TeamOut):
         return [{"person_id": m.person_id, "full_name": m.person.full_name, "role": m.role,
                  "role_label": m.get_role_display(), "start_date": m.start_date, "end_date": m.end_date}
                 for m in obj.members]
+
+
+class ActivityIn(Schema):
+    client_id: str
+    date: str
+    unit: str
+    kind: str
+    services: list[str] = []
+    people_count: int | str
+    households_count: int | str | None = None
+    women_count: int | str | None = None
+    elderly_count: int | str | None = None
+    minority_count: int | str | None = None
+    door_to_door: bool = False
+    notes: str = ""
+    made_at: str | None = None
+
+
+class ActivityOut(Schema):
+    client_id: str
+    id: int
+    date: date
+    unit: str
+    kind: str
+    services: list[str]
+    people_count: int
+    made_at: str
+    received_at: str
+
+    @staticmethod
+    def resolve_client_id(obj) -> str:
+        return str(obj.client_id)
+
+    @staticmethod
+    def resolve_unit(obj) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_services(obj) -> list[str]:
+        return sorted(service.code for service in obj.services.all())
+
+    @staticmethod
+    def resolve_made_at(obj) -> str:
+        return timezone.localtime(obj.made_at).isoformat()
+
+    @staticmethod
+    def resolve_received_at(obj) -> str:
+        return timezone.localtime(obj.received_at).isoformat()
+
+
+class BatchResult(Schema):
+    client_id: str
+    status: str  # stored (new), duplicate (stored before), refused
+    errors: dict[str, list[str]] = {}
+    activity: ActivityOut | None = None
