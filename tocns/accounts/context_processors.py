@@ -12,6 +12,8 @@ def navigation(request):
         return {"nav_items": []}
     scope = scope_for(user)
     items = [(reverse("dashboard:home"), _("Trang chủ"))]
+    if scope.has_role(Role.TEAM_LEADER, Role.TEAM_MEMBER):
+        items.append((reverse("fieldwork:log"), _("Ghi nhật ký")))
     if not scope.is_empty:
         items.append((reverse("dashboard:units"), _("Địa bàn")))
         items.append((reverse("teams:list"), _("Các tổ")))

@@ -19,6 +19,7 @@ from .checks import check_value, format_number
 from .choices import Aggregation, Level, PeriodType, ReportAction, ReportStatus
 from .models import Indicator, Report, ReportEvent, ReportForm, ReportValue
 from .periods import Period, closes_on, due_date
+from .prefill import suggestions
 
 SUBMITTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 TEXT_FIELDS = ("results", "difficulties", "proposals")
@@ -69,7 +70,19 @@ def report_open(*, form: ReportForm, period: Period, team: Team | None = None, u
     ReportEvent.objects.create(report=report, action=ReportAction.CREATED, by=_user(by))
     if form.level == Level.COMMUNE:
         report_prefill_from_teams(report)
+    else:
+        report_prefill_from_sources(report)
     return report
+
+
+def report_prefill_from_sources(report: Report) -> None:
+    """A new team report starts from what its registered sources count (the field log); the
+    leader sees where each number came from and may change it before sending."""
+    found = suggestions(report)
+    for indicator in form_indicators(report.form):
+        if indicator.code in found:
+            ReportValue.objects.get_or_create(report=report, indicator=indicator,
+                                              defaults={"value": found[indicator.code][0]})
 
 
 def _user(by):

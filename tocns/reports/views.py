@@ -26,6 +26,7 @@ from .forms import NarrativeForm, ReopenForm, ReviewForm
 from .models import Indicator, ReportForm
 from .narrative import draft_narrative, report_zalo_summary, rollup_report_docx, zalo_summary
 from .periods import parse_period, period_of
+from .prefill import suggestions
 
 
 @login_required
@@ -87,6 +88,7 @@ def _lines(report, *, values=None, comments=None, errors=None):
     """One row per indicator, grouped by pillar, with what was typed and any message."""
     stored = {v.indicator_id: v for v in report.values.all()}
     usual = services.usual_values(report)
+    sources = suggestions(report) if report.team_id else {}
     groups: dict = {}
     for indicator in services.form_indicators(report.form, report=report):
         row = stored.get(indicator.pk)
@@ -95,9 +97,11 @@ def _lines(report, *, values=None, comments=None, errors=None):
         comment = comments.get(indicator.code, "") if comments is not None else (row.comment if row else "")
         checked = check_value(indicator, raw, usual=usual.get(indicator.pk), comment=comment)
         error = (errors or {}).get(indicator.code, [""])[0] if errors else ""
+        source = sources.get(indicator.code)
         groups.setdefault(indicator.pillar, []).append({
             "indicator": indicator, "raw": raw, "comment": comment, "error": error or checked.error,
-            "warning": "" if error else checked.warning})
+            "warning": "" if error else checked.warning,
+            "source": f"{source[1]}: {_plain(source[0])}" if source else ""})
     labels = dict(Pillar.choices)
     return [(labels[pillar], rows) for pillar, rows in groups.items()]
 

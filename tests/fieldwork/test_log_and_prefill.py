@@ -1,0 +1,88 @@
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from tocns.fieldwork.models import Activity
+from tocns.fieldwork.services import activity_record
+from tocns.reports import services as report_services
+from tocns.reports.periods import month_period
+
+from ..factories import make_team
+from ..reports.factories import established_long_ago, freeze, village_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch):
+    freeze(monkeypatch, datetime.datetime(2026, 11, 20, 10, 0))
+
+
+@pytest.fixture
+def team(world):
+    return established_long_ago(make_team(world, world.village_a1, members=1))
+
+
+def log(world, user, **data):
+    entry = {"client_id": str(uuid.uuid4()), "date": "2026-11-10", "unit": world.village_a1.code,
+             "kind": "guidance", "services": ["vneid"], "people_count": 3}
+    entry.update(data)
+    return activity_record(user=user, data=entry)[0]
+
+
+def test_the_common_case_takes_three_taps(client, world, team):
+    client.force_login(world.leader_a1)
+    page = client.get(reverse("fieldwork:log")).content.decode()
+    assert 'value="vneid"' in page and 'name="people_count" value="5"' in page
+    client_id = page.split('name="client_id" value="')[1].split('"')[0]
+    # tap 1: a service; tap 2: a number; tap 3: Lưu (the rest keeps its defaults)
+    response = client.post(reverse("fieldwork:log"), {
+        "client_id": client_id, "services": "vneid", "people_count": "5", "kind": "guidance",
+        "date": "2026-11-20", "unit": world.village_a1.code}, follow=True)
+    assert "Đã ghi: 5 người – VNeID, Thôn Nà Khà, 20/11/2026." in response.content.decode()
+    activity = Activity.objects.get()
+    assert activity.team == team and activity.recorded_by == world.leader_a1
+
+
+def test_a_bad_number_is_shown_by_its_field_and_nothing_is_stored(client, world, team):
+    client.force_login(world.leader_a1)
+    response = client.post(reverse("fieldwork:log"), {
+        "client_id": str(uuid.uuid4()), "services": "vneid", "people_count_other": "-4", "kind": "guidance",
+        "date": "2026-11-20", "unit": world.village_a1.code})
+    page = response.content.decode()
+    assert 'id="field-people_count"' in page and "Số không được âm." in page and not Activity.objects.exists()
+
+
+def test_the_page_offers_the_members_recent_services_first(client, world, team):
+    for _ in range(3):
+        log(world, world.leader_a1, services=["vssid"])
+    client.force_login(world.leader_a1)
+    page = client.get(reverse("fieldwork:log")).content.decode()
+    chips = page.split('class="chips"')[1]
+    assert chips.index('value="vssid"') < chips.index('value="dvc-truc-tuyen"')
+
+
+def test_someone_without_a_team_has_no_log_page(client, world):
+    client.force_login(world.officer_b)
+    assert client.get(reverse("fieldwork:log")).status_code == 404
+
+
+def test_the_monthly_report_is_prefilled_from_the_log_and_says_so(client, world, team):
+    log(world, world.leader_a1, services=["vneid"], people_count=3)
+    log(world, world.leader_a1, services=["vneid", "vssid"], people_count=4)
+    log(world, world.leader_a1, kind="outreach", services=[], people_count=35)
+    log(world, world.leader_a1, kind="outreach", services=[], people_count=20)
+    log(world, world.leader_a1, services=["thanh-toan-qr"], people_count=2, households_count=2)
+    log(world, world.leader_a1, services=["vneid"], people_count=9, date="2026-10-30")  # October: not counted
+    report = report_services.report_open(form=village_form(), team=team, period=month_period(2026, 11))
+    values = {v.indicator.code: v.value for v in report.values.select_related("indicator")}
+    assert values["CQ01"] == 3 + 4          # VNeID, people
+    assert values["XH03"] == 4              # VssID
+    assert values["TT01"] == 2 and values["TT02"] == 35 + 20   # outreach sessions and people reached
+    assert values["KT04"] == 2              # QR payment, households
+    assert "CQ02" not in values             # nothing logged: stays missing
+    client.force_login(world.leader_a1)
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Từ nhật ký: 2 hoạt động: 7" in page

@@ -1,0 +1,62 @@
+"""The field log page: the common case (I helped N people with one service today in my village)
+takes three taps: a service, a number, Lưu."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+from .models import ActivityKind, Service, ServicePillar
+
+QUICK_COUNTS = (1, 2, 3, 4, 5, 10)
+
+
+@login_required
+def log(request):
+    units = list(selectors.log_units(request.user))
+    if not units:
+        raise Http404
+    last = selectors.activities_for_user(request.user).filter(recorded_by=request.user).first()
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.POST
+        count = posted.get("people_count_other") or posted.get("people_count", "")
+        data = {
+            "client_id": posted.get("client_id"), "date": posted.get("date"), "unit": posted.get("unit"),
+            "kind": posted.get("kind"), "services": posted.getlist("services"), "people_count": count,
+            "households_count": posted.get("households_count"), "women_count": posted.get("women_count"),
+            "elderly_count": posted.get("elderly_count"), "minority_count": posted.get("minority_count"),
+            "door_to_door": posted.get("door_to_door") == "on", "notes": posted.get("notes", ""),
+        }
+        try:
+            activity, _created = services.activity_record(user=request.user, data=data)
+        except ValidationError as exc:
+            errors = {name: messages_[0] for name, messages_ in exc.message_dict.items()}
+        else:
+            names = ", ".join(s.short_name for s in activity.services.all())
+            messages.success(request, _("Đã ghi: %(n)s người%(services)s, %(unit)s, %(day)s.") % {
+                "n": activity.people_count, "services": f" – {names}" if names else "", "unit": activity.unit.name,
+                "day": activity.date.strftime("%d/%m/%Y")})
+            return redirect("fieldwork:log")
+    today = timezone.localdate()
+    chosen_unit = posted.get("unit") or (last.unit.code if last else units[0].code)
+    recent = selectors.recent_services(request.user)
+    others = Service.objects.filter(is_active=True).exclude(pk__in=[s.pk for s in recent])
+    context = {
+        "units": units, "chosen_unit": chosen_unit, "recent": recent,
+        "others": [(label, [s for s in others if s.pillar == value]) for value, label in ServicePillar.choices],
+        "kinds": ActivityKind.choices, "chosen_kind": posted.get("kind", ActivityKind.GUIDANCE),
+        "chosen_services": posted.getlist("services") if posted else [],
+        "quick_counts": QUICK_COUNTS, "chosen_count": posted.get("people_count", ""),
+        "client_id": posted.get("client_id") or uuid.uuid4(), "today": today.isoformat(),
+        "posted": posted, "errors": errors,
+        "today_entries": selectors.activities_for_user(request.user).filter(recorded_by=request.user,
+                                                                              date=today)[:20],
+    }
+    return render(request, "fieldwork/log.html", context)
