@@ -6,6 +6,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Query, Router, Schema
+from ninja.responses import Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
@@ -82,8 +83,8 @@ def post_activity(request, payload: ActivityIn):
     try:
         activity, created = activity_record(user=request.user, data=payload.dict())
     except ValidationError as exc:
-        return 400, {"detail": exc.message_dict}
-    return (201 if created else 200), activity
+        return Status(400, {"detail": exc.message_dict})
+    return Status(201 if created else 200, activity)
 
 
 @fieldwork.post("/activities/batch", response={200: list[BatchResult], 400: dict})
@@ -91,7 +92,7 @@ def post_activities(request, payload: list[ActivityIn]):
     """The phone's whole queue at once; each entry is stored, found already stored, or refused
     with its reasons, independently of the others."""
     if len(payload) > MAX_BATCH:
-        return 400, {"detail": {"batch": [f"Tối đa {MAX_BATCH} mục một lần."]}}
+        return Status(400, {"detail": {"batch": [f"Tối đa {MAX_BATCH} mục một lần."]}})
     results = []
     for entry in payload:
         try:
@@ -101,7 +102,7 @@ def post_activities(request, payload: list[ActivityIn]):
         else:
             results.append({"client_id": entry.client_id, "status": "stored" if created else "duplicate",
                             "activity": activity})
-    return 200, results
+    return Status(200, results)
 
 
 @api.get("/me", response=MeOut, tags=["Tài khoản"])
