@@ -6,8 +6,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Query, Router, Schema
-from ninja.responses import Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 from ninja.security import django_auth
 
 from tocns.accounts.selectors import search_units, unit_for_user_or_404
