@@ -86,3 +86,13 @@ def test_the_monthly_report_is_prefilled_from_the_log_and_says_so(client, world,
     client.force_login(world.leader_a1)
     page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert "Từ nhật ký: 2 hoạt động: 7" in page
+
+
+def test_the_log_installs_as_an_app_and_keeps_its_page_offline(client, world, team):
+    client.force_login(world.leader_a1)
+    page = client.get(reverse("fieldwork:log")).content.decode()
+    assert 'rel="manifest"' in page and "js/log.js" in page
+    manifest = client.get(reverse("fieldwork:manifest")).json()
+    assert manifest["start_url"] == "/nhat-ky/" and manifest["display"] == "standalone"
+    worker = client.get(reverse("fieldwork:service_worker"))
+    assert worker["Content-Type"].startswith("application/javascript") and b"caches.open" in worker.content

@@ -6,4 +6,6 @@ app_name = "fieldwork"
 
 urlpatterns = [
     path("", views.log, name="log"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
 ]

@@ -1,15 +1,19 @@
 """The field log page: the common case (I helped N people with one service today in my village)
 takes three taps: a service, a number, Lưu."""
 
+import json
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from . import selectors, services
 from .models import ActivityKind, Service, ServicePillar
@@ -56,7 +60,33 @@ def log(request):
         "quick_counts": QUICK_COUNTS, "chosen_count": posted.get("people_count", ""),
         "client_id": posted.get("client_id") or uuid.uuid4(), "today": today.isoformat(),
         "posted": posted, "errors": errors,
+        "log_text": {
+            "count": _("Hãy chọn hoặc nhập số người (số nguyên, không âm)."),
+            "service": _("Hãy chọn ít nhất một dịch vụ đã hướng dẫn."),
+            "part": _("Số nữ, người cao tuổi, người dân tộc thiểu số không được lớn hơn số người."),
+            "future": _("Ngày hoạt động không được sau hôm nay."),
+            "waiting": _("%s mục đang chờ gửi"), "people": _("người"), "allSent": _("Đã gửi hết lên máy chủ."),
+            "states": {"waiting": _("đang chờ"), "sending": _("đang gửi"), "stored": _("đã lưu"),
+                       "refused": _("bị từ chối")},
+        },
         "today_entries": selectors.activities_for_user(request.user).filter(recorded_by=request.user,
                                                                               date=today)[:20],
     }
     return render(request, "fieldwork/log.html", context)
+
+
+@cache_control(max_age=0, no_cache=True)
+def service_worker(request):
+    """Served under /nhat-ky/ so that it may keep the log page for offline use."""
+    return render(request, "fieldwork/sw.js", content_type="application/javascript")
+
+
+def manifest(request):
+    """Lets the phone install the log as an app on its home screen."""
+    data = {
+        "name": _("Nhật ký Tổ công nghệ số cộng đồng"), "short_name": _("Nhật ký tổ CNS"),
+        "start_url": reverse("fieldwork:log"), "scope": reverse("fieldwork:log"), "display": "standalone",
+        "background_color": "#f6f7f9", "theme_color": "#0b5cad", "lang": "vi",
+        "icons": [{"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json")
