@@ -95,3 +95,21 @@ def test_another_communes_village_is_refused(client, world, team):
 
 def test_sync_needs_a_signed_in_member(client, world, team):
     assert post(client, "/api/v1/activities", entry(world)).status_code == 401
+
+
+def test_an_officer_uploads_a_phones_queue_file_and_nothing_is_stored_twice(client, world, team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    queue = [entry(world, people_count=n) for n in (3, 4)] + [entry(world, people_count=-1)]
+    client.force_login(world.leader_a1)
+    post(client, "/api/v1/activities", queue[0])  # one got through before the phone lost its signal
+    client.force_login(world.officer_a)
+    upload = SimpleUploadedFile("nhat-ky-chua-gui.json", json.dumps(queue).encode(), "application/json")
+    page = client.post("/nhat-ky/tai-len/", {"file": upload}).content.decode()
+    assert "Đã lưu 1 mục mới, 1 mục đã có từ trước, 1 mục bị từ chối." in page and "không được âm" in page
+    client.force_login(world.leader_a1)
+    assert post(client, "/api/v1/activities", queue[1]).status_code == 200  # the phone sends it later: no double
+    assert Activity.objects.count() == 2
+    client.force_login(world.officer_a)
+    bad = client.post("/nhat-ky/tai-len/", {"file": SimpleUploadedFile("x.json", b"not json")}).content.decode()
+    assert "Tệp không đọc được" in bad

@@ -90,9 +90,11 @@ def activity_record(*, user, data: dict) -> tuple[Activity, bool]:
         client_id = uuid.UUID(str(data.get("client_id", "")))
     except ValueError:
         raise ValidationError({"client_id": _("Thiếu mã của lần ghi (client_id).")}) from None
-    existing = Activity.objects.filter(client_id=client_id).first()
+    existing = Activity.objects.select_related("unit").filter(client_id=client_id).first()
     if existing is not None:
-        if existing.recorded_by_id != user.pk:
+        # The same entry may arrive twice by two roads: from the phone, and in the queue file an
+        # officer uploaded. Anyone who may log for its unit gets the stored one back.
+        if existing.recorded_by_id != user.pk and team_for(user, existing.unit) is None:
             raise ValidationError({"client_id": _("Mã lần ghi này đã được người khác dùng.")})
         return existing, False
     today = timezone.localdate()
@@ -131,3 +133,16 @@ def activity_record(*, user, data: dict) -> tuple[Activity, bool]:
         return Activity.objects.get(client_id=client_id), False
     activity.services.set(services)
     return activity, True
+
+
+def queue_file_entries(data: bytes) -> list[dict]:
+    """The entries of a queue file saved on a phone (JSON list); a ValueError in Vietnamese otherwise."""
+    import json
+
+    try:
+        entries = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ValueError(_("Tệp không đọc được: hãy chọn tệp “nhat-ky-chua-gui-….json” lưu từ điện thoại.")) from None
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        raise ValueError(_("Tệp không đúng dạng danh sách nhật ký."))
+    return entries

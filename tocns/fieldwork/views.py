@@ -90,3 +90,36 @@ def manifest(request):
         "icons": [{"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
     }
     return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json")
+
+
+@login_required
+def upload_queue(request):
+    """An officer uploads the queue file a member saved on a phone that could not connect.
+    Entries already stored (from the phone or an earlier upload) are not stored again."""
+    from tocns.accounts.models import Role
+    from tocns.accounts.selectors import scope_for
+
+    if not scope_for(request.user).has_role(Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN, Role.TEAM_LEADER,
+                                            Role.TEAM_MEMBER):
+        raise Http404
+    results, error = [], ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValueError(_("Hãy chọn tệp nhật ký."))
+            entries = services.queue_file_entries(upload.read())
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            for entry in entries:
+                entry.pop("state", None)
+                entry.pop("reason", None)
+                try:
+                    activity, created = services.activity_record(user=request.user, data=entry)
+                except ValidationError as exc:
+                    results.append((entry, "refused", " ".join(m for ms in exc.message_dict.values() for m in ms)))
+                else:
+                    results.append((entry, "stored" if created else "duplicate", ""))
+    counts = {state: sum(1 for _e, s, _m in results if s == state) for state in ("stored", "duplicate", "refused")}
+    return render(request, "fieldwork/upload.html", {"results": results, "error": error, "counts": counts})
