@@ -96,3 +96,91 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()} – {self.people_count}"
+
+
+class FeedbackKind(models.TextChoices):
+    OPINION = "opinion", _("Ý kiến")
+    PETITION = "petition", _("Kiến nghị")
+    COMPLAINT = "complaint", _("Phản ánh")
+
+
+class FeedbackStatus(models.TextChoices):
+    RECEIVED = "received", _("Đã tiếp nhận")
+    FORWARDED = "forwarded", _("Đã chuyển cơ quan giải quyết")
+    ANSWERED = "answered", _("Đã trả lời")
+    CLOSED = "closed", _("Đã đóng")
+
+
+class FeedbackChannel(models.TextChoices):
+    PUBLIC = "public", _("Người dân tự gửi")
+    TEAM = "team", _("Tổ ghi nhận")
+
+
+class Feedback(models.Model):
+    """Citizen feedback about digital services (plan II.2.1, II.2.2 a): received, forwarded to an
+    office of the commune or the province, answered by a deadline, closed. Each step is kept."""
+
+    code = models.CharField(max_length=12, unique=True)  # the citizen follows it with this code
+    kind = models.CharField(_("loại"), max_length=12, choices=FeedbackKind.choices, default=FeedbackKind.OPINION)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback",
+                                verbose_name=_("dịch vụ"))
+    content = models.TextField(_("nội dung"))
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="feedback",
+                             verbose_name=_("thôn, tổ dân phố"))
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    # A citizen's name and phone only with consent, recorded with the notice's version.
+    citizen_name = models.CharField(_("họ tên người phản ánh"), max_length=200, blank=True)
+    citizen_phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_version = models.CharField(max_length=20, blank=True)
+    channel = models.CharField(max_length=10, choices=FeedbackChannel.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    submission_key = models.CharField(max_length=64, unique=True)
+    sender_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=FeedbackStatus.choices,
+                              default=FeedbackStatus.RECEIVED)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), auto_now_add=True)
+    answer_due_on = models.DateField(_("hạn trả lời"))
+    forwarded_to = models.CharField(_("chuyển đến"), max_length=200, blank=True)
+    answer = models.TextField(_("nội dung trả lời"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("ý kiến, phản ánh")
+        verbose_name_plural = _("ý kiến, phản ánh")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["commune", "status"], name="fieldwork_feedback_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (FeedbackStatus.RECEIVED, FeedbackStatus.FORWARDED)
+
+
+class FeedbackEvent(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=12, choices=FeedbackStatus.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_status_display()
+
+
+class FieldworkRules(models.Model):
+    """A province's settings for the field: how many days an office has to answer feedback."""
+
+    province = models.OneToOneField(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    feedback_answer_days = models.PositiveSmallIntegerField(_("số ngày phải trả lời ý kiến"), default=15)
+
+    def __str__(self) -> str:
+        return str(self.province)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tocns.fieldwork.feedback_forms import FeedbackForm
 from tocns.teams.forms import PersonForm, clean_phone_value
 
 from .challenge import challenge_new, challenge_passed, challenge_question
@@ -75,3 +76,11 @@ class GroupContactForm(ChallengeMixin, forms.Form):
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(label=_("Thông tin bổ sung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublicFeedbackForm(ChallengeMixin, FeedbackForm):
+    """A citizen's own feedback, protected like the join form."""
+
+
+class TrackingForm(forms.Form):
+    code = forms.CharField(label=_("Mã ý kiến"), max_length=12)

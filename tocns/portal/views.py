@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from tocns.accounts.views import add_service_errors
+from tocns.fieldwork import feedback as feedback_rules
+from tocns.fieldwork.models import Feedback, FeedbackChannel
+from tocns.fieldwork.selectors import feedback_flooding
 from tocns.geo.models import AdminUnit
 from tocns.lib.text import fold
 from tocns.notify.selectors import notifications_about
@@ -24,7 +27,7 @@ from tocns.teams.member_files import application_entries_from_file
 from tocns.teams.models import Team
 from tocns.teams.selectors import application_by_tracking_code_or_404, recent_applications_from
 
-from .forms import ApplicantForm, GroupContactForm, JoinForm, ReplyForm
+from .forms import ApplicantForm, GroupContactForm, JoinForm, PublicFeedbackForm, ReplyForm, TrackingForm
 
 GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX = 3, 10
 
@@ -161,3 +164,55 @@ def tracking(request, code: str):
         "application": application, "entries": application.entries.all(), "form": form,
         "notifications": notifications_about(application)})
 
+
+
+# ---- citizen feedback about digital services ------------------------------------------------------
+
+def feedback_start(request):
+    query = request.GET.get("q", "").strip()
+    communes = AdminUnit.objects.active().communes().filter(province__code=settings.DEFAULT_PROVINCE_CODE)
+    if query:
+        folded = fold(query)
+        for prefix in ("xa ", "phuong ", "dac khu "):
+            folded = folded.removeprefix(prefix)
+        communes = communes.filter(Q(name_folded__contains=folded) | Q(code=query))
+    return render(request, "portal/feedback_start.html", {
+        "communes": communes.order_by("name_folded")[:40] if query else [], "query": query,
+        "tracking_form": TrackingForm()})
+
+
+@never_cache
+def feedback_send(request, code: str):
+    commune = get_object_or_404(AdminUnit.objects.active().communes(), code=code)
+    if request.method == "POST":
+        form = PublicFeedbackForm(request.POST, commune=commune)
+        if feedback_flooding(_sender_hash(request)):
+            return render(request, "portal/too_many.html", status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                feedback = feedback_rules.feedback_submit(
+                    unit=data["unit"], content=data["content"], kind=data["kind"], service=data["service"],
+                    citizen_name=data["citizen_name"], citizen_phone=data["citizen_phone"], consent=data["consent"],
+                    channel=FeedbackChannel.PUBLIC, submission_key=data["submission_key"],
+                    sender_hash=_sender_hash(request))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("portal:feedback_tracking", code=feedback.code)
+    else:
+        form = PublicFeedbackForm(commune=commune, initial={"submission_key": uuid.uuid4().hex})
+    return render(request, "portal/feedback_send.html", {"form": form, "commune": commune})
+
+
+@never_cache
+def feedback_tracking(request, code: str = ""):
+    code = (code or request.GET.get("code", "")).strip().upper()
+    if not code:
+        return redirect("portal:feedback_start")
+    feedback = Feedback.objects.select_related("unit", "service").filter(code=code).first()
+    if feedback is None:
+        raise Http404
+    # The citizen sees the steps and the answer, never who handled it or other people's data.
+    return render(request, "portal/feedback_tracking.html", {"feedback": feedback,
+                                                             "events": feedback.events.all()})
