@@ -16,11 +16,6 @@ from ..reports.factories import freeze
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    freeze(monkeypatch, datetime.datetime(2026, 11, 20, 10, 0))
-
-
 def submit(world, key="k1", **data):
     values = {"unit": world.village_a1, "content": "Không đăng nhập được VNeID mức 2 sau khi đổi điện thoại.",
               "channel": "team", "submission_key": key, "by": world.leader_a1}

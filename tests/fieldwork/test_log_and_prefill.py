@@ -1,4 +1,3 @@
-import datetime
 import uuid
 
 import pytest
@@ -9,20 +8,9 @@ from tocns.fieldwork.services import activity_record
 from tocns.reports import services as report_services
 from tocns.reports.periods import month_period
 
-from ..factories import make_team
-from ..reports.factories import established_long_ago, freeze, village_form
+from ..reports.factories import village_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    freeze(monkeypatch, datetime.datetime(2026, 11, 20, 10, 0))
-
-
-@pytest.fixture
-def team(world):
-    return established_long_ago(make_team(world, world.village_a1, members=1))
 
 
 def log(world, user, **data):

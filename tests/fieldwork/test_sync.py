@@ -1,4 +1,3 @@
-import datetime
 import json
 import uuid
 
@@ -8,19 +7,8 @@ from django.utils import timezone
 from tocns.fieldwork.models import Activity
 
 from ..factories import make_team
-from ..reports.factories import freeze
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    freeze(monkeypatch, datetime.datetime(2026, 11, 20, 10, 0))
-
-
-@pytest.fixture
-def team(world):
-    return make_team(world, world.village_a1, members=1)
 
 
 def entry(world, **overrides):

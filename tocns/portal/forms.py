@@ -80,7 +80,3 @@ class ReplyForm(forms.Form):
 
 class PublicFeedbackForm(ChallengeMixin, FeedbackForm):
     """A citizen's own feedback, protected like the join form."""
-
-
-class TrackingForm(forms.Form):
-    code = forms.CharField(label=_("Mã ý kiến"), max_length=12)

@@ -27,7 +27,7 @@ from tocns.teams.member_files import application_entries_from_file
 from tocns.teams.models import Team
 from tocns.teams.selectors import application_by_tracking_code_or_404, recent_applications_from
 
-from .forms import ApplicantForm, GroupContactForm, JoinForm, PublicFeedbackForm, ReplyForm, TrackingForm
+from .forms import ApplicantForm, GroupContactForm, JoinForm, PublicFeedbackForm, ReplyForm
 
 GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX = 3, 10
 
@@ -59,14 +59,18 @@ def _live_team_or_404(pk: int) -> Team:
 def start(request):
     """Step 1: find your commune (with or without diacritics, with or without "xã")."""
     query = request.GET.get("q", "").strip()
+    return render(request, "portal/start.html", {"communes": find_communes(query), "query": query})
+
+
+def find_communes(query: str) -> list[AdminUnit]:
+    """The province's communes a citizen means, typed with or without diacritics or "xã"."""
+    if not query:
+        return []
+    folded = fold(query)
+    for prefix in ("xa ", "phuong ", "dac khu "):
+        folded = folded.removeprefix(prefix)
     communes = AdminUnit.objects.active().communes().filter(province__code=settings.DEFAULT_PROVINCE_CODE)
-    if query:
-        folded = fold(query)
-        for prefix in ("xa ", "phuong ", "dac khu "):
-            folded = folded.removeprefix(prefix)
-        communes = communes.filter(Q(name_folded__contains=folded) | Q(code=query))
-    return render(request, "portal/start.html", {"communes": communes.order_by("name_folded")[:40] if query else [],
-                                                 "query": query})
+    return list(communes.filter(Q(name_folded__contains=folded) | Q(code=query)).order_by("name_folded")[:40])
 
 
 def commune(request, code: str):
@@ -170,15 +174,7 @@ def tracking(request, code: str):
 
 def feedback_start(request):
     query = request.GET.get("q", "").strip()
-    communes = AdminUnit.objects.active().communes().filter(province__code=settings.DEFAULT_PROVINCE_CODE)
-    if query:
-        folded = fold(query)
-        for prefix in ("xa ", "phuong ", "dac khu "):
-            folded = folded.removeprefix(prefix)
-        communes = communes.filter(Q(name_folded__contains=folded) | Q(code=query))
-    return render(request, "portal/feedback_start.html", {
-        "communes": communes.order_by("name_folded")[:40] if query else [], "query": query,
-        "tracking_form": TrackingForm()})
+    return render(request, "portal/feedback_start.html", {"communes": find_communes(query), "query": query})
 
 
 @never_cache
