@@ -46,6 +46,7 @@ bench: install
 	$(PY) bench/page_weight.py
 	$(PY) bench/coverage.py
 	$(PY) bench/reports.py
+	$(PY) bench/fieldwork.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

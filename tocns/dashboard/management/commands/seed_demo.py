@@ -30,6 +30,10 @@ class Command(BaseCommand):
             f"{reports.values} số liệu, {reports.events} lượt xử lý, {reports.targets} chỉ tiêu (hiện có "
             f"{totals['reports']} báo cáo tháng, {totals['quarterly']} báo cáo quý, {totals['values']} số liệu, "
             f"{totals['targets']} chỉ tiêu).")
+        fieldwork = result.fieldwork
+        self.stdout.write(
+            f"Nhật ký mẫu: thêm {fieldwork.activities} hoạt động, {fieldwork.links} lượt dịch vụ (hiện có "
+            f"{totals['activities']} hoạt động, {totals['activity_links']} lượt dịch vụ).")
         self.stdout.write("")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}) — đăng nhập bằng số điện thoại "
                           "hoặc tên đăng nhập:")
