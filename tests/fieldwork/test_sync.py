@@ -1,7 +1,9 @@
+import base64
 import json
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tocns.fieldwork.models import Activity
@@ -101,3 +103,72 @@ def test_an_officer_uploads_a_phones_queue_file_and_nothing_is_stored_twice(clie
     client.force_login(world.officer_a)
     bad = client.post("/nhat-ky/tai-len/", {"file": SimpleUploadedFile("x.json", b"not json")}).content.decode()
     assert "Tệp không đọc được" in bad
+
+
+def test_a_queue_holding_the_same_entry_twice_stores_it_once(client, world, team):
+    client.force_login(world.leader_a1)
+    data = entry(world)
+    results = post(client, "/api/v1/activities/batch", [data, data]).json()
+    assert [r["status"] for r in results] == ["stored", "duplicate"]
+    assert results[0]["activity"] == results[1]["activity"] and Activity.objects.count() == 1
+
+
+def test_a_large_batch_costs_a_handful_of_queries_not_a_dozen_per_entry(
+        client, world, team, django_assert_max_num_queries):
+    client.force_login(world.leader_a1)
+    queue = [entry(world, people_count=n, services=["vneid", "vssid"][: 1 + n % 2]) for n in range(2, 52)]
+    with django_assert_max_num_queries(20):
+        results = post(client, "/api/v1/activities/batch", queue).json()
+    assert {r["status"] for r in results} == {"stored"}
+    assert sum(Activity.objects.get(client_id=r["client_id"]).services.count() for r in results) == 75
+    with django_assert_max_num_queries(20):
+        again = post(client, "/api/v1/activities/batch", queue).json()
+    assert {r["status"] for r in again} == {"duplicate"} and Activity.objects.count() == 50
+
+
+# The smallest file a phone's canvas could make, as far as the server can tell: JPEG's first bytes.
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 1000
+
+
+def data_url(content: bytes, kind: str = "image/jpeg") -> str:
+    return f"data:{kind};base64,{base64.b64encode(content).decode()}"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_a_photo_is_kept_and_shown_only_to_those_whose_scope_covers_the_village(client, world, team, media):
+    client.force_login(world.leader_a1)
+    stored = post(client, "/api/v1/activities", entry(world, photo=data_url(JPEG))).json()
+    activity = Activity.objects.get()
+    assert stored["has_photo"] and activity.photo.size == len(JPEG) and activity.photo.name.endswith(".jpg")
+    assert client.get(f"/nhat-ky/anh/{activity.pk}/").getvalue() == JPEG
+    client.force_login(world.officer_a)
+    assert client.get(f"/nhat-ky/anh/{activity.pk}/").status_code == 200
+    client.force_login(world.officer_b)
+    assert client.get(f"/nhat-ky/anh/{activity.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("photo, words", [
+    (data_url(b"\xff\xd8\xff" + b"\x00" * (300 * 1024)), "lớn hơn 300 KB"),
+    (data_url(b"%PDF-1.7 not a photo"), "không đọc được"),
+    ("data:image/jpeg;base64,@@@", "không đọc được"),
+])
+def test_a_photo_too_large_or_not_a_photo_is_refused_and_nothing_kept(client, world, team, media, photo, words):
+    client.force_login(world.leader_a1)
+    response = post(client, "/api/v1/activities", entry(world, photo=photo))
+    assert response.status_code == 400 and words in response.json()["detail"]["photo"][0]
+    assert not Activity.objects.exists() and not any(media.rglob("*.*"))
+
+
+def test_the_log_page_without_script_takes_a_photo_too(client, world, team, media):
+    client.force_login(world.leader_a1)
+    photo = SimpleUploadedFile("anh.jpg", JPEG, content_type="image/jpeg")
+    response = client.post("/nhat-ky/", {"client_id": str(uuid.uuid4()), "date": "2026-11-20",
+                                         "unit": world.village_a1.code, "kind": "guidance", "services": ["vneid"],
+                                         "people_count": "3", "photo": photo}, follow=True)
+    assert "Đã ghi: 3 người" in response.content.decode()
+    assert Activity.objects.get().photo.read() == JPEG

@@ -11,7 +11,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from tocns.accounts.selectors import search_units, unit_for_user_or_404
-from tocns.fieldwork.services import activity_record
+from tocns.fieldwork.services import activities_record_batch, activity_record
 from tocns.teams.selectors import members_on, team_for_user_or_404, teams_for_user
 
 from .schemas import ActivityIn, ActivityOut, BatchResult, MeOut, TeamDetailOut, TeamOut, UnitOut
@@ -93,15 +93,9 @@ def post_activities(request, payload: list[ActivityIn]):
     with its reasons, independently of the others."""
     if len(payload) > MAX_BATCH:
         return Status(400, {"detail": {"batch": [f"Tối đa {MAX_BATCH} mục một lần."]}})
-    results = []
-    for entry in payload:
-        try:
-            activity, created = activity_record(user=request.user, data=entry.dict())
-        except ValidationError as exc:
-            results.append({"client_id": entry.client_id, "status": "refused", "errors": exc.message_dict})
-        else:
-            results.append({"client_id": entry.client_id, "status": "stored" if created else "duplicate",
-                            "activity": activity})
+    outcomes = activities_record_batch(user=request.user, entries=[entry.dict() for entry in payload])
+    results = [{"client_id": o.client_id, "status": o.status, "errors": o.errors, "activity": o.activity}
+               for o in outcomes]
     return Status(200, results)
 
 

@@ -91,6 +91,7 @@ class ActivityIn(Schema):
     door_to_door: bool = False
     notes: str = ""
     made_at: str | None = None
+    photo: str | None = None  # a data URL, resized on the phone to at most 300 KB
 
 
 class ActivityOut(Schema):
@@ -101,6 +102,7 @@ class ActivityOut(Schema):
     kind: str
     services: list[str]
     people_count: int
+    has_photo: bool
     made_at: str
     received_at: str
 
@@ -111,6 +113,10 @@ class ActivityOut(Schema):
     @staticmethod
     def resolve_unit(obj) -> str:
         return obj.unit.code
+
+    @staticmethod
+    def resolve_has_photo(obj) -> bool:
+        return bool(obj.photo)
 
     @staticmethod
     def resolve_services(obj) -> list[str]:

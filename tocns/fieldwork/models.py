@@ -77,6 +77,9 @@ class Activity(models.Model):
     elderly_count = models.PositiveIntegerField(_("trong đó người cao tuổi"), null=True, blank=True)
     minority_count = models.PositiveIntegerField(_("trong đó người dân tộc thiểu số"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
+    # One photo, resized on the phone; at most 300 KB (services.MAX_PHOTO_BYTES). Served only
+    # through the log's scoped view, never from a public address.
+    photo = models.FileField(_("ảnh"), upload_to="nhat-ky/%Y/%m/", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     made_at = models.DateTimeField(_("ghi trên điện thoại lúc"))  # kept as made, also when sent later
     received_at = models.DateTimeField(auto_now_add=True)

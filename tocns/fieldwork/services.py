@@ -1,10 +1,15 @@
 """Recording activities. A retried upload (same client id) stores nothing new and returns what
 was stored; a refused one writes nothing and says why, field by field, in Vietnamese."""
 
+import base64
+import binascii
 import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -82,25 +87,53 @@ def _made_at(raw, errors: dict):
     return made
 
 
-@transaction.atomic
-def activity_record(*, user, data: dict) -> tuple[Activity, bool]:
-    """Store one activity from the phone or the page. Returns (activity, created)."""
-    errors: dict = {}
+class _Lookups:
+    """What checking entries needs from the database, asked once per unit and once for the
+    catalogue, so a batch of 200 costs a handful of queries rather than 14 each."""
+
+    def __init__(self, user):
+        self.user = user
+        self._units: dict[str, AdminUnit | None] = {}
+        self._teams: dict[int, Team | None] = {}
+        self._services: dict[str, Service] | None = None
+
+    def unit(self, code: str) -> AdminUnit | None:
+        if code not in self._units:
+            self._units[code] = AdminUnit.objects.active().filter(code=code).first()
+        return self._units[code]
+
+    def team(self, unit: AdminUnit) -> Team | None:
+        if unit.pk not in self._teams:
+            self._teams[unit.pk] = team_for(self.user, unit)
+        return self._teams[unit.pk]
+
+    def services(self) -> dict[str, Service]:
+        if self._services is None:
+            self._services = {s.code: s for s in Service.objects.filter(is_active=True)}
+        return self._services
+
+
+def _client_id(data: dict) -> uuid.UUID:
     try:
-        client_id = uuid.UUID(str(data.get("client_id", "")))
+        return uuid.UUID(str(data.get("client_id", "")))
     except ValueError:
         raise ValidationError({"client_id": _("Thiếu mã của lần ghi (client_id).")}) from None
-    existing = Activity.objects.select_related("unit").filter(client_id=client_id).first()
-    if existing is not None:
-        # The same entry may arrive twice by two roads: from the phone, and in the queue file an
-        # officer uploaded. Anyone who may log for its unit gets the stored one back.
-        if existing.recorded_by_id != user.pk and team_for(user, existing.unit) is None:
-            raise ValidationError({"client_id": _("Mã lần ghi này đã được người khác dùng.")})
-        return existing, False
+
+
+def _may_see_again(lookups: _Lookups, existing: Activity) -> None:
+    # The same entry may arrive twice by two roads: from the phone, and in the queue file an
+    # officer uploaded. Anyone who may log for its unit gets the stored one back.
+    if existing.recorded_by_id != lookups.user.pk and lookups.team(existing.unit) is None:
+        raise ValidationError({"client_id": _("Mã lần ghi này đã được người khác dùng.")})
+
+
+def _checked(data: dict, lookups: _Lookups, client_id: uuid.UUID) -> tuple[Activity, list[Service], bytes | None]:
+    """The unsaved activity, its services and its photo, or a ValidationError field by field."""
+    errors: dict = {}
     today = timezone.localdate()
     day = _day(data.get("date"), errors, today=today)
-    unit = AdminUnit.objects.active().filter(code=str(data.get("unit", "")).strip()).first()
-    team = team_for(user, unit) if unit is not None else None
+    unit = lookups.unit(str(data.get("unit", "")).strip())
+    team = lookups.team(unit) if unit is not None else None
     if unit is None or team is None:
         errors["unit"] = _("Bạn không ghi được hoạt động cho đơn vị này.")
     elif day is not None and team.established_on and day < team.established_on:
@@ -108,11 +141,12 @@ def activity_record(*, user, data: dict) -> tuple[Activity, bool]:
     kind = data.get("kind")
     if kind not in ActivityKind.values:
         errors["kind"] = _("Hãy chọn hình thức: tuyên truyền, hướng dẫn hoặc lớp học.")
-    codes = [str(code) for code in (data.get("services") or [])]
-    services = list(Service.objects.filter(code__in=codes, is_active=True))
-    if len(services) != len(set(codes)):
+    codes = {str(code) for code in (data.get("services") or [])}
+    catalogue = lookups.services()
+    services = [catalogue[code] for code in sorted(codes) if code in catalogue]
+    if len(services) != len(codes):
         errors["services"] = _("Có dịch vụ không có trong danh mục: %(codes)s.") % {
-            "codes": ", ".join(sorted(set(codes) - {s.code for s in services}))}
+            "codes": ", ".join(sorted(codes - catalogue.keys()))}
     elif not services and kind in (ActivityKind.GUIDANCE, ActivityKind.CLASS):
         errors["services"] = _("Hãy chọn ít nhất một dịch vụ đã hướng dẫn.")
     people = _count(data, "people_count", errors, required=True)
@@ -121,18 +155,140 @@ def activity_record(*, user, data: dict) -> tuple[Activity, bool]:
         if value is not None and people is not None and value > people and name != "households_count":
             errors[name] = _("Không được lớn hơn số người được hỗ trợ (%(n)s).") % {"n": people}
     made_at = _made_at(data.get("made_at"), errors)
+    photo = photo_bytes(data.get("photo"), errors)
     if errors:
         raise ValidationError({name: [message] for name, message in errors.items()})
+    activity = Activity(
+        client_id=client_id, team=team, unit=unit, province_id=unit.province_id, commune_id=unit.commune_id,
+        date=day, kind=kind, door_to_door=bool(data.get("door_to_door")), people_count=people,
+        notes=str(data.get("notes") or "")[:2000], recorded_by=lookups.user, made_at=made_at, **parts)
+    return activity, services, photo
+
+
+def _save_photo(activity: Activity, photo: bytes | None) -> None:
+    if photo is not None:
+        activity.photo = default_storage.save(
+            f"nhat-ky/{activity.date:%Y/%m}/{activity.client_id}{PHOTO_TYPES[photo[:3]]}", ContentFile(photo))
+
+
+@transaction.atomic
+def activity_record(*, user, data: dict) -> tuple[Activity, bool]:
+    """Store one activity from the phone or the page. Returns (activity, created)."""
+    lookups = _Lookups(user)
+    client_id = _client_id(data)
+    existing = Activity.objects.select_related("unit").filter(client_id=client_id).first()
+    if existing is not None:
+        _may_see_again(lookups, existing)
+        return existing, False
+    activity, services, photo = _checked(data, lookups, client_id)
+    _save_photo(activity, photo)
     try:
         with transaction.atomic():
-            activity = Activity.objects.create(
-                client_id=client_id, team=team, unit=unit, province=unit.province, commune=unit.commune, date=day,
-                kind=kind, door_to_door=bool(data.get("door_to_door")), people_count=people,
-                notes=str(data.get("notes") or "")[:2000], recorded_by=user, made_at=made_at, **parts)
+            activity.save()
     except IntegrityError:  # the same entry arrived twice at once
+        _drop_photos([activity])
         return Activity.objects.get(client_id=client_id), False
     activity.services.set(services)
     return activity, True
+
+
+@dataclass
+class BatchOutcome:
+    client_id: str
+    status: str  # stored (new), duplicate (stored before), refused
+    activity: Activity | None = None
+    errors: dict = field(default_factory=dict)
+
+
+def activities_record_batch(*, user, entries: list[dict]) -> list[BatchOutcome]:
+    """A phone's whole queue: each entry is stored, found stored already, or refused with its
+    reasons, independently of the others. A dozen queries whatever the size: the client ids are
+    looked up at once, units and teams once each, and the new activities written in bulk."""
+    lookups = _Lookups(user)
+    outcomes: list[BatchOutcome] = []
+    ids: list[uuid.UUID | None] = []
+    for data in entries:
+        try:
+            ids.append(_client_id(data))
+        except ValidationError as exc:
+            ids.append(None)
+            outcomes.append(BatchOutcome(str(data.get("client_id", "")), "refused", errors=exc.message_dict))
+        else:
+            outcomes.append(BatchOutcome(str(data.get("client_id", "")), ""))
+    existing = Activity.objects.select_related("unit").in_bulk([i for i in ids if i], field_name="client_id")
+    new: dict[uuid.UUID, tuple[Activity, list[Service], bytes | None]] = {}
+    for data, client_id, outcome in zip(entries, ids, outcomes, strict=True):
+        if client_id is None:
+            continue
+        try:
+            if client_id in existing:
+                _may_see_again(lookups, existing[client_id])
+                outcome.status = "duplicate"
+            elif client_id in new:
+                outcome.status = "duplicate"  # twice in the same queue
+            else:
+                new[client_id] = _checked(data, lookups, client_id)
+                outcome.status = "stored"
+        except ValidationError as exc:
+            outcome.status, outcome.errors = "refused", exc.message_dict
+    if new:
+        activities = [activity for activity, _services, _photo in new.values()]
+        for activity, _services, photo in new.values():
+            _save_photo(activity, photo)
+        try:
+            with transaction.atomic():
+                Activity.objects.bulk_create(activities)
+                Activity.services.through.objects.bulk_create([
+                    Activity.services.through(activity_id=activity.pk, service_id=service.pk)
+                    for activity, services, _photo in new.values() for service in services])
+        except IntegrityError:
+            # Another request stored some of these at the same moment: take them one by one,
+            # which answers those as duplicates.
+            _drop_photos(activities)
+            return [_one_by_one(user, data) for data in entries]
+    stored = (Activity.objects.select_related("unit").prefetch_related("services")
+              .in_bulk([i for i in ids if i], field_name="client_id"))
+    for client_id, outcome in zip(ids, outcomes, strict=True):
+        if outcome.status != "refused":
+            outcome.activity = stored[client_id]
+    return outcomes
+
+
+def _one_by_one(user, data: dict) -> BatchOutcome:
+    try:
+        activity, created = activity_record(user=user, data=data)
+    except ValidationError as exc:
+        return BatchOutcome(str(data.get("client_id", "")), "refused", errors=exc.message_dict)
+    return BatchOutcome(str(data.get("client_id", "")), "stored" if created else "duplicate", activity)
+
+
+def _drop_photos(activities: list[Activity]) -> None:
+    for activity in activities:
+        if activity.photo:
+            default_storage.delete(activity.photo.name)
+
+
+# The first bytes of the image types a phone's canvas makes, and the file ending kept.
+PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PN": ".png", b"RIF": ".webp"}
+MAX_PHOTO_BYTES = 300 * 1024
+
+
+def photo_bytes(raw, errors: dict) -> bytes | None:
+    """The photo sent as a data URL ("data:image/jpeg;base64,…"), resized on the phone."""
+    if not raw:
+        return None
+    header, _sep, body = str(raw).partition(",")
+    try:
+        content = base64.b64decode(body, validate=True) if header.endswith(";base64") else b""
+    except (binascii.Error, ValueError):
+        content = b""
+    if len(content) > MAX_PHOTO_BYTES:
+        errors["photo"] = _("Ảnh lớn hơn 300 KB: hãy chọn lại để điện thoại thu nhỏ ảnh.")
+        return None
+    if content[:3] not in PHOTO_TYPES or (content[:3] == b"RIF" and content[8:12] != b"WEBP"):
+        errors["photo"] = _("Ảnh không đọc được: hãy chụp hoặc chọn lại ảnh (JPG, PNG hoặc WebP).")
+        return None
+    return content
 
 
 def queue_file_entries(data: bytes) -> list[dict]:

@@ -11,7 +11,7 @@
   var sending = false;
 
   function load() { try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; } }
-  function save(queue) { localStorage.setItem(KEY, JSON.stringify(queue)); }
+  function save(queue) { localStorage.setItem(KEY, JSON.stringify(queue)); }  // throws when storage is full
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, function (c) {
@@ -50,6 +50,32 @@
     return "";
   }
 
+  // One photo, made smaller here so that at most 300 KB travels and is stored.
+  var MAX_PHOTO = 300 * 1024;
+  function photo(done) {
+    var input = form.elements.photo;
+    var file = input && input.files && input.files[0];
+    if (!file) return done(null, "");
+    var img = new Image();
+    var url = URL.createObjectURL(file);
+    img.onerror = function () { URL.revokeObjectURL(url); done(null, text.photo); };
+    img.onload = function () {
+      URL.revokeObjectURL(url);
+      var side = 1280, quality = 0.8, data;
+      var canvas = document.createElement("canvas");
+      do {
+        var scale = Math.min(1, side / Math.max(img.naturalWidth, img.naturalHeight));
+        canvas.width = Math.round(img.naturalWidth * scale);
+        canvas.height = Math.round(img.naturalHeight * scale);
+        canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+        data = canvas.toDataURL("image/jpeg", quality);
+        if (quality > 0.5) quality -= 0.15; else side = Math.round(side * 0.75);
+      } while ((data.length - data.indexOf(",") - 1) * 3 / 4 > MAX_PHOTO && side > 200);
+      done(data, "");
+    };
+    img.src = url;
+  }
+
   var names = {};
   form.querySelectorAll("input[name=services]").forEach(function (i) { names[i.value] = i.nextElementSibling.textContent; });
   function day(iso) { var p = String(iso).split("-"); return p.length === 3 ? p[2] + "/" + p[1] + "/" + p[0] : iso; }
@@ -65,7 +91,7 @@
       var li = document.createElement("li");
       li.className = "state-" + e.state;
       var what = e.services.map(function (code) { return names[code] || code; }).join(", ") || e.kind;
-      li.textContent = e.people_count + " " + text.people + " · " + what + " · " + day(e.date) + " — " +
+      li.textContent = e.people_count + " " + text.people + " · " + what + (e.photo ? " · 📷" : "") + " · " + day(e.date) + " — " +
         text.states[e.state] + (e.reason ? ": " + e.reason : "");
       list.appendChild(li);
     });
@@ -73,9 +99,17 @@
 
   function sync() {
     var queue = load();
-    var batch = queue.filter(function (e) { return e.state === "waiting" || e.state === "sending"; });
+    // At most 200 entries and about 1.5 MB a request (photos are large): the rest go next time.
+    var batch = [], size = 0;
+    queue.forEach(function (e) {
+      if ((e.state !== "waiting" && e.state !== "sending") || batch.length >= 200) return;
+      var weight = (e.photo || "").length + 500;
+      if (batch.length && size + weight > 1.5e6) return;
+      batch.push(e); size += weight;
+    });
     if (sending || !batch.length || !navigator.onLine) return;
     sending = true;
+    var more = false;
     batch.forEach(function (e) { e.state = "sending"; });
     save(queue); render();
     fetch(form.dataset.api, {
@@ -97,31 +131,43 @@
           e.reason = Object.keys(r.errors).map(function (k) { return r.errors[k].join(" "); }).join(" ");
         } else {
           e.state = "stored"; e.stored_at = Date.now();
+          delete e.photo;  // the server has it; free the phone's storage
         }
       });
       // Entries stored more than a day ago need not stay on the phone.
       save(now.filter(function (e) { return e.state !== "stored" || Date.now() - e.stored_at < 864e5; }));
+      more = now.some(function (e) { return e.state === "waiting"; });  // the next part goes at once
     }).catch(function () {
       var now = load();
       now.forEach(function (e) { if (e.state === "sending") e.state = "waiting"; });
       save(now);
-    }).then(function () { sending = false; render(); });
+    }).then(function () { sending = false; render(); if (more) sync(); });
+  }
+
+  function problemShown(problem) {
+    var box = document.getElementById("log-problem");
+    box.textContent = problem; box.hidden = !problem;
+    if (problem) window.scrollTo(0, 0);
+    return !!problem;
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var entry = entryFromForm();
-    var problem = check(entry);
-    var box = document.getElementById("log-problem");
-    box.textContent = problem; box.hidden = !problem;
-    if (problem) return;
-    entry.state = "waiting";
-    var queue = load(); queue.push(entry); save(queue);
-    form.elements.client_id.value = uuid();
-    form.querySelectorAll("input[name=services], input[name=people_count]").forEach(function (i) { i.checked = false; });
-    form.elements.people_count_other.value = "";
-    render(); sync();
-    window.scrollTo(0, 0);
+    if (problemShown(check(entry))) return;
+    photo(function (data, problem) {
+      if (problemShown(problem)) return;
+      if (data) entry.photo = data;
+      entry.state = "waiting";
+      var queue = load(); queue.push(entry);
+      try { save(queue); } catch (e) { problemShown(text.full); return; }  // the form keeps what was typed
+      form.elements.client_id.value = uuid();
+      form.querySelectorAll("input[name=services], input[name=people_count]").forEach(function (i) { i.checked = false; });
+      form.elements.people_count_other.value = "";
+      if (form.elements.photo) form.elements.photo.value = "";
+      render(); sync();
+      window.scrollTo(0, 0);
+    });
   });
 
   document.getElementById("queue-file").addEventListener("click", function () {
