@@ -7,6 +7,7 @@ from tocns.dashboard.views.home import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("accounts/ma-truy-cap/", include("tocns.api.urls")),
     path("accounts/", include("tocns.accounts.urls")),
     path("teams/", include("tocns.teams.urls")),
     path("reports/settings/", include("tocns.reports.urls_settings")),

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -12,15 +13,31 @@ from ninja.security import django_auth
 
 from tocns.accounts.selectors import search_units, unit_for_user_or_404
 from tocns.fieldwork.services import activities_record_batch, activity_record
+from tocns.fieldwork.surveys import answers_record_batch
 from tocns.teams.selectors import members_on, team_for_user_or_404, teams_for_user
 
-from .schemas import ActivityIn, ActivityOut, BatchResult, MeOut, TeamDetailOut, TeamOut, UnitOut
+from .auth import BearerToken
+from .schemas import (
+    ActivityIn,
+    ActivityOut,
+    AnswerIn,
+    AnswerResult,
+    BatchResult,
+    MeOut,
+    TeamDetailOut,
+    TeamOut,
+    UnitOut,
+)
 
 api = NinjaAPI(
     title="Tổ công nghệ số cộng đồng – API",
     version="1",
-    description="API của phần mềm quản lý Tổ công nghệ số cộng đồng. Đăng nhập bằng phiên (cookie).",
-    auth=django_auth,
+    description=("API của phần mềm quản lý Tổ công nghệ số cộng đồng. Đăng nhập bằng phiên (cookie, kèm mã CSRF "
+                 "khi gửi dữ liệu) hoặc bằng mã truy cập API tạo ở trang «Mã truy cập API»: gửi tiêu đề "
+                 "`Authorization: Bearer <mã>`, không cần mã CSRF."),
+    # The token first: a request that brings one is judged by it alone (a bad one answers 401),
+    # and the session's CSRF check is not applied to it.
+    auth=[BearerToken(), django_auth],
     urls_namespace="api",
 )
 
@@ -92,11 +109,21 @@ def post_activities(request, payload: list[ActivityIn]):
     """The phone's whole queue at once; each entry is stored, found already stored, or refused
     with its reasons, independently of the others."""
     if len(payload) > MAX_BATCH:
-        return Status(400, {"detail": {"batch": [f"Tối đa {MAX_BATCH} mục một lần."]}})
+        return Status(400, {"detail": {"batch": [_("Tối đa %(n)s mục một lần.") % {"n": MAX_BATCH}]}})
     outcomes = activities_record_batch(user=request.user, entries=[entry.dict() for entry in payload])
-    results = [{"client_id": o.client_id, "status": o.status, "errors": o.errors, "activity": o.activity}
+    results = [{"client_id": o.client_id, "status": o.status, "errors": o.errors, "activity": o.stored}
                for o in outcomes]
     return Status(200, results)
+
+
+@fieldwork.post("/survey-answers/batch", response={200: list[AnswerResult], 400: dict}, tags=["Khảo sát"])
+def post_survey_answers(request, payload: list[AnswerIn]):
+    """Filled questionnaires queued on the phone; like activities, each `client_id` is stored once."""
+    if len(payload) > MAX_BATCH:
+        return Status(400, {"detail": {"batch": [_("Tối đa %(n)s mục một lần.") % {"n": MAX_BATCH}]}})
+    outcomes = answers_record_batch(user=request.user, entries=[entry.dict() for entry in payload])
+    return Status(200, [{"client_id": o.client_id, "status": o.status, "errors": o.errors, "answer": o.stored}
+                        for o in outcomes])
 
 
 @api.get("/me", response=MeOut, tags=["Tài khoản"])

@@ -136,3 +136,42 @@ class BatchResult(Schema):
     status: str  # stored (new), duplicate (stored before), refused
     errors: dict[str, list[str]] = {}
     activity: ActivityOut | None = None
+
+
+class AnswerIn(Schema):
+    client_id: str
+    survey: int
+    unit: str
+    values: dict[str, str | int | float | list[str] | None] = {}  # by question id
+    made_at: str | None = None
+
+
+class AnswerOut(Schema):
+    client_id: str
+    id: int
+    survey: int
+    unit: str
+    made_at: str
+
+    @staticmethod
+    def resolve_client_id(obj) -> str:
+        return str(obj.client_id)
+
+    @staticmethod
+    def resolve_survey(obj) -> int:
+        return obj.survey_id
+
+    @staticmethod
+    def resolve_unit(obj) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_made_at(obj) -> str:
+        return timezone.localtime(obj.made_at).isoformat()
+
+
+class AnswerResult(Schema):
+    client_id: str
+    status: str  # stored (new), duplicate (stored before), refused
+    errors: dict[str, list[str]] = {}
+    answer: AnswerOut | None = None

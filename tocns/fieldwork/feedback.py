@@ -25,6 +25,34 @@ def answer_days(province: AdminUnit) -> int:
     return rules.feedback_answer_days
 
 
+ANSWER_DAYS_MIN, ANSWER_DAYS_MAX = 1, 90
+
+
+@transaction.atomic
+def fieldwork_rules_update(*, province: AdminUnit, feedback_answer_days: int, was: int, by) -> FieldworkRules:
+    """Change how many days an office has to answer feedback. Feedback received from now on gets the
+    new deadline; what was received before keeps its own. `was` is the number the page showed: if
+    another admin changed it since, the change is refused rather than silently overwriting theirs."""
+    FieldworkRules.objects.get_or_create(province=province)
+    rules = FieldworkRules.objects.select_for_update().get(province=province)
+    days = feedback_answer_days
+    if days is None or not ANSWER_DAYS_MIN <= days <= ANSWER_DAYS_MAX:
+        raise ValidationError({"feedback_answer_days": [_("Số ngày từ %(low)s đến %(high)s.") % {
+            "low": ANSWER_DAYS_MIN, "high": ANSWER_DAYS_MAX}]}, code="out_of_range")
+    if was != rules.feedback_answer_days:
+        raise ValidationError({"feedback_answer_days": [ValidationError(
+            _("Trong lúc bạn sửa, người khác đã đổi hạn thành %(days)s ngày. Hãy xem lại; nếu vẫn muốn đổi, "
+              "bấm Lưu lần nữa.") % {"days": rules.feedback_answer_days}, code="stale")]})
+    if days == rules.feedback_answer_days:
+        return rules
+    old, rules.feedback_answer_days = rules.feedback_answer_days, days
+    rules.save(update_fields=["feedback_answer_days"])
+    audit_record(actor=by, action="fieldwork_rules.update", obj=rules, province_id=province.pk,
+                 summary=_("Đổi hạn trả lời ý kiến từ %(old)s thành %(new)s ngày") % {"old": old, "new": days},
+                 data={"feedback_answer_days": [old, days]})
+    return rules
+
+
 def _new_code() -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))

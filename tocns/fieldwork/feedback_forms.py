@@ -26,3 +26,16 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = commune.children.active().order_by("name_folded")
         self.fields["service"].queryset = Service.objects.filter(is_active=True).order_by("pillar", "order")
+
+
+class FieldworkRulesForm(forms.Form):
+    """The province's deadline for answering feedback. `was` carries the number the page was built on,
+    so a change made meanwhile by another admin is not overwritten."""
+
+    feedback_answer_days = forms.IntegerField(
+        label=_("Số ngày phải trả lời ý kiến"), min_value=1, max_value=90,
+        help_text=_("Từ 1 đến 90 ngày, tính từ ngày tiếp nhận ý kiến."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("Hãy nhập số ngày."), "invalid": _("Số ngày viết bằng chữ số, từ 1 đến 90."),
+                        "min_value": _("Số ngày từ 1 đến 90."), "max_value": _("Số ngày từ 1 đến 90.")})
+    was = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -187,3 +187,100 @@ class FieldworkRules(models.Model):
 
     def __str__(self) -> str:
         return str(self.province)
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    OPEN = "open", _("Đang thu thập")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
+class Survey(models.Model):
+    """Questions the province or a commune puts to people through the teams (plan II.2)."""
+
+    title = models.CharField(_("tên khảo sát"), max_length=200)
+    description = models.TextField(_("mục đích, hướng dẫn"), blank=True)
+    owner = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("đơn vị lập"))  # the province or a commune
+    status = models.CharField(_("trạng thái"), max_length=8, choices=SurveyStatus.choices,
+                              default=SurveyStatus.DRAFT)
+    submission_key = models.UUIDField(unique=True)  # a retried "create" makes one survey
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("khảo sát")
+        verbose_name_plural = _("khảo sát")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionKind(models.TextChoices):
+    NUMBER = "number", _("Số")
+    SINGLE = "single", _("Chọn một")
+    MULTIPLE = "multiple", _("Chọn nhiều")
+    TEXT = "text", _("Trả lời ngắn")
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("câu hỏi"), max_length=300)
+    kind = models.CharField(_("loại câu trả lời"), max_length=8, choices=QuestionKind.choices)
+    choices = models.JSONField(_("các lựa chọn"), default=list, blank=True)  # texts, in order
+    required = models.BooleanField(_("bắt buộc trả lời"), default=True)
+    submission_key = models.UUIDField(unique=True)  # a retried "add" makes one question
+
+    class Meta:
+        ordering = ["survey", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyAssignment(models.Model):
+    """A team asked to collect answers by a deadline."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="assignments")
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="survey_assignments")
+    deadline = models.DateField(_("hạn hoàn thành"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "team"], name="fieldwork_survey_team_once")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}→{self.team_id}"
+
+
+class Answer(models.Model):
+    """One questionnaire filled in, on the phone: the values keyed by question id. Like an
+    activity it carries an id made on the phone, so a retried upload stores it once."""
+
+    client_id = models.UUIDField(unique=True)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="answers")
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="survey_answers")
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="survey_answers",
+                             verbose_name=_("thôn, xã"))
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    values = models.JSONField(default=dict)  # {"<question id>": number as text | choice | [choices] | text}
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(_("ghi trên điện thoại lúc"))
+    received_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("phiếu trả lời")
+        verbose_name_plural = _("phiếu trả lời")
+        ordering = ["made_at", "pk"]
+        indexes = [models.Index(fields=["survey", "team"], name="fieldwork_answer_survey_team")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.client_id}"

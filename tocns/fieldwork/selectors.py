@@ -1,13 +1,27 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from tocns.accounts.models import Assignment, Role
 from tocns.accounts.selectors import scope_for
 from tocns.geo.models import AdminUnit
+from tocns.teams.choices import TeamStatus
+from tocns.teams.models import Team
 
-from .models import Activity, Feedback, FeedbackStatus, Service
+from .models import (
+    Activity,
+    Answer,
+    Feedback,
+    FeedbackStatus,
+    QuestionKind,
+    Service,
+    Survey,
+    SurveyAssignment,
+    SurveyStatus,
+)
 
 RECENT_SERVICES = 6
 
@@ -71,3 +85,118 @@ PUBLIC_FEEDBACK_PER_HOUR = 5
 def feedback_flooding(sender_hash: str) -> bool:
     since = timezone.now() - timedelta(hours=1)
     return Feedback.objects.filter(sender_hash=sender_hash, received_at__gte=since).count() >= PUBLIC_FEEDBACK_PER_HOUR
+
+
+# Surveys
+
+
+def survey_owners(user) -> list[AdminUnit]:
+    """The units a user may build surveys for: the province for its admin, the commune for its
+    officers and chairman."""
+    scope = scope_for(user)
+    owners = []
+    if scope.has_role(Role.PROVINCE_ADMIN):
+        owners += list(AdminUnit.objects.filter(pk__in=scope.province_ids))
+    if scope.has_role(Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN):
+        owners += list(AdminUnit.objects.active().filter(pk__in=scope.commune_ids).order_by("name_folded"))
+    return owners
+
+
+def surveys_for_user(user) -> QuerySet:
+    """Surveys built for a unit the user covers, and those given to a team the user covers."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        return Survey.objects.none()
+    built = Q(owner_id__in=scope.province_ids | scope.commune_ids) | Q(owner__province_id__in=scope.province_ids)
+    given = Q(pk__in=SurveyAssignment.objects.filter(scope.q(unit="team__unit_id", province="team__province",
+                                                             commune="team__commune")).values("survey_id"))
+    return Survey.objects.filter(built | given).select_related("owner").distinct()
+
+
+def survey_for_user_or_404(user, pk: int) -> Survey:
+    survey = surveys_for_user(user).filter(pk=pk).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def can_edit_survey(user, survey: Survey) -> bool:
+    return survey.owner_id in {owner.pk for owner in survey_owners(user)}
+
+
+def teams_to_assign(survey: Survey) -> QuerySet:
+    """The live teams of the survey's province or commune."""
+    owner = survey.owner
+    teams = Team.objects.exclude(status=TeamStatus.DISSOLVED).select_related("unit", "commune")
+    if owner.is_province:
+        return teams.filter(province=owner)
+    return teams.filter(commune=owner)
+
+
+def surveys_to_answer(user) -> list[dict]:
+    """Open surveys given to the user's teams, with the deadline and how many answers the user
+    has sent, nearest deadline first."""
+    units = log_units(user)
+    given = (SurveyAssignment.objects.filter(team__unit__in=units, survey__status=SurveyStatus.OPEN)
+             .exclude(team__status=TeamStatus.DISSOLVED).select_related("survey", "team__unit")
+             .order_by("deadline", "survey__title"))
+    mine = dict(Answer.objects.filter(recorded_by=user).values("survey_id").annotate(n=Count("id"))
+                .values_list("survey_id", "n"))
+    rows: dict[int, dict] = {}
+    for assignment in given:
+        row = rows.setdefault(assignment.survey_id, {"survey": assignment.survey, "deadline": assignment.deadline,
+                                                     "answered": mine.get(assignment.survey_id, 0), "units": []})
+        row["deadline"] = min(row["deadline"], assignment.deadline)
+        row["units"].append(assignment.team.unit)
+    return list(rows.values())
+
+
+def answer_units(user, survey: Survey) -> list[AdminUnit]:
+    """Where the user may collect answers to this survey: their log units whose team has it."""
+    from .services import team_for
+
+    given = set(survey.assignments.values_list("team_id", flat=True))
+    return [unit for unit in log_units(user) if (team := team_for(user, unit)) is not None and team.pk in given]
+
+
+def answers_for_user(user, survey: Survey) -> QuerySet:
+    return survey.answers.filter(scope_for(user).q(unit="unit_id")).select_related(
+        "unit", "commune", "team__unit", "recorded_by")
+
+
+def survey_progress(user, survey: Survey) -> list[dict]:
+    """Each team given the survey that the user covers: deadline, answers so far, late or not."""
+    counts = dict(answers_for_user(user, survey).values("team_id").annotate(n=Count("id")).values_list("team_id", "n"))
+    today = timezone.localdate()
+    scope = scope_for(user)
+    rows = []
+    for assignment in (survey.assignments.filter(scope.q(unit="team__unit_id", province="team__province",
+                                                         commune="team__commune"))
+                       .select_related("team__unit", "team__commune").order_by("team__commune__name_folded",
+                                                                                 "team__unit__name_folded")):
+        answered = counts.get(assignment.team_id, 0)
+        rows.append({"team": assignment.team, "deadline": assignment.deadline, "answered": answered,
+                     "late": not answered and assignment.deadline < today})
+    return rows
+
+
+def survey_summary(questions, answers) -> list[dict]:
+    """What the answers say, question by question: for numbers how many, sum, mean, least and
+    most; for choices how many chose each; for short texts how many answered."""
+    values = [answer.values for answer in answers]
+    summary = []
+    for question in questions:
+        key = str(question.pk)
+        given = [v[key] for v in values if v.get(key) not in (None, "", [])]
+        row = {"question": question, "answered": len(given), "total": len(values)}
+        if question.kind == QuestionKind.NUMBER:
+            numbers = [Decimal(v) for v in given]
+            row.update(sum=sum(numbers, Decimal(0)), mean=(sum(numbers) / len(numbers)) if numbers else None,
+                       least=min(numbers, default=None), most=max(numbers, default=None))
+        elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            picked = [c for v in given for c in (v if isinstance(v, list) else [v])]
+            row["choices"] = [{"choice": c, "count": picked.count(c),
+                               "percent": round(100 * picked.count(c) / len(given), 1) if given else 0}
+                              for c in question.choices]
+        summary.append(row)
+    return summary

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -72,7 +72,7 @@ def _day(raw, errors: dict, *, today: date) -> date | None:
     return day
 
 
-def _made_at(raw, errors: dict):
+def made_at_of(raw, errors: dict):
     now = timezone.now()
     if not raw:
         return now
@@ -87,7 +87,7 @@ def _made_at(raw, errors: dict):
     return made
 
 
-class _Lookups:
+class Lookups:
     """What checking entries needs from the database, asked once per unit and once for the
     catalogue, so a batch of 200 costs a handful of queries rather than 14 each."""
 
@@ -113,21 +113,21 @@ class _Lookups:
         return self._services
 
 
-def _client_id(data: dict) -> uuid.UUID:
+def client_id_of(data: dict) -> uuid.UUID:
     try:
         return uuid.UUID(str(data.get("client_id", "")))
     except ValueError:
         raise ValidationError({"client_id": _("Thiếu mã của lần ghi (client_id).")}) from None
 
 
-def _may_see_again(lookups: _Lookups, existing: Activity) -> None:
+def _may_see_again(lookups: Lookups, existing: Activity) -> None:
     # The same entry may arrive twice by two roads: from the phone, and in the queue file an
     # officer uploaded. Anyone who may log for its unit gets the stored one back.
     if existing.recorded_by_id != lookups.user.pk and lookups.team(existing.unit) is None:
         raise ValidationError({"client_id": _("Mã lần ghi này đã được người khác dùng.")})
 
 
-def _checked(data: dict, lookups: _Lookups, client_id: uuid.UUID) -> tuple[Activity, list[Service], bytes | None]:
+def _checked(data: dict, lookups: Lookups, client_id: uuid.UUID) -> tuple[Activity, list[Service], bytes | None]:
     """The unsaved activity, its services and its photo, or a ValidationError field by field."""
     errors: dict = {}
     today = timezone.localdate()
@@ -154,7 +154,7 @@ def _checked(data: dict, lookups: _Lookups, client_id: uuid.UUID) -> tuple[Activ
     for name, value in parts.items():
         if value is not None and people is not None and value > people and name != "households_count":
             errors[name] = _("Không được lớn hơn số người được hỗ trợ (%(n)s).") % {"n": people}
-    made_at = _made_at(data.get("made_at"), errors)
+    made_at = made_at_of(data.get("made_at"), errors)
     photo = photo_bytes(data.get("photo"), errors)
     if errors:
         raise ValidationError({name: [message] for name, message in errors.items()})
@@ -174,8 +174,8 @@ def _save_photo(activity: Activity, photo: bytes | None) -> None:
 @transaction.atomic
 def activity_record(*, user, data: dict) -> tuple[Activity, bool]:
     """Store one activity from the phone or the page. Returns (activity, created)."""
-    lookups = _Lookups(user)
-    client_id = _client_id(data)
+    lookups = Lookups(user)
+    client_id = client_id_of(data)
     existing = Activity.objects.select_related("unit").filter(client_id=client_id).first()
     if existing is not None:
         _may_see_again(lookups, existing)
@@ -196,41 +196,58 @@ def activity_record(*, user, data: dict) -> tuple[Activity, bool]:
 class BatchOutcome:
     client_id: str
     status: str  # stored (new), duplicate (stored before), refused
-    activity: Activity | None = None
+    stored: models.Model | None = None  # the activity or survey answer, new or found
     errors: dict = field(default_factory=dict)
+
+
+def sort_batch(entries: list[dict], *, model, may_see_again, check) -> tuple[list, list[BatchOutcome], dict]:
+    """A phone's queue split in one query: refused entries (with their reasons), entries stored
+    before or twice in the queue, and the new ones checked by `check(data, client_id)`."""
+    outcomes: list[BatchOutcome] = []
+    ids: list[uuid.UUID | None] = []
+    for data in entries:
+        try:
+            ids.append(client_id_of(data))
+        except ValidationError as exc:
+            ids.append(None)
+            outcomes.append(BatchOutcome(str(data.get("client_id", "")), "refused", errors=exc.message_dict))
+        else:
+            outcomes.append(BatchOutcome(str(data.get("client_id", "")), ""))
+    existing = model.objects.select_related("unit").in_bulk([i for i in ids if i], field_name="client_id")
+    new: dict = {}
+    for data, client_id, outcome in zip(entries, ids, outcomes, strict=True):
+        if client_id is None:
+            continue
+        try:
+            if client_id in existing:
+                may_see_again(existing[client_id])
+                outcome.status = "duplicate"
+            elif client_id in new:
+                outcome.status = "duplicate"  # twice in the same queue
+            else:
+                new[client_id] = check(data, client_id)
+                outcome.status = "stored"
+        except ValidationError as exc:
+            outcome.status, outcome.errors = "refused", exc.message_dict
+    return ids, outcomes, new
+
+
+def attach_stored(ids: list, outcomes: list[BatchOutcome], queryset) -> list[BatchOutcome]:
+    stored = queryset.in_bulk([i for i in ids if i], field_name="client_id")
+    for client_id, outcome in zip(ids, outcomes, strict=True):
+        if outcome.status != "refused":
+            outcome.stored = stored[client_id]
+    return outcomes
 
 
 def activities_record_batch(*, user, entries: list[dict]) -> list[BatchOutcome]:
     """A phone's whole queue: each entry is stored, found stored already, or refused with its
     reasons, independently of the others. A dozen queries whatever the size: the client ids are
     looked up at once, units and teams once each, and the new activities written in bulk."""
-    lookups = _Lookups(user)
-    outcomes: list[BatchOutcome] = []
-    ids: list[uuid.UUID | None] = []
-    for data in entries:
-        try:
-            ids.append(_client_id(data))
-        except ValidationError as exc:
-            ids.append(None)
-            outcomes.append(BatchOutcome(str(data.get("client_id", "")), "refused", errors=exc.message_dict))
-        else:
-            outcomes.append(BatchOutcome(str(data.get("client_id", "")), ""))
-    existing = Activity.objects.select_related("unit").in_bulk([i for i in ids if i], field_name="client_id")
-    new: dict[uuid.UUID, tuple[Activity, list[Service], bytes | None]] = {}
-    for data, client_id, outcome in zip(entries, ids, outcomes, strict=True):
-        if client_id is None:
-            continue
-        try:
-            if client_id in existing:
-                _may_see_again(lookups, existing[client_id])
-                outcome.status = "duplicate"
-            elif client_id in new:
-                outcome.status = "duplicate"  # twice in the same queue
-            else:
-                new[client_id] = _checked(data, lookups, client_id)
-                outcome.status = "stored"
-        except ValidationError as exc:
-            outcome.status, outcome.errors = "refused", exc.message_dict
+    lookups = Lookups(user)
+    ids, outcomes, new = sort_batch(
+        entries, model=Activity, may_see_again=lambda existing: _may_see_again(lookups, existing),
+        check=lambda data, client_id: _checked(data, lookups, client_id))
     if new:
         activities = [activity for activity, _services, _photo in new.values()]
         for activity, _services, photo in new.values():
@@ -245,21 +262,16 @@ def activities_record_batch(*, user, entries: list[dict]) -> list[BatchOutcome]:
             # Another request stored some of these at the same moment: take them one by one,
             # which answers those as duplicates.
             _drop_photos(activities)
-            return [_one_by_one(user, data) for data in entries]
-    stored = (Activity.objects.select_related("unit").prefetch_related("services")
-              .in_bulk([i for i in ids if i], field_name="client_id"))
-    for client_id, outcome in zip(ids, outcomes, strict=True):
-        if outcome.status != "refused":
-            outcome.activity = stored[client_id]
-    return outcomes
+            return [one_by_one(activity_record, user, data) for data in entries]
+    return attach_stored(ids, outcomes, Activity.objects.select_related("unit").prefetch_related("services"))
 
 
-def _one_by_one(user, data: dict) -> BatchOutcome:
+def one_by_one(record, user, data: dict) -> BatchOutcome:
     try:
-        activity, created = activity_record(user=user, data=data)
+        stored, created = record(user=user, data=data)
     except ValidationError as exc:
         return BatchOutcome(str(data.get("client_id", "")), "refused", errors=exc.message_dict)
-    return BatchOutcome(str(data.get("client_id", "")), "stored" if created else "duplicate", activity)
+    return BatchOutcome(str(data.get("client_id", "")), "stored" if created else "duplicate", stored)
 
 
 def _drop_photos(activities: list[Activity]) -> None:

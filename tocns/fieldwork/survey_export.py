@@ -1,0 +1,101 @@
+"""A survey's answers as an .xlsx file: one row per questionnaire filled in, a summary sheet
+question by question, and the teams' progress. Only the answers the exporting user's scope
+covers; surveys ask no names, and the person who recorded is a team member, not a citizen."""
+
+from decimal import Decimal
+from io import BytesIO
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from tocns.reports.exports import BORDER, HEADER_FILL
+
+from .models import QuestionKind, Survey
+
+DATE_TIME = "dd/mm/yyyy hh:mm"
+DATE = "dd/mm/yyyy"
+NUMBER = "#,##0.##"
+
+
+def survey_xlsx(survey: Survey, questions, answers, summary: list[dict], progress: list[dict]) -> bytes:
+    with translation.override("vi"):
+        book = Workbook()
+        _answers_sheet(book.active, questions, answers)
+        _summary_sheet(book.create_sheet(_("Tổng hợp")), survey, summary)
+        _progress_sheet(book.create_sheet(_("Tiến độ các tổ")), progress)
+        out = BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+def cell_value(question, value):
+    if value in (None, "", []):
+        return None
+    if question.kind == QuestionKind.NUMBER:
+        return Decimal(value)
+    if isinstance(value, list):
+        return "; ".join(value)
+    return value
+
+
+def _header(sheet, titles: list[str], widths: list[int]) -> None:
+    sheet.append(titles)
+    for column, cell in enumerate(sheet[sheet.max_row], start=1):
+        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(column)].width = widths[min(column, len(widths)) - 1]
+    sheet.freeze_panes = f"A{sheet.max_row + 1}"  # a string: asking for the cell would add a row
+
+
+def _answers_sheet(sheet, questions, answers) -> None:
+    sheet.title = _("Phiếu trả lời")
+    fixed = [_("STT"), _("Xã, phường"), _("Thôn, tổ dân phố"), _("Tổ thu thập"), _("Người ghi"), _("Ghi lúc")]
+    titles = fixed + [_("Câu %(n)s. %(text)s") % {"n": n, "text": q.text} for n, q in enumerate(questions, 1)]
+    _header(sheet, titles, [6, 22, 22, 28, 22, 17, 30])
+    for number, answer in enumerate(answers, start=1):
+        made = timezone.localtime(answer.made_at).replace(tzinfo=None)
+        sheet.append([number, answer.commune.name, answer.unit.name, str(answer.team), answer.recorded_by.full_name,
+                      made, *[cell_value(q, answer.values.get(str(q.pk))) for q in questions]])
+        sheet.cell(row=sheet.max_row, column=6).number_format = DATE_TIME
+        for offset, question in enumerate(questions, start=len(fixed) + 1):
+            if question.kind == QuestionKind.NUMBER:
+                sheet.cell(row=sheet.max_row, column=offset).number_format = NUMBER
+
+
+def _summary_sheet(sheet, survey: Survey, summary: list[dict]) -> None:
+    sheet.append([survey.title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    total = summary[0]["total"] if summary else 0
+    sheet.append([_("Số phiếu: %(n)s. Xuất lúc %(at)s.") % {
+        "n": total, "at": timezone.localtime().strftime("%d/%m/%Y %H:%M")}])
+    sheet.append([])
+    _header(sheet, [_("Câu hỏi"), _("Lựa chọn hoặc số liệu"), _("Số phiếu"), _("Tỷ lệ (%)"), _("Giá trị")],
+            [46, 34, 11, 11, 14])
+    for n, row in enumerate(summary, start=1):
+        question = row["question"]
+        label = _("Câu %(n)s. %(text)s") % {"n": n, "text": question.text}
+        sheet.append([label, _("Số phiếu có trả lời"), row["answered"], None, None])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        if question.kind == QuestionKind.NUMBER:
+            for name, key in ((_("Tổng"), "sum"), (_("Trung bình"), "mean"), (_("Nhỏ nhất"), "least"),
+                              (_("Lớn nhất"), "most")):
+                sheet.append([None, name, None, None, row[key]])
+                sheet.cell(row=sheet.max_row, column=5).number_format = NUMBER
+        for choice in row.get("choices", []):
+            sheet.append([None, choice["choice"], choice["count"], choice["percent"], None])
+    for row in sheet.iter_rows(min_row=5):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _progress_sheet(sheet, progress: list[dict]) -> None:
+    _header(sheet, [_("Xã, phường"), _("Tổ"), _("Hạn hoàn thành"), _("Số phiếu"), _("Tình trạng")],
+            [24, 34, 15, 10, 18])
+    for row in progress:
+        state = _("Quá hạn, chưa có phiếu") if row["late"] else (_("Đã có phiếu") if row["answered"]
+                                                                 else _("Chưa có phiếu"))
+        sheet.append([row["team"].commune.name, str(row["team"]), row["deadline"], row["answered"], state])
+        sheet.cell(row=sheet.max_row, column=3).number_format = DATE
