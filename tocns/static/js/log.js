@@ -72,7 +72,7 @@
     fileName: "nhat-ky-chua-gui-",
     describe: function (e) {
       var what = e.services.map(function (code) { return names[code] || code; }).join(", ") || e.kind;
-      return e.people_count + " " + text.people + " · " + what + (e.photo ? " · 📷" : "") + " · " + day(e.date);
+      return e.people_count + " " + text.people + " · " + what + (e.has_photo ? " · 📷" : "") + " · " + day(e.date);
     }
   });
 
@@ -89,7 +89,7 @@
     if (problemShown(check(entry))) return;
     photo(function (data, problem) {
       if (problemShown(problem)) return;
-      if (data) entry.photo = data;
+      if (data) { entry.photo = data; entry.has_photo = true; }  // has_photo stays once the photo is sent
       try { queue.add(entry); } catch (e) { problemShown(text.full); return; }
       form.elements.client_id.value = window.TocnsQueue.uuid();
       form.querySelectorAll("input[name=services], input[name=people_count]").forEach(function (i) { i.checked = false; });

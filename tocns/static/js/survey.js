@@ -40,7 +40,10 @@
   var queue = window.TocnsQueue({
     key: "tocns.survey.queue", api: form.dataset.api, csrf: form.elements.csrfmiddlewaretoken.value, panel: panel,
     text: text, fileName: "khao-sat-chua-gui-",
-    describe: function (e) { return text.entry + " " + new Date(e.made_at).toLocaleString("vi-VN"); }
+    describe: function (e) {  // when it was made and its first answers, so the member knows which one
+      var first = Object.keys(e.values).slice(0, 2).map(function (k) { return [].concat(e.values[k]).join(", "); });
+      return text.entry + " " + new Date(e.made_at).toLocaleTimeString("vi-VN") + " · " + first.join(" · ");
+    }
   });
 
   form.addEventListener("submit", function (event) {
