@@ -139,6 +139,41 @@ def sync_runs(client, village, team, made: list) -> tuple[list[float], list[floa
         first.captured_queries, second.captured_queries
 
 
+def answer_sync(client, survey, village, made: list) -> tuple[list[float], int, list]:
+    """A day's questionnaires sent at once: times (ms), and the queries of one more run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    questions = list(survey.questions.all())
+
+    def value(question, n):
+        if question.kind == "number":
+            return str(n % 5)
+        if question.kind == "single":
+            return question.choices[n % len(question.choices)]
+        if question.kind == "multiple":
+            return question.choices[: 1 + n % len(question.choices)]
+        return f"Ghi chú {n}"
+
+    def post():
+        entries = [{"client_id": str(uuid.uuid4()), "survey": survey.pk, "unit": village.code,
+                    "made_at": timezone.localtime().isoformat(),
+                    "values": {str(q.pk): value(q, n) for q in questions}} for n in range(BATCH)]
+        made.extend(e["client_id"] for e in entries)
+        started = time.perf_counter()
+        response = client.post("/api/v1/survey-answers/batch", json.dumps(entries), content_type="application/json")
+        elapsed = (time.perf_counter() - started) * 1000
+        statuses = [r["status"] for r in response.json()]
+        assert statuses == ["stored"] * BATCH, response.json()[:2]
+        return elapsed
+
+    times = [post() for _run in range(SYNC_RUNS + 1)][1:]
+    with CaptureQueriesContext(connection) as captured:
+        post()
+    return times, len(captured.captured_queries), captured.captured_queries
+
+
 def busiest_report(province):
     """Last month's report of the team that logged most that month (an unsaved one if it sent none)."""
     from django.db.models import Count
@@ -177,7 +212,8 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from tocns.fieldwork.models import Activity
+    from tocns.accounts.models import User
+    from tocns.fieldwork.models import Activity, Answer, Survey
     from tocns.fieldwork.prefill import activity_counts
     from tocns.fieldwork.services import team_for
     from tocns.geo.models import AdminUnit
@@ -200,7 +236,7 @@ def main() -> int:
         rows.append(("trang nhật ký GET /nhat-ky/ (tổ trưởng)", *measure(page_action(client, "/nhat-ky/"))))
         html = client.get("/nhat-ky/").content
         weights = [("HTML /nhat-ky/", len(html), gzip_size(html))]
-        for name in ("js/log.js", "css/app.css"):
+        for name in ("js/queue.js", "js/log.js", "css/app.css"):
             data = Path(finders.find(name)).read_bytes()
             weights.append((f"/static/{name}", len(data), gzip_size(data)))
         try:
@@ -209,6 +245,22 @@ def main() -> int:
             rows.append((f"cùng {BATCH} mục gửi lại (trùng)", again, q_again, sql_again))
         finally:
             Activity.objects.filter(client_id__in=made).delete()  # leave the bench database as it was
+        survey = Survey.objects.filter(is_demo=True, status="open").first()
+        if survey is not None:  # the demo survey, given to every team
+            rows.append(("trang khảo sát GET /nhat-ky/khao-sat/<id>/ (tổ trưởng)",
+                         *measure(page_action(client, f"/nhat-ky/khao-sat/{survey.pk}/"))))
+            rows.append(("kết quả khảo sát GET /nhat-ky/khao-sat/<id>/ket-qua/ (tổ trưởng)",
+                         *measure(page_action(client, f"/nhat-ky/khao-sat/{survey.pk}/ket-qua/"))))
+            admin = Client()
+            admin.force_login(User.objects.get(username="sokhcn"))
+            rows.append(("kết quả khảo sát GET /nhat-ky/khao-sat/<id>/ket-qua/ (Sở KH&CN, cả tỉnh)",
+                         *measure(page_action(admin, f"/nhat-ky/khao-sat/{survey.pk}/ket-qua/"))))
+            answers: list[str] = []
+            try:
+                rows.append((f"đồng bộ {BATCH} phiếu khảo sát, POST /api/v1/survey-answers/batch",
+                             *answer_sync(client, survey, village, answers)))
+            finally:
+                Answer.objects.filter(client_id__in=answers).delete()
 
     report, logged, month = busiest_report(province)
 
@@ -230,10 +282,15 @@ def main() -> int:
     medians = {label: statistics.median(times) for label, times, _c, _q in rows}
     labels = [label for label, *_rest in rows]
     checks = [("log page GET /nhat-ky/", medians[labels[0]], TARGET_PAGE_MS, "ms"),
-              ("log page weight (HTML + log.js + app.css, gzip)", total_kb, TARGET_PAGE_KB, "KB"),
+              ("log page weight (HTML + queue.js + log.js + app.css, gzip)", total_kb, TARGET_PAGE_KB, "KB"),
               (f"sync of {BATCH} entries", medians[labels[1]], TARGET_SYNC_MS, "ms"),
               (f"sync of the same {BATCH} again", medians[labels[2]], TARGET_SYNC_MS, "ms"),
-              ("report pre-fill activity_counts()", medians[labels[3]], TARGET_PREFILL_MS, "ms")]
+              ("report pre-fill activity_counts()", medians[labels[-1]], TARGET_PREFILL_MS, "ms")]
+    for label in labels:  # the survey rows, when the demo has its survey
+        if label.startswith(("trang khảo sát", "kết quả khảo sát")):
+            checks.append((label, medians[label], TARGET_PAGE_MS, "ms"))
+        elif label.startswith("đồng bộ") and "phiếu" in label:
+            checks.append((label, medians[label], TARGET_SYNC_MS, "ms"))
     ok = True
     print()
     for label, value, target, unit in checks:

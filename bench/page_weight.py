@@ -141,6 +141,9 @@ def main():
 
     # A submitted report of that village: the page a leader and an officer open most.
     sample_report = Report.objects.filter(unit=village).exclude(submitted_at=None).order_by("-period_start").first()
+    from tocns.fieldwork.models import Survey
+
+    survey = Survey.objects.filter(is_demo=True).first()  # the demo survey, given to every team
 
     server = start_server(env)
     try:
@@ -156,19 +159,23 @@ def main():
                                                           "/teams/applications/", "/reports/",
                                                           f"/reports/completeness/?unit={commune.code}",
                                                           f"/reports/rollup/?unit={commune.code}",
-                                                          f"/reports/{sample_report.pk}/"]),
+                                                          f"/reports/{sample_report.pk}/", "/nhat-ky/phan-anh/",
+                                                          "/nhat-ky/khao-sat/",
+                                                          f"/nhat-ky/khao-sat/{survey.pk}/ket-qua/"]),
                 ("Quản trị tỉnh", "sokhcn", ["/units/", "/accounts/users/", f"/units/{village.code}/",
                                              "/teams/coverage/", "/teams/coverage/?show=no_deputy",
                                              "/reports/rollup/?unit=08", "/reports/completeness/?unit=08"]),
                 ("Tổ trưởng", f"totruong.{village.code}", [f"/units/{village.code}/",
                                                            f"/teams/{village_team.pk}/", "/teams/applications/",
-                                                           "/reports/", f"/reports/{sample_report.pk}/"]),
+                                                           "/reports/", f"/reports/{sample_report.pk}/",
+                                                           "/nhat-ky/", "/nhat-ky/khao-sat/",
+                                                           f"/nhat-ky/khao-sat/{survey.pk}/", "/nhat-ky/phan-anh/"]),
             ]:
                 rows, seen = run_journey(browser, label, who, paths)
                 results += rows
                 hosts |= seen
             rows, seen = run_public(browser, ["/dang-ky/?q=thuong", f"/dang-ky/xa/{commune.code}/",
-                                              f"/dang-ky/to/{village_team.pk}/"])
+                                              f"/dang-ky/to/{village_team.pk}/", "/phan-anh/"])
             results += rows
             hosts |= seen
             browser.close()

@@ -223,3 +223,11 @@ def test_a_commune_sees_only_its_own_answers_to_a_province_survey(client, world,
     client.force_login(world.province_admin)
     page = client.get(f"/nhat-ky/khao-sat/{survey.pk}/ket-qua/").content.decode()
     assert '<b id="answer-count">3</b>' in page
+
+
+def test_a_survey_given_to_the_team_shows_on_the_home_page_until_answered(client, world, team):
+    survey = make_survey(world, teams=[team])
+    client.force_login(world.leader_a1)
+    assert "Khảo sát cần thu thập: Điện thoại thông minh trong hộ, hạn 30/11/2026" in client.get("/").content.decode()
+    post_batch(client, [answer(world, survey)])
+    assert "Khảo sát cần thu thập" not in client.get("/").content.decode()

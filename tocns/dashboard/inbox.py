@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tocns.fieldwork.selectors import surveys_to_answer
 from tocns.reports import selectors as reports
 from tocns.reports.settings_selectors import requests_for_commune
 from tocns.teams.selectors import applications_to_decide
@@ -54,6 +55,12 @@ def inbox_for(user) -> list[InboxItem]:
             items.append(InboxItem("due", _("Yêu cầu báo cáo đột xuất: %(title)s (%(unit)s), hạn %(day)s") % {
                 "title": request.title, "unit": commune.name, "day": request.due_on.strftime("%d/%m/%Y")},
                 reverse("report_settings:request_detail", args=[request.pk]), request.created_at))
+    for row in surveys_to_answer(user):
+        if not row["answered"]:
+            survey = row["survey"]
+            items.append(InboxItem("due", _("Khảo sát cần thu thập: %(title)s, hạn %(day)s") % {
+                "title": survey.title, "day": row["deadline"].strftime("%d/%m/%Y")},
+                reverse("fieldwork:survey_answer", args=[survey.pk]), survey.opened_at or now))
     pending = applications_to_decide(user)
     count = pending.count()
     if count:
