@@ -4,6 +4,7 @@
 import datetime
 import hashlib
 import json
+import uuid
 
 import pytest
 from django.http import Http404
@@ -31,7 +32,7 @@ def bearer(secret: str) -> dict:
 
 def test_a_new_token_is_shown_once_and_only_its_hash_is_stored(client, world):
     client.force_login(world.leader_a1)
-    response = client.post(PAGE, {"name": "Điện thoại Samsung"})
+    response = client.post(PAGE, {"submission_key": str(uuid.uuid4()), "name": "Điện thoại Samsung"})
     token = ApiToken.objects.get()
     secret = response.context["secret"]
     page = response.content.decode()
@@ -145,16 +146,16 @@ def test_another_users_token_cannot_be_revoked(client, world):
 def test_the_eleventh_active_token_is_refused(client, world):
     tokens = [token_create(user=world.leader_a1, name=f"Máy {n}")[0] for n in range(1, 11)]
     client.force_login(world.leader_a1)
-    refused = client.post(PAGE, {"name": "Máy 11"})
+    refused = client.post(PAGE, {"submission_key": str(uuid.uuid4()), "name": "Máy 11"})
     assert "tối đa" in refused.content.decode() and ApiToken.objects.count() == 10
     token_revoke(user=world.leader_a1, token_id=tokens[0].pk)
-    assert client.post(PAGE, {"name": "Máy 11"}).context["secret"]
+    assert client.post(PAGE, {"submission_key": str(uuid.uuid4()), "name": "Máy 11"}).context["secret"]
     assert ApiToken.objects.active().count() == 10
 
 
 def test_a_token_needs_a_name_and_the_error_is_next_to_the_field(client, world):
     client.force_login(world.leader_a1)
-    page = client.post(PAGE, {"name": "  "}).content.decode()
+    page = client.post(PAGE, {"submission_key": str(uuid.uuid4()), "name": "  "}).content.decode()
     field = page[page.index('id="field-name"'):]
     assert "Hãy đặt tên cho mã" in field[:field.index("</div>")] and not ApiToken.objects.exists()
 
@@ -184,3 +185,14 @@ def test_anonymous_is_sent_to_sign_in(client, world):
     for response in (client.get(PAGE), client.post(PAGE, {"name": "x"}), client.post(f"{PAGE}{token.pk}/thu-hoi/")):
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert ApiToken.objects.count() == 1 and ApiToken.objects.get().is_active
+
+
+def test_a_retried_create_makes_one_token_and_does_not_show_a_secret_again(client, world):
+    client.force_login(world.leader_a1)
+    form = {"submission_key": str(uuid.uuid4()), "name": "Điện thoại Samsung"}
+    first = client.post(PAGE, form)
+    again = client.post(PAGE, form)  # the answer was lost on a weak connection; the phone sent it again
+    assert ApiToken.objects.count() == 1 and AuditEntry.objects.filter(action="api_token.create").count() == 1
+    page = again.content.decode()
+    assert first.context["secret"] not in page and again.context["secret"] is None
+    assert "đã được tạo từ lần gửi trước" in page and ApiToken.objects.get().prefix in page

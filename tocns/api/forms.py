@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,3 +12,8 @@ class TokenCreateForm(forms.Form):
                         "max_length": _("Tên dài tối đa %(limit_value)d ký tự (đang có %(show_value)d).")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)

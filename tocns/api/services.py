@@ -24,8 +24,15 @@ def hash_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`, and its secret (to show once; it cannot be found again)."""
+def token_create(*, user, name: str, submission_key=None) -> tuple[ApiToken, str | None]:
+    """A new token for `user`, and its secret (to show once; it cannot be found again). The same
+    submission key again (a retried form) returns the token made the first time, without secret."""
+    if submission_key is not None:
+        earlier = ApiToken.objects.filter(submission_key=submission_key).first()
+        if earlier is not None:
+            if earlier.user_id != user.pk:
+                raise ValidationError(_("Biểu mẫu không hợp lệ: hãy tải lại trang rồi tạo mã."))
+            return earlier, None
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Hãy đặt tên cho mã, ví dụ «Điện thoại Samsung».")})
@@ -36,7 +43,7 @@ def token_create(*, user, name: str) -> tuple[ApiToken, str]:
                                 "Hãy thu hồi một mã không còn dùng rồi tạo mã mới.") % {"count": MAX_ACTIVE_TOKENS})
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_secret(secret),
-                                    prefix=secret[:PREFIX_LENGTH])
+                                    prefix=secret[:PREFIX_LENGTH], submission_key=submission_key)
     audit_record(actor=user, action="api_token.create", obj=token,
                  summary=_("Tạo mã truy cập API «%(name)s» (%(prefix)s…)") % {"name": token.name,
                                                                              "prefix": token.prefix},

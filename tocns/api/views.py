@@ -20,7 +20,8 @@ def token_list(request):
     form = TokenCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            token, secret = services.token_create(user=request.user, name=form.cleaned_data["name"])
+            token, secret = services.token_create(user=request.user, name=form.cleaned_data["name"],
+                                                  submission_key=form.cleaned_data["submission_key"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
