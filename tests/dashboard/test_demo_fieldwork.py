@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from tocns.accounts.models import User
 from tocns.dashboard.demo_fieldwork import activity_client_id, month_count, seed_fieldwork
-from tocns.fieldwork.models import Activity, ActivityKind
+from tocns.dashboard.demo_surveys import seed_citizen
+from tocns.fieldwork.models import Activity, ActivityKind, Answer, Feedback, FeedbackEvent, FeedbackStatus, Survey
+from tocns.fieldwork.surveys import checked_values
 from tocns.geo.models import AdminUnit
 from tocns.teams.choices import MemberRole, TeamStatus
 from tocns.teams.models import Membership, Team
@@ -134,3 +136,38 @@ def test_the_province_size_tops_the_months_up(province):
         small = month_count(team, 2026, month, "default")
         assert small <= month_count(team, 2026, month, "province") and 3 * small <= month_count(
             team, 2026, month, "province") + 4
+
+
+def test_demo_feedback_is_in_every_state_some_overdue_and_names_only_with_consent(province):
+    feedback = Feedback.objects.filter(province=province, is_demo=True)
+    assert set(feedback.values_list("status", flat=True)) == set(FeedbackStatus.values)
+    today = timezone.localdate()
+    assert feedback.filter(status__in=["received", "forwarded"], answer_due_on__lt=today).exists()
+    assert feedback.exclude(citizen_name="").exists()
+    assert not feedback.exclude(citizen_name="").filter(consent_at=None).exists()
+    assert not feedback.exclude(citizen_phone="").filter(consent_at=None).exists()
+    for item in feedback.prefetch_related("events"):  # each step in order, the last one its status
+        steps = list(item.events.all())
+        assert steps[0].status == "received" and steps[-1].status == item.status
+        assert [s.at for s in steps] == sorted(s.at for s in steps) and steps[-1].at <= timezone.now()
+
+
+def test_one_demo_survey_given_to_every_established_team_answered_within_the_rules(province):
+    survey = Survey.objects.get(is_demo=True)
+    teams = Team.objects.filter(province=province, is_demo=True, status=TeamStatus.ESTABLISHED)
+    assert survey.status == "open" and survey.owner == province
+    assert set(survey.assignments.values_list("team_id", flat=True)) == set(teams.values_list("pk", flat=True))
+    questions = list(survey.questions.all())
+    answers = list(survey.answers.select_related("team"))
+    assert len({a.team_id for a in answers}) >= teams.count() // 3
+    for answer in answers:
+        checked_values(questions, answer.values)  # raises if a value would be refused from a phone
+        assert survey.opened_at <= answer.made_at <= timezone.now() and answer.unit_id == answer.team.unit_id
+
+
+def test_a_second_run_adds_no_feedback_survey_or_answers(province, frozen):
+    before = (Feedback.objects.count(), FeedbackEvent.objects.count(), Survey.objects.count(), Answer.objects.count())
+    again = seed_citizen(province, size="small")
+    assert (again.feedback, again.surveys, again.answers) == (0, 0, 0)
+    assert before == (Feedback.objects.count(), FeedbackEvent.objects.count(), Survey.objects.count(),
+                      Answer.objects.count())

@@ -231,3 +231,16 @@ def test_a_survey_given_to_the_team_shows_on_the_home_page_until_answered(client
     assert "Khảo sát cần thu thập: Điện thoại thông minh trong hộ, hạn 30/11/2026" in client.get("/").content.decode()
     post_batch(client, [answer(world, survey)])
     assert "Khảo sát cần thu thập" not in client.get("/").content.decode()
+
+
+def test_a_survey_given_to_many_teams_shows_progress_by_commune(client, world, team, monkeypatch):
+    from tocns.fieldwork import survey_views
+
+    monkeypatch.setattr(survey_views, "PROGRESS_BY_TEAM_UP_TO", 1)
+    survey = make_survey(world, teams=[team, make_team(world, world.village_a2)])
+    client.force_login(world.leader_a1)
+    post_batch(client, [answer(world, survey)])
+    client.force_login(world.officer_a)
+    page = client.get(f"/nhat-ky/khao-sat/{survey.pk}/ket-qua/").content.decode()
+    assert "Tiến độ theo xã, phường" in page and 'id="progress"' not in page
+    assert '<td>Xã Thượng Lâm</td><td class="num">1/2</td>' in page

@@ -104,9 +104,9 @@ def month_count(team: Team, year: int, month: int, size: str) -> int:
 
 
 @contextmanager
-def _received_as_given():
-    """bulk_create would stamp now() on received_at; a demo activity arrived soon after it was made."""
-    received = Activity._meta.get_field("received_at")
+def received_as_given(model=Activity, name: str = "received_at"):
+    """bulk_create would stamp now() on received_at; a demo entry arrived soon after it was made."""
+    received = model._meta.get_field(name)
     saved = received.auto_now_add
     received.auto_now_add = False
     try:
@@ -205,7 +205,7 @@ def _write(pending: list, seed: FieldworkSeed) -> None:
     for start in range(0, len(ids), 5000):
         taken |= set(Activity.objects.filter(client_id__in=ids[start:start + 5000]).values_list("client_id", flat=True))
     pending = [(a, s) for a, s in pending if a.client_id not in taken]
-    with _received_as_given():
+    with received_as_given():
         Activity.objects.bulk_create([a for a, _s in pending], batch_size=2000)
     through = Activity.services.through
     links = [through(activity_id=a.pk, service_id=pk) for a, services in pending for pk in services]

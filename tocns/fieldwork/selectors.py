@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tocns.accounts.models import Assignment, Role
 from tocns.accounts.selectors import scope_for
@@ -164,26 +165,41 @@ def answers_for_user(user, survey: Survey) -> QuerySet:
         "unit", "commune", "team__unit", "recorded_by")
 
 
+def progress_by_commune(progress: list[dict]) -> list[dict]:
+    """The teams' progress folded by commune, for a survey given to a whole province."""
+    rows: dict[int, dict] = {}
+    for line in progress:
+        row = rows.setdefault(line["commune_id"], {"commune": line["commune"], "teams": 0, "answering": 0, "late": 0,
+                                                   "answered": 0})
+        row["teams"] += 1
+        row["answering"] += bool(line["answered"])
+        row["late"] += line["late"]
+        row["answered"] += line["answered"]
+    return list(rows.values())
+
+
 def survey_progress(user, survey: Survey) -> list[dict]:
-    """Each team given the survey that the user covers: deadline, answers so far, late or not."""
+    """Each team given the survey that the user covers: its name and commune, deadline, answers
+    so far, late or not. Plain values, not model objects: a province survey has thousands of teams."""
     counts = dict(answers_for_user(user, survey).values("team_id").annotate(n=Count("id")).values_list("team_id", "n"))
     today = timezone.localdate()
     scope = scope_for(user)
     rows = []
-    for assignment in (survey.assignments.filter(scope.q(unit="team__unit_id", province="team__province",
-                                                         commune="team__commune"))
-                       .select_related("team__unit", "team__commune").order_by("team__commune__name_folded",
-                                                                                 "team__unit__name_folded")):
-        answered = counts.get(assignment.team_id, 0)
-        rows.append({"team": assignment.team, "deadline": assignment.deadline, "answered": answered,
-                     "late": not answered and assignment.deadline < today})
+    for team_id, unit_name, commune_id, commune_name, deadline in (
+            survey.assignments.filter(scope.q(unit="team__unit_id", province="team__province",
+                                              commune="team__commune"))
+            .order_by("team__commune__name_folded", "team__unit__kind", "team__unit__name_folded")
+            .values_list("team_id", "team__unit__name", "team__commune_id", "team__commune__name", "deadline")):
+        answered = counts.get(team_id, 0)
+        rows.append({"team": _("Tổ CNSCĐ %(unit)s") % {"unit": unit_name}, "commune_id": commune_id,
+                     "commune": commune_name, "deadline": deadline, "answered": answered,
+                     "late": not answered and deadline < today})
     return rows
 
 
-def survey_summary(questions, answers) -> list[dict]:
-    """What the answers say, question by question: for numbers how many, sum, mean, least and
-    most; for choices how many chose each; for short texts how many answered."""
-    values = [answer.values for answer in answers]
+def survey_summary(questions, values: list[dict]) -> list[dict]:
+    """What the answers (their `values`) say, question by question: for numbers how many, sum,
+    mean, least and most; for choices how many chose each; for short texts how many answered."""
     summary = []
     for question in questions:
         key = str(question.pk)

@@ -55,14 +55,15 @@ def _answers_sheet(sheet, questions, answers) -> None:
     fixed = [_("STT"), _("Xã, phường"), _("Thôn, tổ dân phố"), _("Tổ thu thập"), _("Người ghi"), _("Ghi lúc")]
     titles = fixed + [_("Câu %(n)s. %(text)s") % {"n": n, "text": q.text} for n, q in enumerate(questions, 1)]
     _header(sheet, titles, [6, 22, 22, 28, 22, 17, 30])
-    for number, answer in enumerate(answers, start=1):
+    numbers = [column for column, q in enumerate(questions, start=len(fixed) + 1) if q.kind == QuestionKind.NUMBER]
+    # Row numbers are counted here: openpyxl's max_row walks every cell, too slow for 10,000 rows.
+    for row, answer in enumerate(answers, start=2):
         made = timezone.localtime(answer.made_at).replace(tzinfo=None)
-        sheet.append([number, answer.commune.name, answer.unit.name, str(answer.team), answer.recorded_by.full_name,
+        sheet.append([row - 1, answer.commune.name, answer.unit.name, str(answer.team), answer.recorded_by.full_name,
                       made, *[cell_value(q, answer.values.get(str(q.pk))) for q in questions]])
-        sheet.cell(row=sheet.max_row, column=6).number_format = DATE_TIME
-        for offset, question in enumerate(questions, start=len(fixed) + 1):
-            if question.kind == QuestionKind.NUMBER:
-                sheet.cell(row=sheet.max_row, column=offset).number_format = NUMBER
+        sheet.cell(row=row, column=6).number_format = DATE_TIME
+        for column in numbers:
+            sheet.cell(row=row, column=column).number_format = NUMBER
 
 
 def _summary_sheet(sheet, survey: Survey, summary: list[dict]) -> None:
@@ -94,8 +95,8 @@ def _summary_sheet(sheet, survey: Survey, summary: list[dict]) -> None:
 def _progress_sheet(sheet, progress: list[dict]) -> None:
     _header(sheet, [_("Xã, phường"), _("Tổ"), _("Hạn hoàn thành"), _("Số phiếu"), _("Tình trạng")],
             [24, 34, 15, 10, 18])
-    for row in progress:
-        state = _("Quá hạn, chưa có phiếu") if row["late"] else (_("Đã có phiếu") if row["answered"]
-                                                                 else _("Chưa có phiếu"))
-        sheet.append([row["team"].commune.name, str(row["team"]), row["deadline"], row["answered"], state])
-        sheet.cell(row=sheet.max_row, column=3).number_format = DATE
+    for row, line in enumerate(progress, start=2):
+        state = _("Quá hạn, chưa có phiếu") if line["late"] else (_("Đã có phiếu") if line["answered"]
+                                                                  else _("Chưa có phiếu"))
+        sheet.append([line["commune"], line["team"], line["deadline"], line["answered"], state])
+        sheet.cell(row=row, column=3).number_format = DATE

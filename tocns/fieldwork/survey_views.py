@@ -140,25 +140,29 @@ def survey_answer(request, pk: int):
     })
 
 
-def _results(request, pk: int):
-    survey = selectors.survey_for_user_or_404(request.user, pk)
-    questions = list(survey.questions.all())
-    answers = list(selectors.answers_for_user(request.user, survey))
-    return survey, questions, answers, selectors.survey_summary(questions, answers), selectors.survey_progress(
-        request.user, survey)
+# A survey given to more teams than this shows its progress by commune (the Excel has every team).
+PROGRESS_BY_TEAM_UP_TO = 60
 
 
 @login_required
 def survey_results(request, pk: int):
-    survey, questions, answers, summary, progress = _results(request, pk)
+    survey = selectors.survey_for_user_or_404(request.user, pk)
+    values = list(selectors.answers_for_user(request.user, survey).values_list("values", flat=True))
+    progress = selectors.survey_progress(request.user, survey)
+    by_commune = selectors.progress_by_commune(progress) if len(progress) > PROGRESS_BY_TEAM_UP_TO else []
     return render(request, "fieldwork/survey_results.html", {
-        "survey": survey, "summary": summary, "progress": progress, "count": len(answers),
-        "late": sum(1 for row in progress if row["late"]), "can_edit": selectors.can_edit_survey(request.user, survey),
+        "survey": survey, "summary": selectors.survey_summary(list(survey.questions.all()), values),
+        "progress": [] if by_commune else progress, "by_commune": by_commune, "teams": len(progress),
+        "count": len(values), "late": sum(1 for row in progress if row["late"]),
+        "can_edit": selectors.can_edit_survey(request.user, survey),
         "can_answer": survey.status == SurveyStatus.OPEN and bool(selectors.answer_units(request.user, survey))})
 
 
 @login_required
 def survey_download(request, pk: int):
-    survey, questions, answers, summary, progress = _results(request, pk)
-    content = survey_xlsx(survey, questions, answers, summary, progress)
+    survey = selectors.survey_for_user_or_404(request.user, pk)
+    questions = list(survey.questions.all())
+    answers = list(selectors.answers_for_user(request.user, survey))
+    summary = selectors.survey_summary(questions, [answer.values for answer in answers])
+    content = survey_xlsx(survey, questions, answers, summary, selectors.survey_progress(request.user, survey))
     return attachment(content, f"khao-sat-{survey.pk}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)

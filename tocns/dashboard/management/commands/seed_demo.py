@@ -34,6 +34,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Nhật ký mẫu: thêm {fieldwork.activities} hoạt động, {fieldwork.links} lượt dịch vụ (hiện có "
             f"{totals['activities']} hoạt động, {totals['activity_links']} lượt dịch vụ).")
+        citizen = result.citizen
+        self.stdout.write(
+            f"Ý kiến và khảo sát mẫu: thêm {citizen.feedback} ý kiến, {citizen.surveys} khảo sát, {citizen.answers} "
+            f"phiếu trả lời (hiện có {totals['feedback']} ý kiến, {totals['open_feedback']} đang xử lý, "
+            f"{totals['survey_answers']} phiếu).")
         self.stdout.write("")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}) — đăng nhập bằng số điện thoại "
                           "hoặc tên đăng nhập:")
