@@ -43,7 +43,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tocns_bench"
 PROVINCE = "08"
 BATCH, SYNC_RUNS = 200, 5
 TARGET_PAGE_MS, TARGET_PAGE_KB, TARGET_SYNC_MS, TARGET_PREFILL_MS = 100, 60, 2000, 100
-MIN_ACTIVITIES = 500_000  # fewer: the province size has not been seeded yet
+MIN_ACTIVITIES = 2_000_000  # fewer: the province size has not been seeded (or topped up) yet
 
 
 def ensure_data() -> None:

@@ -3,10 +3,10 @@ months as the demo reports (demo_reports.MONTHS: three at `--size small`, twelve
 twenty-four at `--size province`).
 
 Every established demo team logs a few activities a month at the default size (about three for a
-village team, three times more for a commune team, fewer in February and at harvest), ten times
-more at `--size province` (about a million for the benchmark), on days it served (from its
-establishment to its dissolution), recorded by its leader of the day (a demo login) or, when it has
-none, by the commune's VH-XH officer, who types in paper notes.
+village team, three times more for a commune team, fewer in February and at harvest), 25 times
+more at `--size province` (about two and a half million over 24 months, for the benchmark), on days
+it served (from its establishment to its dissolution), recorded by its leader of the day (a demo
+login) or, when it has none, by the commune's VH-XH officer, who types in paper notes.
 
 Deterministic and idempotent: the number of a (team, month)'s activities comes from a generator
 seeded with the team's natural key (unit code and establishment date) and the month, each activity
@@ -36,7 +36,7 @@ from tocns.teams.choices import MemberRole, TeamStatus
 from tocns.teams.models import Membership, Team
 
 DEMO_NAMESPACE = uuid.UUID("6f1d5c1e-8a3b-5d2e-9c4f-0b7a1e2d3c4f")
-SIZE_FACTOR = {"small": 1, "default": 1, "province": 10}
+SIZE_FACTOR = {"small": 1, "default": 1, "province": 25}
 COMMUNE_FACTOR = 3
 FLUSH_AT = 20000  # activities held in memory before they and their services are written
 # Tết in February, rain and harvest from August to October: less time with the villagers.
