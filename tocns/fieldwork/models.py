@@ -36,6 +36,7 @@ class Service(models.Model):
     order = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("đang dùng"), default=True)
     indicators = models.ManyToManyField("reports.Indicator", through="ServiceIndicator", related_name="services")
+    updated_at = models.DateTimeField(auto_now=True)  # the edit page's guard against a silent overwrite
 
     class Meta:
         verbose_name = _("dịch vụ số")

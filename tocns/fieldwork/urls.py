@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feedback_views, survey_views, views
+from . import catalogue_views, feedback_views, survey_views, views
 
 app_name = "fieldwork"
 
@@ -21,5 +21,8 @@ urlpatterns = [
     path("khao-sat/<int:pk>/sua/", survey_views.survey_edit, name="survey_edit"),
     path("khao-sat/<int:pk>/ket-qua/", survey_views.survey_results, name="survey_results"),
     path("khao-sat/<int:pk>/tai-ve/", survey_views.survey_download, name="survey_download"),
+    path("dich-vu/", catalogue_views.service_list, name="services"),
+    path("dich-vu/moi/", catalogue_views.service_add, name="service_add"),
+    path("dich-vu/<int:pk>/", catalogue_views.service_edit, name="service_edit"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
 ]
