@@ -94,17 +94,13 @@ class ActivityIn(Schema):
     photo: str | None = None  # a data URL, resized on the phone to at most 300 KB
 
 
-class ActivityOut(Schema):
+class PhoneEntryOut(Schema):
+    """What every entry made on a phone answers with: its ids, its unit and when it was made."""
+
     client_id: str
     id: int
-    date: date
     unit: str
-    kind: str
-    services: list[str]
-    people_count: int
-    has_photo: bool
     made_at: str
-    received_at: str
 
     @staticmethod
     def resolve_client_id(obj) -> str:
@@ -115,16 +111,25 @@ class ActivityOut(Schema):
         return obj.unit.code
 
     @staticmethod
+    def resolve_made_at(obj) -> str:
+        return timezone.localtime(obj.made_at).isoformat()
+
+
+class ActivityOut(PhoneEntryOut):
+    date: date
+    kind: str
+    services: list[str]
+    people_count: int
+    has_photo: bool
+    received_at: str
+
+    @staticmethod
     def resolve_has_photo(obj) -> bool:
         return bool(obj.photo)
 
     @staticmethod
     def resolve_services(obj) -> list[str]:
         return sorted(service.code for service in obj.services.all())
-
-    @staticmethod
-    def resolve_made_at(obj) -> str:
-        return timezone.localtime(obj.made_at).isoformat()
 
     @staticmethod
     def resolve_received_at(obj) -> str:
@@ -146,28 +151,12 @@ class AnswerIn(Schema):
     made_at: str | None = None
 
 
-class AnswerOut(Schema):
-    client_id: str
-    id: int
+class AnswerOut(PhoneEntryOut):
     survey: int
-    unit: str
-    made_at: str
-
-    @staticmethod
-    def resolve_client_id(obj) -> str:
-        return str(obj.client_id)
 
     @staticmethod
     def resolve_survey(obj) -> int:
         return obj.survey_id
-
-    @staticmethod
-    def resolve_unit(obj) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_made_at(obj) -> str:
-        return timezone.localtime(obj.made_at).isoformat()
 
 
 class AnswerResult(Schema):
