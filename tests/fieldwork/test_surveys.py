@@ -244,3 +244,17 @@ def test_a_survey_given_to_many_teams_shows_progress_by_commune(client, world, t
     page = client.get(f"/nhat-ky/khao-sat/{survey.pk}/ket-qua/").content.decode()
     assert "Tiến độ theo xã, phường" in page and 'id="progress"' not in page
     assert '<td>Xã Thượng Lâm</td><td class="num">1/2</td>' in page
+
+
+def test_an_officer_uploads_a_survey_queue_file_and_each_answer_is_stored_once(client, world, team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    survey = make_survey(world, teams=[team])
+    queue = [{**answer(world, survey), "state": "waiting"}, {**answer(world, survey, phones="x"), "state": "waiting"}]
+    client.force_login(world.officer_a)
+    for _attempt in range(2):  # the file came twice, by Zalo and on a memory card
+        page = client.post("/nhat-ky/tai-len/", {"file": SimpleUploadedFile(
+            "khao-sat-chua-gui-2026-11-20.json", json.dumps(queue).encode(), content_type="application/json")})
+    text = page.content.decode()
+    assert "Đã lưu 0 mục mới, 1 mục đã có từ trước, 1 mục bị từ chối." in text and "Phiếu khảo sát" in text
+    assert Answer.objects.count() == 1 and Answer.objects.get().recorded_by == world.officer_a

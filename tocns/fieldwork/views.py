@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 
 from . import selectors, services
 from .models import ActivityKind, Service, ServicePillar
+from .surveys import answers_record_batch
 
 QUICK_COUNTS = (1, 2, 3, 4, 5, 10)
 
@@ -138,8 +139,14 @@ def upload_queue(request):
             for entry in entries:
                 entry.pop("state", None)
                 entry.pop("reason", None)
-            outcomes = services.activities_record_batch(user=request.user, entries=entries)
-            results = [(entry, o.status, " ".join(m for ms in o.errors.values() for m in ms))
-                       for entry, o in zip(entries, outcomes, strict=True)]
+            # A file saved from a survey page holds questionnaires; one from the log, activities.
+            answers = [entry for entry in entries if "survey" in entry]
+            activities = [entry for entry in entries if "survey" not in entry]
+            outcomes = dict(zip(map(id, activities), services.activities_record_batch(
+                user=request.user, entries=activities), strict=True))
+            outcomes |= dict(zip(map(id, answers), answers_record_batch(user=request.user, entries=answers),
+                                 strict=True))
+            results = [(entry, outcomes[id(entry)].status,
+                        " ".join(m for ms in outcomes[id(entry)].errors.values() for m in ms)) for entry in entries]
     counts = {state: sum(1 for _e, s, _m in results if s == state) for state in ("stored", "duplicate", "refused")}
     return render(request, "fieldwork/upload.html", {"results": results, "error": error, "counts": counts})
