@@ -43,6 +43,9 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tocns_bench"
 PROVINCE = "08"
 BATCH, SYNC_RUNS = 200, 5
 TARGET_PAGE_MS, TARGET_PAGE_KB, TARGET_SYNC_MS, TARGET_PREFILL_MS = 100, 60, 2000, 100
+# A province-wide results page sums every answer of the province (about 11,000 for the demo survey)
+# in Python: it is opened by the department a few times a day, not by members on their phones.
+TARGET_PROVINCE_PAGE_MS = 500
 MIN_ACTIVITIES = 2_000_000  # fewer: the province size has not been seeded (or topped up) yet
 
 
@@ -288,7 +291,8 @@ def main() -> int:
               ("report pre-fill activity_counts()", medians[labels[-1]], TARGET_PREFILL_MS, "ms")]
     for label in labels:  # the survey rows, when the demo has its survey
         if label.startswith(("trang khảo sát", "kết quả khảo sát")):
-            checks.append((label, medians[label], TARGET_PAGE_MS, "ms"))
+            target = TARGET_PROVINCE_PAGE_MS if "cả tỉnh" in label else TARGET_PAGE_MS
+            checks.append((label, medians[label], target, "ms"))
         elif label.startswith("đồng bộ") and "phiếu" in label:
             checks.append((label, medians[label], TARGET_SYNC_MS, "ms"))
     ok = True
