@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tocns.teams",
     "tocns.reports",
     "tocns.fieldwork",
+    "tocns.training",
     "tocns.portal",
     "tocns.dashboard",
     "tocns.api",

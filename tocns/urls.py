@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/settings/", include("tocns.reports.urls_settings")),
     path("reports/", include("tocns.reports.urls")),
     path("nhat-ky/", include("tocns.fieldwork.urls")),
+    path("tap-huan/", include("tocns.training.urls")),
     path("", include("tocns.portal.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

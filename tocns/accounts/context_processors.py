@@ -14,6 +14,7 @@ def navigation(request):
     items = [(reverse("dashboard:home"), _("Trang chủ"))]
     if scope.has_role(Role.TEAM_LEADER, Role.TEAM_MEMBER):
         items.append((reverse("fieldwork:log"), _("Ghi nhật ký")))
+    items.append((reverse("training:courses"), _("Tập huấn")))
     if not scope.is_empty:
         items.append((reverse("fieldwork:survey_list"), _("Khảo sát")))
         items.append((reverse("fieldwork:feedback_list"), _("Ý kiến người dân")))

@@ -1,0 +1,110 @@
+"""Who sees which courses, and who has been trained in what."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from tocns.accounts.models import Role
+from tocns.accounts.selectors import scope_for
+from tocns.geo.models import AdminUnit
+from tocns.teams.models import Membership, Person
+
+from .models import Attendance, Course, Invitation, Partner, Topic
+
+
+def partners_of(user) -> QuerySet:
+    return Partner.objects.filter(users=user) if user.is_authenticated else Partner.objects.none()
+
+
+def courses_for_user(user) -> QuerySet:
+    """The province admin: every course of the province; a partner: its own courses; a commune
+    office: courses its members are invited to; a member: the courses they are invited to."""
+    scope = scope_for(user)
+    seen = Q(pk__in=[])
+    if scope.has_role(Role.PROVINCE_ADMIN):
+        seen |= Q(province_id__in=scope.province_ids)
+    if scope.has_role(Role.PARTNER):
+        seen |= Q(partner__in=partners_of(user))
+    if scope.commune_ids:
+        seen |= Q(pk__in=Invitation.objects.filter(commune_id__in=scope.commune_ids).values("course_id"))
+    if user.is_authenticated:
+        seen |= Q(pk__in=Invitation.objects.filter(person__user=user).values("course_id"))
+    return Course.objects.filter(seen).select_related("topic", "partner").distinct()
+
+
+def course_for_user_or_404(user, pk: int) -> Course:
+    course = courses_for_user(user).filter(pk=pk).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+def can_manage_course(user, course: Course) -> bool:
+    """Plan, invite and take attendance: the province admin, or a user of the course's partner."""
+    scope = scope_for(user)
+    if scope.has_role(Role.PROVINCE_ADMIN) and course.province_id in scope.province_ids:
+        return True
+    return course.partner_id is not None and scope.has_role(Role.PARTNER) and partners_of(user).filter(
+        pk=course.partner_id).exists()
+
+
+def course_provinces(user) -> list[AdminUnit]:
+    """Where the user may plan courses: the admin's province, or their partners' provinces."""
+    scope = scope_for(user)
+    ids = set(scope.province_ids) if scope.has_role(Role.PROVINCE_ADMIN) else set()
+    if scope.has_role(Role.PARTNER):
+        ids |= set(partners_of(user).values_list("province_id", flat=True))
+    return list(AdminUnit.objects.filter(pk__in=ids))
+
+
+def invitations_for(user, course: Course) -> QuerySet:
+    """Everyone invited, for those who run the course; the commune's own members for its office."""
+    invitations = course.invitations.select_related("person", "team__unit", "commune").order_by(
+        "commune__name_folded", "team__unit__name_folded", "person__full_name_folded")
+    if can_manage_course(user, course):
+        return invitations
+    scope = scope_for(user)
+    return invitations.filter(Q(commune_id__in=scope.commune_ids) | Q(person__user=user))
+
+
+def trainings_of(person: Person) -> QuerySet:
+    """The sessions a person attended, newest first."""
+    return (Attendance.objects.filter(person=person, present=True)
+            .select_related("session__course__topic", "session__course__partner").order_by("-session__starts_at"))
+
+
+def members_in_scope(user) -> QuerySet:
+    """Active memberships of the teams the user's scope covers."""
+    return Membership.objects.active().filter(scope_for(user).q(unit="team__unit_id", province="team__province",
+                                                                commune="team__commune"))
+
+
+def trained_by_topic(user) -> dict:
+    """For each commune the user covers: its members, and how many of them were present at a
+    session of each topic; plus how many were never trained at all."""
+    members = members_in_scope(user)
+    totals = dict(members.values("team__commune_id").annotate(n=Count("person", distinct=True))
+                  .values_list("team__commune_id", "n"))
+    # One filter call, so that the membership joined is the same one the values() read.
+    trained = (Attendance.objects.filter(present=True, person__memberships__end_date__isnull=True,
+                                         person__memberships__team__commune_id__in=list(totals))
+               .values("session__course__topic_id", "person__memberships__team__commune_id")
+               .annotate(n=Count("person", distinct=True)))
+    counts: dict = {}
+    for row in trained:
+        counts[row["person__memberships__team__commune_id"], row["session__course__topic_id"]] = row["n"]
+    never = dict(members.exclude(person__attendance__present=True).values("team__commune_id")
+                 .annotate(n=Count("person", distinct=True)).values_list("team__commune_id", "n"))
+    communes = AdminUnit.objects.filter(pk__in=totals).order_by("name_folded")
+    topics = list(Topic.objects.filter(is_active=True))
+    rows = [{"commune": c, "members": totals[c.pk], "never": never.get(c.pk, 0),
+             "topics": [counts.get((c.pk, t.pk), 0) for t in topics]} for c in communes]
+    return {"topics": topics, "rows": rows}
+
+
+def never_trained(user, commune: AdminUnit | None = None) -> QuerySet:
+    """Active members, within the user's scope, never present at any session."""
+    members = members_in_scope(user).exclude(person__attendance__present=True)
+    if commune is not None:
+        members = members.filter(team__commune=commune)
+    return members.select_related("person", "team__unit", "team__commune").order_by(
+        "team__commune__name_folded", "team__unit__name_folded", "person__full_name_folded")

@@ -1,0 +1,93 @@
+"""Planning courses, inviting teams and taking attendance. Each runs in a transaction, is
+recorded in the audit log, and a retried request (same key, same list) changes nothing twice."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tocns.audit.services import audit_record
+from tocns.teams.choices import TeamStatus
+from tocns.teams.models import Membership
+
+from .models import Attendance, Course, Invitation, TrainingSession
+
+
+def _audit(by, action: str, course: Course, summary: str, data: dict | None = None) -> None:
+    audit_record(actor=by, action=action, obj=course, summary=summary, data=data, province_id=course.province_id)
+
+
+@transaction.atomic
+def course_create(*, by, province, title: str, topic, partner, description: str,
+                  submission_key: uuid.UUID) -> Course:
+    course, created = Course.objects.get_or_create(submission_key=submission_key, defaults={
+        "title": title.strip(), "topic": topic, "province": province, "partner": partner,
+        "description": description.strip(), "created_by": by})
+    if created:
+        _audit(by, "course.create", course, _("Lập khóa tập huấn “%(title)s”") % {"title": course.title})
+    return course
+
+
+@transaction.atomic
+def session_add(*, by, course: Course, starts_at, place: str, online_link: str, trainer_name: str,
+                submission_key: uuid.UUID) -> TrainingSession:
+    if not (place.strip() or online_link.strip()):
+        raise ValidationError({"place": [_("Hãy ghi địa điểm, hoặc đường dẫn nếu học trực tuyến.")]})
+    session, created = TrainingSession.objects.get_or_create(submission_key=submission_key, defaults={
+        "course": course, "starts_at": starts_at, "place": place.strip(), "online_link": online_link.strip(),
+        "trainer_name": trainer_name.strip()})
+    if created:
+        _audit(by, "course.session_add", course, _("Thêm buổi %(at)s") % {
+            "at": timezone.localtime(starts_at).strftime("%H:%M %d/%m/%Y")})
+    return session
+
+
+@transaction.atomic
+def invite_teams(*, by, course: Course, teams) -> int:
+    """Invite every active member of these teams; those invited already stay as they were.
+    Returns how many people were newly invited."""
+    teams = [team for team in teams if team.status != TeamStatus.DISSOLVED]
+    if not teams:
+        raise ValidationError({"targets": [_("Hãy chọn ít nhất một xã hoặc một tổ.")]})
+    invited = set(course.invitations.values_list("person_id", flat=True))
+    new = []
+    for membership in Membership.objects.active().filter(team__in=teams).select_related("team").order_by("pk"):
+        if membership.person_id not in invited:
+            invited.add(membership.person_id)
+            new.append(Invitation(course=course, person_id=membership.person_id, team=membership.team,
+                                  commune_id=membership.team.commune_id, invited_by=by))
+    Invitation.objects.bulk_create(new)
+    if new:
+        _audit(by, "course.invite", course, _("Mời %(n)s thành viên của %(teams)s tổ") % {
+            "n": len(new), "teams": len(teams)}, {"teams": [team.pk for team in teams]})
+    return len(new)
+
+
+@transaction.atomic
+def attendance_save(*, by, session: TrainingSession, present: set[int]) -> tuple[int, int]:
+    """Mark each invited person present or absent, as the trainer ticked them. Only changes are
+    written (a resent form writes nothing). Returns (present, absent)."""
+    invited = set(session.course.invitations.values_list("person_id", flat=True))
+    unknown = set(present) - invited
+    if unknown:
+        raise ValidationError(_("Có người không nằm trong danh sách mời của khóa này."))
+    marked = {a.person_id: a for a in session.attendance.select_for_update()}
+    changed, new = [], []
+    for person_id in invited:
+        here = person_id in present
+        row = marked.get(person_id)
+        if row is None:
+            new.append(Attendance(session=session, person_id=person_id, present=here, recorded_by=by))
+        elif row.present != here:
+            row.present, row.recorded_by = here, by
+            changed.append(row)
+    Attendance.objects.bulk_create(new)
+    for row in changed:
+        row.save(update_fields=["present", "recorded_by", "recorded_at"])
+    if new or changed:
+        _audit(by, "course.attendance", session.course, _("Điểm danh buổi %(at)s: %(n)s có mặt") % {
+            "at": timezone.localtime(session.starts_at).strftime("%H:%M %d/%m/%Y"), "n": len(present)},
+            {"session": session.pk, "present": len(present), "invited": len(invited)})
+    return len(present), len(invited) - len(present)

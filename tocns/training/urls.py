@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "training"
+
+urlpatterns = [
+    path("", views.course_list, name="courses"),
+    path("moi/", views.course_create, name="course_create"),
+    path("cua-toi/", views.my_trainings, name="mine"),
+    path("thong-ke/", views.trained_stats, name="stats"),
+    path("<int:pk>/", views.course_detail, name="course"),
+    path("buoi/<int:pk>/diem-danh/", views.attendance, name="attendance"),
+]

@@ -1,0 +1,135 @@
+"""Training pages: the courses a user may see, planning one (province admin, partner), inviting
+teams, taking attendance on the trainer's phone, a member's own trainings, and who has been
+trained in what (the province and the commune offices)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from tocns.accounts.selectors import scope_for, unit_for_user_or_404
+from tocns.accounts.views import add_service_errors
+from tocns.geo.models import AdminUnit
+from tocns.teams.choices import TeamStatus
+from tocns.teams.models import Person, Team
+
+from . import selectors, services
+from .forms import CourseForm, InviteForm, SessionForm
+from .models import Partner, TrainingSession
+
+
+@login_required
+def course_list(request):
+    provinces = selectors.course_provinces(request.user)
+    scope = scope_for(request.user)
+    return render(request, "training/course_list.html", {
+        "courses": selectors.courses_for_user(request.user).prefetch_related("sessions")[:200],
+        "can_plan": bool(provinces), "can_see_stats": bool(scope.province_ids or scope.commune_ids),
+        "person": Person.objects.filter(user=request.user).first()})
+
+
+@login_required
+def course_create(request):
+    provinces = selectors.course_provinces(request.user)
+    if not provinces:
+        raise Http404
+    province = provinces[0]
+    own = selectors.partners_of(request.user).filter(province=province)
+    is_admin = scope_for(request.user).province_ids and province.pk in scope_for(request.user).province_ids
+    partners = Partner.objects.filter(province=province) if is_admin else own
+    form = CourseForm(request.POST or None, partners=partners, partner_required=not is_admin)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        course = services.course_create(by=request.user, province=province, title=data["title"], topic=data["topic"],
+                                        partner=data["partner"], description=data["description"],
+                                        submission_key=data["submission_key"])
+        return redirect("training:course", course.pk)
+    return render(request, "training/course_form.html", {"form": form})
+
+
+def _invite_form(course, data=None):
+    communes = Team.objects.filter(province_id=course.province_id).exclude(status=TeamStatus.DISSOLVED).values(
+        "commune_id")
+    return InviteForm(data, communes=AdminUnit.objects.filter(pk__in=communes).order_by("name_folded"),
+                      prefix="invite")
+
+
+@login_required
+def course_detail(request, pk: int):
+    course = selectors.course_for_user_or_404(request.user, pk)
+    manage = selectors.can_manage_course(request.user, course)
+    session_form, invite_form = SessionForm(prefix="session"), _invite_form(course)
+    action = request.POST.get("action")
+    if action and not manage:
+        raise Http404
+    try:
+        if action == "session":
+            session_form = SessionForm(request.POST, prefix="session")
+            if session_form.is_valid():
+                data = session_form.cleaned_data
+                services.session_add(by=request.user, course=course, starts_at=data["starts_at"], place=data["place"],
+                                     online_link=data["online_link"], trainer_name=data["trainer_name"],
+                                     submission_key=data["submission_key"])
+                messages.success(request, _("Đã thêm buổi tập huấn."))
+                return redirect("training:course", course.pk)
+        elif action == "invite":
+            invite_form = _invite_form(course, request.POST)
+            if invite_form.is_valid():
+                teams = Team.objects.filter(commune_id__in=invite_form.cleaned_data["communes"])
+                added = services.invite_teams(by=request.user, course=course, teams=teams)
+                messages.success(request, _("Đã mời thêm %(n)s thành viên.") % {"n": added})
+                return redirect("training:course", course.pk)
+    except ValidationError as exc:
+        add_service_errors(session_form if action == "session" else invite_form, exc)
+    invitations = list(selectors.invitations_for(request.user, course))
+    return render(request, "training/course_detail.html", {
+        "course": course, "manage": manage, "sessions": course.sessions.all(), "invitations": invitations,
+        "session_form": session_form, "invite_form": invite_form})
+
+
+@login_required
+def attendance(request, pk: int):
+    """The trainer ticks who is here, from the invitation list, on the phone."""
+    session = get_object_or_404(TrainingSession.objects.select_related("course"), pk=pk)
+    course = selectors.course_for_user_or_404(request.user, session.course_id)
+    if not selectors.can_manage_course(request.user, course):
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            present = {int(value) for value in request.POST.getlist("present")}
+            here, away = services.attendance_save(by=request.user, session=session, present=present)
+        except (ValueError, ValidationError) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Danh sách không hợp lệ.")
+        else:
+            messages.success(request, _("Đã lưu điểm danh: %(here)s có mặt, %(away)s vắng.") % {
+                "here": here, "away": away})
+            return redirect("training:course", course.pk)
+    present_ids = set(session.attendance.filter(present=True).values_list("person_id", flat=True))
+    return render(request, "training/attendance.html", {
+        "session": session, "course": course, "error": error, "present_ids": present_ids,
+        "invitations": selectors.invitations_for(request.user, course)})
+
+
+@login_required
+def my_trainings(request):
+    person = Person.objects.filter(user=request.user).first()
+    if person is None:
+        raise Http404
+    return render(request, "training/person_trainings.html", {"person": person,
+                                                              "trainings": selectors.trainings_of(person)})
+
+
+@login_required
+def trained_stats(request):
+    """For each topic and commune, how many members have been trained; who never has."""
+    scope = scope_for(request.user)
+    if not (scope.province_ids or scope.commune_ids):
+        raise Http404
+    commune = unit_for_user_or_404(request.user, code=request.GET["xa"]) if request.GET.get("xa") else None
+    never = selectors.never_trained(request.user, commune) if commune is not None or scope.commune_ids else None
+    return render(request, "training/trained_stats.html", {
+        "table": selectors.trained_by_topic(request.user), "commune": commune,
+        "never": never[:300] if never is not None else None})
