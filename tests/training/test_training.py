@@ -152,3 +152,15 @@ def test_a_commune_office_sees_only_its_own_invited_members(client, world, teams
     assert 'name="action" value="invite"' not in page.content.decode()
     assert client.post(f"/tap-huan/{course.pk}/", {"action": "invite",
                                                    "invite-communes": [world.commune_b.pk]}).status_code == 404
+
+
+def test_the_commune_office_sees_a_members_trainings_another_commune_does_not(client, world, teams):
+    course, session = plan(world, topic="so-suc-khoe", title="Sổ sức khỏe điện tử")
+    services.invite_teams(by=world.province_admin, course=course, teams=[teams[0]])
+    person = Membership.objects.filter(team=teams[0]).first().person
+    services.attendance_save(by=world.province_admin, session=session, present={person.pk})
+    client.force_login(world.officer_a)
+    assert f"/tap-huan/thanh-vien/{person.pk}/" in client.get(f"/teams/people/{person.pk}/").content.decode()
+    assert "Sổ sức khỏe điện tử" in client.get(f"/tap-huan/thanh-vien/{person.pk}/").content.decode()
+    client.force_login(world.officer_b)
+    assert client.get(f"/tap-huan/thanh-vien/{person.pk}/").status_code == 404

@@ -9,6 +9,7 @@ urlpatterns = [
     path("moi/", views.course_create, name="course_create"),
     path("cua-toi/", views.my_trainings, name="mine"),
     path("thong-ke/", views.trained_stats, name="stats"),
+    path("thanh-vien/<int:pk>/", views.person_trainings, name="person"),
     path("<int:pk>/", views.course_detail, name="course"),
     path("buoi/<int:pk>/diem-danh/", views.attendance, name="attendance"),
 ]

@@ -14,6 +14,7 @@ from tocns.accounts.views import add_service_errors
 from tocns.geo.models import AdminUnit
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Person, Team
+from tocns.teams.selectors import person_for_user_or_404
 
 from . import selectors, services
 from .forms import CourseForm, InviteForm, SessionForm
@@ -118,6 +119,14 @@ def my_trainings(request):
     person = Person.objects.filter(user=request.user).first()
     if person is None:
         raise Http404
+    return render(request, "training/person_trainings.html", {"person": person,
+                                                              "trainings": selectors.trainings_of(person)})
+
+
+@login_required
+def person_trainings(request, pk: int):
+    """A member's trainings, for those whose scope covers the member."""
+    person = person_for_user_or_404(request.user, pk)
     return render(request, "training/person_trainings.html", {"person": person,
                                                               "trainings": selectors.trainings_of(person)})
 
