@@ -164,3 +164,17 @@ def test_the_commune_office_sees_a_members_trainings_another_commune_does_not(cl
     assert "Sổ sức khỏe điện tử" in client.get(f"/tap-huan/thanh-vien/{person.pk}/").content.decode()
     client.force_login(world.officer_b)
     assert client.get(f"/tap-huan/thanh-vien/{person.pk}/").status_code == 404
+
+
+def test_the_province_admin_adds_a_partner_and_gives_it_an_account(client, world):
+    client.force_login(world.province_admin)
+    response = client.post("/tap-huan/doi-tac/", {"name": "  VNPost   Tuyên Quang "})
+    client.post("/tap-huan/doi-tac/", {"name": "VNPost Tuyên Quang"})  # sent again
+    partner = Partner.objects.get()
+    assert partner.name == "VNPost Tuyên Quang" and response.url == f"/tap-huan/doi-tac/{partner.pk}/"
+    page = client.get(f"/tap-huan/doi-tac/{partner.pk}/").content.decode()
+    assert "Quan Văn Dũng" in page and "Giàng Seo Chứ" not in page  # only partner-role accounts
+    client.post(f"/tap-huan/doi-tac/{partner.pk}/", {"users": [world.partner.pk]})
+    assert list(partner.users.all()) == [world.partner]
+    client.force_login(world.partner)
+    assert client.get("/tap-huan/doi-tac/").status_code == 404

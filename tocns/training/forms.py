@@ -65,3 +65,18 @@ class InviteForm(forms.Form):
         if not chosen:
             raise forms.ValidationError(_("Hãy chọn ít nhất một xã, phường."))
         return chosen
+
+
+class PartnerForm(forms.Form):
+    name = forms.CharField(label=_("Tên doanh nghiệp"), max_length=200,
+                           error_messages={"required": _("Hãy nhập tên doanh nghiệp.")})
+
+
+class PartnerUsersForm(forms.Form):
+    users = forms.ModelMultipleChoiceField(label=_("Tài khoản của doanh nghiệp"), queryset=None, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = accounts
+        self.fields["users"].label_from_instance = lambda user: f"{user.full_name} ({user.username})"

@@ -12,7 +12,7 @@ from tocns.audit.services import audit_record
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Membership
 
-from .models import Attendance, Course, Invitation, TrainingSession
+from .models import Attendance, Course, Invitation, Partner, TrainingSession
 
 
 def _audit(by, action: str, course: Course, summary: str, data: dict | None = None) -> None:
@@ -91,3 +91,28 @@ def attendance_save(*, by, session: TrainingSession, present: set[int]) -> tuple
             "at": timezone.localtime(session.starts_at).strftime("%H:%M %d/%m/%Y"), "n": len(present)},
             {"session": session.pk, "present": len(present), "invited": len(invited)})
     return len(present), len(invited) - len(present)
+
+
+@transaction.atomic
+def partner_add(*, by, province, name: str) -> Partner:
+    """A partner enterprise; the same name again finds the one already there."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": [_("Hãy nhập tên doanh nghiệp.")]})
+    partner, created = Partner.objects.get_or_create(province=province, name=name)
+    if created:
+        audit_record(actor=by, action="partner.add", obj=partner, province_id=province.pk,
+                     summary=_("Thêm doanh nghiệp đối tác %(name)s") % {"name": name})
+    return partner
+
+
+@transaction.atomic
+def partner_users_set(*, by, partner: Partner, users) -> None:
+    """Which partner-role accounts act for this enterprise (they then see only its courses)."""
+    before = set(partner.users.values_list("pk", flat=True))
+    after = {user.pk for user in users}
+    if before != after:
+        partner.users.set(after)
+        audit_record(actor=by, action="partner.users", obj=partner, province_id=partner.province_id,
+                     summary=_("Đổi tài khoản của %(name)s: %(n)s tài khoản") % {"name": partner.name, "n": len(after)},
+                     data={"before": sorted(before), "after": sorted(after)})

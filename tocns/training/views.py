@@ -9,15 +9,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from tocns.accounts.models import Assignment, Role, User
 from tocns.accounts.selectors import scope_for, unit_for_user_or_404
 from tocns.accounts.views import add_service_errors
 from tocns.geo.models import AdminUnit
+from tocns.reports.settings_selectors import province_administered_by
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Person, Team
 from tocns.teams.selectors import person_for_user_or_404
 
 from . import selectors, services
-from .forms import CourseForm, InviteForm, SessionForm
+from .forms import CourseForm, InviteForm, PartnerForm, PartnerUsersForm, SessionForm
 from .models import Partner, TrainingSession
 
 
@@ -28,7 +30,7 @@ def course_list(request):
     return render(request, "training/course_list.html", {
         "courses": selectors.courses_for_user(request.user).prefetch_related("sessions")[:200],
         "can_plan": bool(provinces), "can_see_stats": bool(scope.province_ids or scope.commune_ids),
-        "person": Person.objects.filter(user=request.user).first()})
+        "person": Person.objects.filter(user=request.user).first(), "is_admin": scope.has_role(Role.PROVINCE_ADMIN)})
 
 
 @login_required
@@ -142,3 +144,41 @@ def trained_stats(request):
     return render(request, "training/trained_stats.html", {
         "table": selectors.trained_by_topic(request.user), "commune": commune,
         "never": never[:300] if never is not None else None})
+
+
+def _province_admin_or_404(request):
+    province = province_administered_by(request.user)
+    if province is None:
+        raise Http404
+    return province
+
+
+@login_required
+def partner_list(request):
+    """The province admin lists partner enterprises and adds one."""
+    province = _province_admin_or_404(request)
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.partner_add(by=request.user, province=province, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("training:partner", partner.pk)
+    return render(request, "training/partner_list.html", {
+        "form": form, "partners": Partner.objects.filter(province=province).prefetch_related("users")})
+
+
+@login_required
+def partner_detail(request, pk: int):
+    """Which partner-role accounts act for the enterprise."""
+    province = _province_admin_or_404(request)
+    partner = get_object_or_404(Partner, pk=pk, province=province)
+    accounts = User.objects.filter(pk__in=Assignment.objects.active().filter(
+        role=Role.PARTNER, unit__province=province).values("user_id")).order_by("full_name")
+    form = PartnerUsersForm(request.POST or None, accounts=accounts, initial={"users": partner.users.all()})
+    if request.method == "POST" and form.is_valid():
+        services.partner_users_set(by=request.user, partner=partner, users=form.cleaned_data["users"])
+        messages.success(request, _("Đã lưu tài khoản của %(name)s.") % {"name": partner.name})
+        return redirect("training:partners")
+    return render(request, "training/partner_detail.html", {"partner": partner, "form": form})
