@@ -171,3 +171,24 @@ def test_a_second_run_adds_no_feedback_survey_or_answers(province, frozen):
     assert (again.feedback, again.surveys, again.answers) == (0, 0, 0)
     assert before == (Feedback.objects.count(), FeedbackEvent.objects.count(), Survey.objects.count(),
                       Answer.objects.count())
+
+
+def test_demo_training_has_partners_courses_on_the_plans_topics_and_attendance_of_invited_members(province):
+    from tocns.training.models import Attendance, Course, Invitation, Partner
+
+    assert Partner.objects.filter(province=province).count() == 3
+    assert User.objects.get(username="vnpt").partners.get().name == "VNPT Tuyên Quang"
+    courses = Course.objects.filter(province=province, is_demo=True)
+    assert courses.count() >= 8 and courses.values("topic").distinct().count() == courses.count()
+    present = Attendance.objects.filter(session__course__province=province, present=True)
+    assert present.exists() and Attendance.objects.filter(present=False).exists()
+    invited = set(Invitation.objects.values_list("course_id", "person_id"))
+    assert all((a.session.course_id, a.person_id) in invited for a in Attendance.objects.select_related("session"))
+    assert all(a.session.starts_at <= timezone.now() for a in Attendance.objects.select_related("session"))
+
+
+def test_a_second_run_adds_no_training(province, frozen):
+    from tocns.dashboard.demo_training import seed_training
+
+    again = seed_training(province, size="small")
+    assert (again.courses, again.sessions, again.invitations, again.attendance) == (0, 0, 0, 0)

@@ -18,6 +18,7 @@ from tocns.accounts.models import Assignment, Role, User
 from tocns.dashboard.demo_fieldwork import FieldworkSeed, fieldwork_totals, seed_fieldwork
 from tocns.dashboard.demo_reports import ReportSeed, report_totals, seed_reports
 from tocns.dashboard.demo_surveys import CitizenSeed, citizen_totals, seed_citizen
+from tocns.dashboard.demo_training import TrainingSeed, seed_training, training_totals
 from tocns.geo.models import AdminUnit, UnitKind
 from tocns.geo.services import units_load_from_package
 from tocns.lib.text import fold
@@ -573,6 +574,7 @@ class DemoResult:
     reports: ReportSeed = field(default_factory=ReportSeed)
     fieldwork: FieldworkSeed = field(default_factory=FieldworkSeed)
     citizen: CitizenSeed = field(default_factory=CitizenSeed)
+    training: TrainingSeed = field(default_factory=TrainingSeed)
 
 
 def demo_totals(province: AdminUnit) -> dict:
@@ -599,6 +601,7 @@ def seed_demo(*, province_code: str, size: str = "default") -> DemoResult:
     reports = seed_reports(province, size=size)
     fieldwork = seed_fieldwork(province, size=size)
     citizen = seed_citizen(province, size=size)
+    training = seed_training(province, size=size)
     # The first xã's commune team leader signs in too: shown with the other demo logins.
     first = AdminUnit.objects.filter(parent=province, kind=UnitKind.XA).active().order_by("code").first()
     leader = User.objects.filter(username=f"totruong.{first.code}").first() if first else None
@@ -606,5 +609,6 @@ def seed_demo(*, province_code: str, size: str = "default") -> DemoResult:
         logins.append(DemoLogin(role=f"{Role.TEAM_LEADER.label} (tổ cấp xã)", unit=first.name,
                                 name=leader.full_name, phone=leader.phone_display, username=leader.username))
     return DemoResult(villages=created, logins=logins, teams=teams, reports=reports, fieldwork=fieldwork,
-                      citizen=citizen, totals={**demo_totals(province), **report_totals(province),
-                                               **fieldwork_totals(province), **citizen_totals(province)})
+                      citizen=citizen, training=training,
+                      totals={**demo_totals(province), **report_totals(province), **fieldwork_totals(province),
+                              **citizen_totals(province), **training_totals(province)})

@@ -39,6 +39,11 @@ class Command(BaseCommand):
             f"Ý kiến và khảo sát mẫu: thêm {citizen.feedback} ý kiến, {citizen.surveys} khảo sát, {citizen.answers} "
             f"phiếu trả lời (hiện có {totals['feedback']} ý kiến, {totals['open_feedback']} đang xử lý, "
             f"{totals['survey_answers']} phiếu).")
+        training = result.training
+        self.stdout.write(
+            f"Tập huấn mẫu: thêm {training.courses} khóa, {training.sessions} buổi, {training.invitations} lượt mời, "
+            f"{training.attendance} lượt điểm danh (hiện có {totals['courses']} khóa, {totals['trained_people']} "
+            f"thành viên đã được tập huấn).")
         self.stdout.write("")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}) — đăng nhập bằng số điện thoại "
                           "hoặc tên đăng nhập:")
