@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/", include("tocns.reports.urls")),
     path("nhat-ky/", include("tocns.fieldwork.urls")),
     path("tap-huan/", include("tocns.training.urls")),
+    path("huong-dan/", include("tocns.fieldwork.urls_guides")),
     path("", include("tocns.portal.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -21,7 +21,7 @@ NEW = {"code": "so-tay-dang-vien", "name": "Sổ tay đảng viên điện tử"
 def edit_form(service, **changes):
     data = {"action": "save", "name": service.name, "short_name": service.short_name, "pillar": service.pillar,
             "order": service.order, "is_active": "on" if service.is_active else "",
-            "was": service.updated_at.strftime("%Y-%m-%dT%H:%M:%S%z")}
+            "was": service.version}
     data.update(changes)
     return data
 

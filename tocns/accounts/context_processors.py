@@ -15,6 +15,7 @@ def navigation(request):
     if scope.has_role(Role.TEAM_LEADER, Role.TEAM_MEMBER):
         items.append((reverse("fieldwork:log"), _("Ghi nhật ký")))
     items.append((reverse("training:courses"), _("Tập huấn")))
+    items.append((reverse("guides:list"), _("Tài liệu hướng dẫn")))
     if not scope.is_empty:
         items.append((reverse("fieldwork:survey_list"), _("Khảo sát")))
         items.append((reverse("fieldwork:feedback_list"), _("Ý kiến người dân")))

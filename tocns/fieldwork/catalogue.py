@@ -70,10 +70,10 @@ def service_add(*, data: dict, by) -> Service:
 
 @transaction.atomic
 def service_update(*, service: Service, data: dict, was, by) -> Service:
-    """Change a service. `was` is when the page showed it last changed: if someone saved since, the
+    """Change a service. `was` is the version the page showed: if someone saved since, the
     change is refused so that theirs is not silently overwritten."""
     service = Service.objects.select_for_update().get(pk=service.pk)
-    if was is None or service.updated_at.replace(microsecond=0) != was.replace(microsecond=0):
+    if was is None or service.version != was:
         raise ValidationError(_("Trong lúc bạn sửa, người khác đã lưu dịch vụ này. Trang đã hiện lại bản mới nhất; "
                                 "hãy xem rồi sửa lại."), code="stale")
     data = _checked(dict(data))
@@ -83,6 +83,7 @@ def service_update(*, service: Service, data: dict, was, by) -> Service:
         return service
     for name, (_old, new) in changed.items():
         setattr(service, name, new)
+    service.version += 1
     service.save()
     _audit(by, "service.update", service, _("Sửa dịch vụ số %(name)s") % {"name": service.name},
            {"changed": changed})

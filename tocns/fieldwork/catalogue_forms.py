@@ -21,14 +21,14 @@ class ServiceForm(forms.Form):
     is_active = forms.BooleanField(label=_("Đang dùng"), required=False, initial=True,
                                    help_text=_("Bỏ đánh dấu để ngừng dùng: dịch vụ không hiện trên trang nhật ký nữa, "
                                                "các hoạt động đã ghi vẫn giữ."))
-    was = forms.DateTimeField(widget=forms.HiddenInput, required=False, input_formats=["%Y-%m-%dT%H:%M:%S%z"])
+    was = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the version the page showed
 
     def __init__(self, *args, service=None, **kwargs):
         if service is not None:
             kwargs.setdefault("initial", {}).update({
                 "code": service.code, "name": service.name, "short_name": service.short_name,
                 "pillar": service.pillar, "order": service.order, "is_active": service.is_active,
-                "was": service.updated_at.strftime("%Y-%m-%dT%H:%M:%S%z")})
+                "was": service.version})
         super().__init__(*args, **kwargs)
         if service is not None:
             self.fields["code"].disabled = True

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tocns.geo.models import AdminUnit
+from tocns.lib.models import save_with_folded
 
 
 class ServicePillar(models.TextChoices):
@@ -36,7 +37,8 @@ class Service(models.Model):
     order = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("đang dùng"), default=True)
     indicators = models.ManyToManyField("reports.Indicator", through="ServiceIndicator", related_name="services")
-    updated_at = models.DateTimeField(auto_now=True)  # the edit page's guard against a silent overwrite
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0)  # the edit page's guard against a silent overwrite
 
     class Meta:
         verbose_name = _("dịch vụ số")
@@ -285,3 +287,61 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.client_id}"
+
+
+class Guide(models.Model):
+    """A how-to for a platform the teams teach (install VNeID and activate level 2, submit a dossier
+    online, open an e-wallet …): steps with pictures, files, links to the official platform. Read
+    on the phone while helping someone, and by citizens on the public portal once published."""
+
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    title_folded = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    pillar = models.CharField(_("lĩnh vực"), max_length=12, choices=ServicePillar.choices)
+    services = models.ManyToManyField(Service, related_name="guides", blank=True, verbose_name=_("dịch vụ"))
+    official_url = models.URLField(_("trang chính thức của nền tảng"), blank=True)
+    is_published = models.BooleanField(_("đã công bố"), default=False)
+    submission_key = models.UUIDField(unique=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0)  # the edit page's guard against a silent overwrite
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("tài liệu hướng dẫn")
+        verbose_name_plural = _("tài liệu hướng dẫn")
+        ordering = ["pillar", "title_folded"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        save_with_folded(self, super().save, args, kwargs, source="title", target="title_folded")
+
+
+class GuideStep(models.Model):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("nội dung bước"))
+    picture = models.FileField(_("hình minh họa"), upload_to="huong-dan/", blank=True)  # ≤ 300 KB, as photos
+    submission_key = models.UUIDField(unique=True)
+
+    class Meta:
+        ordering = ["guide", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.guide_id}/{self.order}"
+
+
+class GuideFile(models.Model):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(_("tên tệp"), max_length=200)
+    file = models.FileField(_("tệp"), upload_to="huong-dan/tep/")
+    size = models.PositiveIntegerField(default=0)
+    submission_key = models.UUIDField(unique=True)
+
+    class Meta:
+        ordering = ["guide", "name"]
+
+    def __str__(self) -> str:
+        return self.name
