@@ -7,6 +7,7 @@ import json
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.test import Client
 from django.utils import timezone
@@ -187,7 +188,7 @@ def test_anonymous_is_sent_to_sign_in(client, world):
     assert ApiToken.objects.count() == 1 and ApiToken.objects.get().is_active
 
 
-def test_a_retried_create_makes_one_token_and_does_not_show_a_secret_again(client, world):
+def test_a_retried_create_makes_one_token(client, world):
     client.force_login(world.leader_a1)
     form = {"submission_key": str(uuid.uuid4()), "name": "Điện thoại Samsung"}
     first = client.post(PAGE, form)
@@ -196,3 +197,18 @@ def test_a_retried_create_makes_one_token_and_does_not_show_a_secret_again(clien
     page = again.content.decode()
     assert first.context["secret"] not in page and again.context["secret"] is None
     assert "đã được tạo từ lần gửi trước" in page and ApiToken.objects.get().prefix in page
+    assert 'href="/accounts/ma-truy-cap/">danh sách mã truy cập</a>' in page
+
+
+def test_another_users_submission_key_is_refused(world):
+    key = uuid.uuid4()
+    token, _ = token_create(user=world.leader_a1, name="Điện thoại Samsung", submission_key=key)
+    with pytest.raises(ValidationError):
+        token_create(user=world.member_a1, name="Máy khác", submission_key=key)
+    assert list(ApiToken.objects.all()) == [token]
+
+
+def test_a_form_without_its_key_says_to_reload(client, world):
+    client.force_login(world.leader_a1)
+    page = client.post(PAGE, {"name": "Điện thoại Samsung"}).content.decode()
+    assert "hãy tải lại trang" in page and not ApiToken.objects.exists()

@@ -12,7 +12,11 @@ class TokenCreateForm(forms.Form):
                         "max_length": _("Tên dài tối đa %(limit_value)d ký tự (đang có %(show_value)d).")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Biểu mẫu đã cũ hoặc thiếu: hãy tải lại trang rồi tạo mã."),
+                        "invalid": _("Biểu mẫu đã cũ hoặc thiếu: hãy tải lại trang rồi tạo mã.")},
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())

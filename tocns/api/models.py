@@ -22,9 +22,6 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
-    # The create form's key: a retried POST finds this row instead of making a second token.
-    # Null for tokens made before the key existed.
-    submission_key = models.UUIDField(unique=True, null=True, editable=False)
     # The create form's key: a retried POST finds the token made the first time (NULL before 0002).
     submission_key = models.UUIDField(unique=True, null=True, editable=False)
 

@@ -27,17 +27,18 @@ def hash_secret(secret: str) -> str:
 def token_create(*, user, name: str, submission_key=None) -> tuple[ApiToken, str | None]:
     """A new token for `user`, and its secret (to show once; it cannot be found again). The same
     submission key again (a retried form) returns the token made the first time, without secret."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Hãy đặt tên cho mã, ví dụ «Điện thoại Samsung».")})
+    # Lock the user's row so two requests at once cannot both take the last free place, and so a
+    # retry arriving while the first request is still running waits for it and then finds its token.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if submission_key is not None:
         earlier = ApiToken.objects.filter(submission_key=submission_key).first()
         if earlier is not None:
             if earlier.user_id != user.pk:
                 raise ValidationError(_("Biểu mẫu không hợp lệ: hãy tải lại trang rồi tạo mã."))
             return earlier, None
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": _("Hãy đặt tên cho mã, ví dụ «Điện thoại Samsung».")})
-    # Lock the user's row so two requests at once cannot both take the last free place.
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
         raise ValidationError(_("Bạn đã có %(count)d mã truy cập đang dùng, là mức tối đa. "
                                 "Hãy thu hồi một mã không còn dùng rồi tạo mã mới.") % {"count": MAX_ACTIVE_TOKENS})
