@@ -55,7 +55,8 @@ def test_sign_out_needs_post_and_ends_the_session(client, world):
     client.force_login(world.officer_a)
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert client.get(reverse("dashboard:home")).status_code == 302
+    assert client.get(reverse("dashboard:units")).status_code == 302
+    assert "Tìm tổ của thôn, xã bạn" in client.get(reverse("dashboard:home")).content.decode()  # the visitor's home
 
 
 def test_pages_require_sign_in(client, world):

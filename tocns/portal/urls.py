@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views, visitors
 
 app_name = "portal"
 
 # Public pages, no sign-in: applying to join a team, and sending feedback about digital services.
 urlpatterns = [
+    path("to/<int:team_pk>/", visitors.team_public, name="team"),
     path("dang-ky/", views.start, name="start"),
     path("dang-ky/xa/<str:code>/", views.commune, name="commune"),
     path("dang-ky/to/<int:team_pk>/", views.join, name="join"),

@@ -117,6 +117,8 @@ class Person(models.Model):
     home_village = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("nơi ở (thôn)"))
     digital_skills = models.TextField(_("kỹ năng số"), blank=True)
+    # The member's own choice: show their phone and Zalo on the public page of their team.
+    phone_public = models.BooleanField(_("cho người dân thấy số điện thoại"), default=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="person")
     province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")

@@ -510,3 +510,15 @@ def application_reply(*, application: Application, reply: str) -> Application:
     audit_record(actor=None, action="application.reply", obj=application,
                  summary=_("Người nộp đơn bổ sung thông tin: %(application)s") % {"application": application})
     return application
+
+
+@transaction.atomic
+def person_phone_public_set(*, person: Person, public: bool, by) -> Person:
+    """The member's own choice to show their phone on their team's public page."""
+    if person.phone_public != public:
+        person.phone_public = public
+        person.save(update_fields=["phone_public", "updated_at"])
+        audit_record(actor=by, action="person.phone_public", obj=person, province_id=person.province_id,
+                     commune_id=person.commune_id,
+                     summary=_("Công khai số điện thoại") if public else _("Ẩn số điện thoại"))
+    return person

@@ -25,6 +25,7 @@ urlpatterns = [
     path("communes/<str:code>/members.xlsx", views.commune_members_export, name="commune_members_export"),
     path("decisions/<int:decision_pk>/file/", views.decision_file, name="decision_file"),
     path("people/<int:person_pk>/", views.person_edit, name="person"),
+    path("me/phone/", views.my_phone, name="my_phone"),
     path("applications/", views.application_list, name="applications"),
     path("applications/<int:application_pk>/", views.application_detail, name="application"),
 ]

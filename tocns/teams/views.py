@@ -39,7 +39,7 @@ from .forms import (
     check_signed_file,
 )
 from .member_files import member_template_xlsx, members_export_xlsx, members_import_apply, members_import_check
-from .models import Decision, Membership, Team
+from .models import Decision, Membership, Person, Team
 
 
 def _parse_day(raw: str):
@@ -512,3 +512,17 @@ def leave_request(request, pk: int, membership_pk: int):
                                                         "submission_key": key, "error": error, "own": own,
                                                         "kind": ApplicationKind.LEAVE})
 
+
+
+@login_required
+def my_phone(request):
+    """A member chooses whether citizens see their phone on the team's public page."""
+    person = Person.objects.filter(user=request.user).first()
+    if person is None:
+        raise Http404
+    if request.method == "POST":
+        services.person_phone_public_set(person=person, public=request.POST.get("public") == "1", by=request.user)
+        messages.success(request, _("Đã lưu lựa chọn của bạn."))
+        return redirect("teams:my_phone")
+    team = Team.objects.filter(memberships__person=person, memberships__end_date__isnull=True).first()
+    return render(request, "teams/my_phone.html", {"person": person, "team": team})

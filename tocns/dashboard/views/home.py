@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -6,13 +5,17 @@ from django.views.decorators.cache import never_cache
 
 from tocns.accounts.selectors import home_units, scope_for, units_for_user
 from tocns.notify.selectors import notifications_for_user
+from tocns.portal.visitors import visitor_home
+from tocns.teams.models import Person
 from tocns.teams.selectors import teams_for_user
 
 from ..inbox import inbox_for
 
 
-@login_required
 def home(request):
+    """A signed-in user's home; a visitor's is the citizen portal."""
+    if not request.user.is_authenticated:
+        return visitor_home(request)
     scope = scope_for(request.user)
     units = units_for_user(request.user)
     context = {
@@ -24,6 +27,7 @@ def home(request):
         "inbox": inbox_for(request.user),
         "my_teams": teams_for_user(request.user).filter(unit__in=home_units(request.user)),
         "notifications": notifications_for_user(request.user)[:5],
+        "my_person": Person.objects.filter(user=request.user).first(),
     }
     return render(request, "dashboard/home.html", context)
 

@@ -1,0 +1,67 @@
+"""The visitor's home page (no sign-in): find the team of your village, typed with or without
+diacritics, and how to reach it; the guides, the join form and the feedback form. Members show
+only their given name, and their phone only if they chose to."""
+
+from django.conf import settings
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from tocns.fieldwork.models import Guide
+from tocns.geo.models import AdminUnit
+from tocns.lib.phone import format_phone
+from tocns.lib.text import fold
+from tocns.teams.choices import MemberRole, TeamStatus
+from tocns.teams.models import Membership, Team
+
+from .views import _live_team_or_404
+
+PREFIXES = ("xa ", "phuong ", "dac khu ", "thon ", "ban ", "to dan pho ", "to ", "khu ", "xom ")
+
+
+def find_units(query: str) -> list[AdminUnit]:
+    """Communes and villages of the province whose name holds what was typed."""
+    folded = fold(query)
+    for prefix in PREFIXES:
+        folded = folded.removeprefix(prefix)
+    if not folded:
+        return []
+    units = AdminUnit.objects.active().filter(province__code=settings.DEFAULT_PROVINCE_CODE).exclude(
+        pk__in=AdminUnit.objects.provinces().values("pk"))
+    return list(units.filter(Q(name_folded__contains=folded) | Q(code=query.strip()))
+                .select_related("commune").order_by("kind", "name_folded")[:40])
+
+
+def visitor_home(request):
+    query = request.GET.get("q", "").strip()
+    found = find_units(query) if query else []
+    teams = {t.unit_id: t for t in Team.objects.filter(unit__in=found).exclude(status=TeamStatus.DISSOLVED)}
+    rows = [(unit, teams.get(unit.pk)) for unit in found]
+    return render(request, "portal/home.html", {
+        "query": query, "rows": rows,
+        "guides": Guide.objects.filter(is_published=True).order_by("-updated_at")[:5]})
+
+
+def given_name(full_name: str) -> str:
+    """What a villager calls a member: the last word of the name ("Giàng Seo Chứ" → "Chứ")."""
+    parts = full_name.split()
+    return parts[-1] if parts else ""
+
+
+ROLE_ORDER = {MemberRole.LEADER: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2, MemberRole.COLLABORATOR: 3}
+
+
+def team_public(request, team_pk: int):
+    team = _live_team_or_404(team_pk)
+    people = []
+    for membership in (Membership.objects.active().filter(team=team).select_related("person")):
+        person = membership.person
+        public = person.phone_public  # the member's own choice; nothing of the phone otherwise
+        people.append({"name": given_name(person.full_name), "role": membership.get_role_display(),
+                       "order": ROLE_ORDER.get(membership.role, 9),
+                       "phone": format_phone(person.phone) if public else "",
+                       "tel": (person.phone or "") if public else "",
+                       "zalo": (person.zalo_phone or person.phone or "") if public else ""})
+    people.sort(key=lambda p: (p["order"], p["name"]))
+    return render(request, "portal/team.html", {
+        "team": team, "people": people, "title": _("Tổ công nghệ số cộng đồng %(unit)s") % {"unit": team.unit.name}})
