@@ -191,4 +191,15 @@ def test_a_second_run_adds_no_training(province, frozen):
     from tocns.dashboard.demo_training import seed_training
 
     again = seed_training(province, size="small")
-    assert (again.courses, again.sessions, again.invitations, again.attendance) == (0, 0, 0, 0)
+    assert (again.courses, again.sessions, again.invitations, again.attendance, again.guides,
+            again.public_phones) == (0, 0, 0, 0, 0, 0)
+
+
+def test_demo_guides_are_published_with_steps_and_some_members_show_their_phone(province):
+    from tocns.fieldwork.models import Guide
+    from tocns.teams.models import Person
+
+    guides = Guide.objects.filter(is_demo=True, is_published=True).prefetch_related("steps", "services")
+    assert guides.count() == 5 and all(g.steps.count() >= 2 and g.services.exists() for g in guides)
+    shown = Person.objects.filter(province=province, is_demo=True, phone_public=True)
+    assert 0 < shown.count() < Person.objects.filter(province=province, is_demo=True).count()

@@ -1,4 +1,4 @@
-"""Demo training: three partner enterprises (the demo `vnpt` login acts for VNPT), a course a
+"""Demo training and the guides library: three partner enterprises (the demo `vnpt` login acts for VNPT), a course a
 topic over the last months, each with one to three sessions, inviting the members of the teams
 of a few dozen communes, with most present at past sessions. Repeated courses leave some members
 trained twice and many never, as the plan expects early on.
@@ -32,6 +32,8 @@ class TrainingSeed:
     sessions: int = 0
     invitations: int = 0
     attendance: int = 0
+    guides: int = 0
+    public_phones: int = 0
 
 
 def _key(*parts) -> uuid.UUID:
@@ -95,6 +97,8 @@ def seed_training(province: AdminUnit, *, size: str = "default") -> TrainingSeed
                     for person_id in sorted(invited - marked)]
             Attendance.objects.bulk_create(rows, batch_size=2000)
             seed.attendance += len(rows)
+    seed.guides = seed_guides(province)
+    seed.public_phones = seed_public_phones(province)
     return seed
 
 
@@ -102,3 +106,63 @@ def training_totals(province: AdminUnit) -> dict:
     return {"courses": Course.objects.filter(province=province).count(),
             "trained_people": Attendance.objects.filter(present=True, session__course__province=province)
             .values("person_id").distinct().count()}
+
+
+GUIDES = [
+    ("Kích hoạt tài khoản định danh điện tử VNeID mức 2", "government", ["vneid"], "https://vneid.gov.vn", [
+        "Mang căn cước công dân gắn chip đến Công an xã (hoặc gặp tổ công nghệ số của thôn để được hẹn lịch).",
+        "Cài ứng dụng VNeID từ CH Play hoặc App Store; không cài từ đường dẫn lạ gửi qua tin nhắn.",
+        "Mở ứng dụng, chọn “Kích hoạt tài khoản định danh điện tử”, quét mã QR trên căn cước.",
+        "Nhập số điện thoại chính chủ, nhập mã OTP, đặt mật khẩu và mã bảo vệ gồm 6 số.",
+        "Chờ tin nhắn thông báo kích hoạt thành công rồi đăng nhập lại để kiểm tra."]),
+    ("Nộp hồ sơ đăng ký khai sinh trực tuyến", "government", ["dvc-truc-tuyen", "cong-dvc-quoc-gia"],
+     "https://dichvucong.gov.vn", [
+         "Đăng nhập Cổng dịch vụ công quốc gia bằng tài khoản VNeID mức 2.",
+         "Tìm “Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ dưới 6 tuổi”.",
+         "Điền thông tin của trẻ và cha mẹ, chụp giấy chứng sinh đính kèm.",
+         "Nộp lệ phí (nếu có) bằng ví điện tử hoặc ngân hàng, ghi lại mã hồ sơ để tra cứu."]),
+    ("Mở ví điện tử và thanh toán bằng mã QR", "economy", ["vi-dien-tu", "thanh-toan-qr"], "", [
+        "Cài ứng dụng ví hoặc ngân hàng số; đăng ký bằng số điện thoại và căn cước của chính mình.",
+        "Liên kết với tài khoản ngân hàng, đặt mã PIN không trùng ngày sinh.",
+        "Khi mua hàng: chọn “Quét mã QR”, kiểm tra đúng tên người bán và số tiền trước khi xác nhận.",
+        "Không bao giờ đọc mã OTP cho người khác, kể cả người xưng là ngân hàng, công an."]),
+    ("Đưa sản phẩm OCOP lên sàn thương mại điện tử", "economy", ["ocop", "san-tmdt", "gian-hang-so"],
+     "https://postmart.vn", [
+         "Chuẩn bị ảnh sản phẩm chụp ban ngày, nền trơn, đủ các mặt; giấy chứng nhận OCOP nếu có.",
+         "Đăng ký gian hàng trên postmart.vn hoặc voso.vn bằng số điện thoại của hộ, cơ sở.",
+         "Viết mô tả ngắn: nguồn gốc, cách dùng, khối lượng, hạn dùng; đặt giá đã gồm phí đóng gói.",
+         "Theo dõi đơn hàng hằng ngày, trả lời khách trong ngày."]),
+    ("Cài và dùng Sổ sức khỏe điện tử", "society", ["so-suc-khoe"], "", [
+        "Đăng nhập ứng dụng VNeID, chọn mục “Sổ sức khỏe điện tử”.",
+        "Xem lịch sử khám, tiêm chủng; báo trạm y tế xã nếu thiếu thông tin lần khám gần nhất."]),
+]
+
+
+def seed_guides(province: AdminUnit) -> int:
+    from tocns.fieldwork.models import Guide, GuideStep, Service
+
+    admin = User.objects.filter(username="sokhcn").first()
+    if admin is None:
+        return 0
+    services = {s.code: s for s in Service.objects.all()}
+    added = 0
+    for title, pillar, codes, url, steps in GUIDES:
+        guide, created = Guide.objects.get_or_create(submission_key=_key("guide", title), defaults={
+            "title": title, "pillar": pillar, "official_url": url, "is_published": True, "updated_by": admin,
+            "summary": "Hướng dẫn từng bước để tổ giúp người dân ngay trên điện thoại.", "is_demo": True})
+        if not created:
+            continue
+        added += 1
+        guide.services.set([services[code] for code in codes if code in services])
+        GuideStep.objects.bulk_create([GuideStep(guide=guide, order=n, text=text, submission_key=_key("step", title, n))
+                                       for n, text in enumerate(steps, start=1)])
+    return added
+
+
+def seed_public_phones(province: AdminUnit) -> int:
+    """About half the demo members chose to show their phone on their team's public page."""
+    from tocns.teams.models import Person
+
+    chosen = [pk for pk in Person.objects.filter(province=province, is_demo=True, phone_public=False)
+              .exclude(phone=None).values_list("pk", flat=True) if random.Random(f"public-phone/{pk}").random() < 0.5]
+    return Person.objects.filter(pk__in=chosen).update(phone_public=True)

@@ -42,7 +42,8 @@ class Command(BaseCommand):
         training = result.training
         self.stdout.write(
             f"Tập huấn mẫu: thêm {training.courses} khóa, {training.sessions} buổi, {training.invitations} lượt mời, "
-            f"{training.attendance} lượt điểm danh (hiện có {totals['courses']} khóa, {totals['trained_people']} "
+            f"{training.attendance} lượt điểm danh, {training.guides} tài liệu hướng dẫn, {training.public_phones} "
+            f"thành viên công khai số điện thoại (hiện có {totals['courses']} khóa, {totals['trained_people']} "
             f"thành viên đã được tập huấn).")
         self.stdout.write("")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}) — đăng nhập bằng số điện thoại "
