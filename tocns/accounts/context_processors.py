@@ -20,6 +20,7 @@ def navigation(request):
         items.append((reverse("fieldwork:survey_list"), _("Khảo sát")))
         items.append((reverse("fieldwork:feedback_list"), _("Ý kiến người dân")))
     if not scope.is_empty:
+        items.append((reverse("dashboard:overview"), _("Tổng quan")))
         items.append((reverse("dashboard:units"), _("Địa bàn")))
         items.append((reverse("teams:list"), _("Các tổ")))
         items.append((reverse("teams:applications"), _("Đơn")))

@@ -19,6 +19,7 @@ from tocns.dashboard.demo_fieldwork import FieldworkSeed, fieldwork_totals, seed
 from tocns.dashboard.demo_reports import ReportSeed, report_totals, seed_reports
 from tocns.dashboard.demo_surveys import CitizenSeed, citizen_totals, seed_citizen
 from tocns.dashboard.demo_training import TrainingSeed, seed_training, training_totals
+from tocns.fieldwork.tallies import tally_rebuild
 from tocns.geo.models import AdminUnit, UnitKind
 from tocns.geo.services import units_load_from_package
 from tocns.lib.text import fold
@@ -600,6 +601,7 @@ def seed_demo(*, province_code: str, size: str = "default") -> DemoResult:
     teams.applications = seed_applications(province, phones=teams.phones)
     reports = seed_reports(province, size=size)
     fieldwork = seed_fieldwork(province, size=size)
+    tally_rebuild(province)  # the activities were written in bulk, past the services that keep tallies
     citizen = seed_citizen(province, size=size)
     training = seed_training(province, size=size)
     # The first xã's commune team leader signs in too: shown with the other demo logins.

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import home, units
+from .views import home, overview, units
 
 app_name = "dashboard"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("tong-quan/", overview.overview, name="overview"),
+    path("tong-quan/excel/", overview.overview_xlsx, name="overview_xlsx"),
     path("units/", units.unit_list, name="units"),
     path("units/import/", units.village_import, name="village_import"),
     path("units/import/<int:pk>/", units.village_import_preview, name="village_import_preview"),

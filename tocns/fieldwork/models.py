@@ -345,3 +345,27 @@ class GuideFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ActivityTally(models.Model):
+    """Activities and people helped, per unit, month and pillar: what the dashboards read instead
+    of millions of activities. Recomputed from the activities after each write commits
+    (services.tally_refresh), and rebuilt whole by `manage.py tally_activities`."""
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day
+    # "all" counts every activity once; a pillar counts those with a service of that pillar (an
+    # activity helping with VNeID and QR payment counts in both pillars, once in "all").
+    pillar = models.CharField(max_length=12, choices=ServicePillar.choices + [("all", _("Tất cả"))])
+    activities = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month", "pillar"], name="fieldwork_tally_once")]
+        indexes = [models.Index(fields=["province", "month"], name="fieldwork_tally_province"),
+                   models.Index(fields=["commune", "month"], name="fieldwork_tally_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%m/%Y} {self.pillar}: {self.activities}"

@@ -21,6 +21,7 @@ from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Team
 
 from .models import Activity, ActivityKind, Service
+from .tallies import tally_after_commit
 
 MAX_PEOPLE = 2000
 MAX_DAYS_BACK = 366
@@ -189,6 +190,7 @@ def activity_record(*, user, data: dict) -> tuple[Activity, bool]:
         _drop_photos([activity])
         return Activity.objects.get(client_id=client_id), False
     activity.services.set(services)
+    tally_after_commit([activity])
     return activity, True
 
 
@@ -263,6 +265,7 @@ def activities_record_batch(*, user, entries: list[dict]) -> list[BatchOutcome]:
             # which answers those as duplicates.
             _drop_photos(activities)
             return [one_by_one(activity_record, user, data) for data in entries]
+        tally_after_commit(activities)
     return attach_stored(ids, outcomes, Activity.objects.select_related("unit").prefetch_related("services"))
 
 

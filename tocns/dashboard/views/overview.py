@@ -1,0 +1,86 @@
+"""The overview pages: the province, a commune or a village, each figure with its table, drilling
+down to the units below, ranked on what the viewer chooses, and the same numbers as Excel."""
+
+from io import BytesIO
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from tocns.accounts.selectors import home_units, unit_for_user_or_404
+from tocns.lib.http import XLSX, attachment
+
+from ..overview import RANKINGS, overview_of
+
+
+def _unit(request):
+    code = request.GET.get("unit")
+    if code:
+        return unit_for_user_or_404(request.user, code=code)
+    unit = home_units(request.user).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@login_required
+def overview(request):
+    unit = _unit(request)
+    data = overview_of(unit)
+    ranking = request.GET.get("xep", "")
+    if ranking in RANKINGS:
+        data.children.sort(key=lambda row: -row[ranking])
+    top_months = max((n for _m, n, _p in data.months), default=0) or 1
+    months = [(month, n, people, round(100 * n / top_months, 1)) for month, n, people in data.months]
+    return render(request, "dashboard/overview.html", {
+        "o": data, "unit": unit, "months": months, "rankings": RANKINGS.items(), "ranking": ranking,
+        "parent": unit.parent if unit.parent_id and not unit.is_province else None,
+        "trained_share": round(100 * data.trained / data.members) if data.members else 0})
+
+
+@login_required
+def overview_xlsx(request):
+    unit = _unit(request)
+    data = overview_of(unit)
+    with translation.override("vi"):
+        book = Workbook()
+        sheet = book.active
+        sheet.title = _("Tổng quan")
+        for row in [(_("Đơn vị"), unit.name), (_("Ngày lập"), timezone.localdate().strftime("%d/%m/%Y")),
+                    (_("Tổ đã thành lập"), data.teams["established"]), (_("Thành viên"), data.members),
+                    (_("Thành viên đã được tập huấn"), data.trained),
+                    (_("Ý kiến đang xử lý"), data.feedback_open), (_("Ý kiến quá hạn"), data.feedback_overdue)]:
+            sheet.append(list(row))
+        for title, rows in ((_("Thành phần"), data.by_occupation), (_("Giới tính"), data.by_gender),
+                            (_("Độ tuổi"), data.by_age), (_("Dân tộc"), data.by_ethnic_group),
+                            (_("Lĩnh vực"), data.by_pillar)):
+            part = book.create_sheet(title)
+            part.append([title, _("Số")])
+            for bar in rows:
+                part.append([str(bar.label), bar.value])
+        part = book.create_sheet(_("Hoạt động theo tháng"))
+        part.append([_("Tháng"), _("Số hoạt động"), _("Số người được hỗ trợ")])
+        for month, n, people in data.months:
+            part.append([month.strftime("%m/%Y"), n, people])
+        part = book.create_sheet(_("Báo cáo tháng"))
+        part.append([_("Kỳ"), _("Đã gửi"), _("Đúng hạn"), _("Số tổ thôn phải gửi")])
+        for row in data.reports:
+            part.append(list(row))
+        if data.children:
+            part = book.create_sheet(_("Theo đơn vị"))
+            part.append([_("Mã"), _("Đơn vị"), _("Tổ đã thành lập"), _("Thành viên"), _("Đã tập huấn"),
+                         _("Hoạt động 12 tháng"), _("Người được hỗ trợ 12 tháng"), _("Ý kiến đang xử lý")])
+            for row in data.children:
+                part.append([row["unit"].code, row["unit"].name, row["teams"], row["members"], row["trained"],
+                             row["activities"], row["people"], row["feedback"]])
+        for sheet in book.worksheets:
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            sheet.column_dimensions["A"].width = 30
+        out = BytesIO()
+        book.save(out)
+    return attachment(out.getvalue(), f"tong-quan-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)

@@ -1,0 +1,66 @@
+"""Monthly tallies of the field log for the dashboards (see models.ActivityTally)."""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+
+from .models import Activity, ActivityTally, ServicePillar
+
+ALL = "all"
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next(month: date) -> date:
+    return month.replace(year=month.year + 1, month=1) if month.month == 12 else month.replace(month=month.month + 1)
+
+
+def tally_refresh(keys: set[tuple[int, date]]) -> None:
+    """Recompute the tallies of these (unit id, first day of month) from the activities."""
+    for unit_id, month in keys:
+        activities = Activity.objects.filter(unit_id=unit_id, date__gte=month, date__lt=_next(month))
+        first = activities.select_related("unit").first()
+        figures = {ALL: activities.aggregate(n=Count("id"), p=Sum("people_count"))}
+        for pillar in ServicePillar.values:
+            touched = Activity.objects.filter(pk__in=activities.filter(services__pillar=pillar).values("pk"))
+            figures[pillar] = touched.aggregate(n=Count("id"), p=Sum("people_count"))
+        with transaction.atomic():
+            ActivityTally.objects.filter(unit_id=unit_id, month=month).delete()
+            if first is not None:
+                ActivityTally.objects.bulk_create([
+                    ActivityTally(unit_id=unit_id, commune_id=first.commune_id, province_id=first.province_id,
+                                  month=month, pillar=pillar, activities=figure["n"], people=figure["p"] or 0)
+                    for pillar, figure in figures.items() if figure["n"]])
+
+
+def tally_after_commit(activities) -> None:
+    """Refresh the tallies the new activities touch once they are committed: each refresh reads
+    what is committed by then, so the last one to run sees every activity."""
+    keys = {(activity.unit_id, month_of(activity.date)) for activity in activities}
+    if keys:
+        transaction.on_commit(lambda: tally_refresh(keys))
+
+
+def tally_rebuild(province=None) -> int:
+    """Every tally from the activities, in a few grouped queries (after a seed or an import)."""
+    activities = Activity.objects.all() if province is None else Activity.objects.filter(province=province)
+    rows = []
+    groups = [(ALL, activities)] + [
+        (pillar, activities.filter(pk__in=Activity.services.through.objects.filter(service__pillar=pillar)
+                                   .values("activity_id")))
+        for pillar in ServicePillar.values]
+    for pillar, subset in groups:
+        for row in (subset.annotate(month=TruncMonth("date")).values("unit_id", "commune_id", "province_id", "month")
+                    .annotate(n=Count("id"), p=Sum("people_count")).order_by()):
+            month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+            rows.append(ActivityTally(unit_id=row["unit_id"], commune_id=row["commune_id"],
+                                      province_id=row["province_id"], month=month, pillar=pillar,
+                                      activities=row["n"], people=row["p"] or 0))
+    with transaction.atomic():
+        (ActivityTally.objects.all() if province is None else ActivityTally.objects.filter(province=province)).delete()
+        ActivityTally.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
