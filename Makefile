@@ -47,6 +47,7 @@ bench: install
 	$(PY) bench/coverage.py
 	$(PY) bench/reports.py
 	$(PY) bench/fieldwork.py
+	$(PY) bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

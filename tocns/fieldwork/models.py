@@ -364,8 +364,11 @@ class ActivityTally(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "month", "pillar"], name="fieldwork_tally_once")]
-        indexes = [models.Index(fields=["province", "month"], name="fieldwork_tally_province"),
-                   models.Index(fields=["commune", "month"], name="fieldwork_tally_commune")]
+        # Covering on PostgreSQL (index-only scans for the sums); a plain index elsewhere.
+        indexes = [models.Index(fields=["province", "pillar", "month"], include=["activities", "people", "commune"],
+                                name="fieldwork_tally_province_sums"),
+                   models.Index(fields=["commune", "pillar", "month"], include=["activities", "people", "unit"],
+                                name="fieldwork_tally_commune_sums")]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month:%m/%Y} {self.pillar}: {self.activities}"
