@@ -105,3 +105,21 @@ def test_the_excel_has_the_same_numbers(client, world, teams):
     assert summary["Thành viên"] == 9 and summary["Tổ đã thành lập"] == 3
     by_unit = list(book["Theo đơn vị"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[3]) for r in by_unit] == [("02212", 4), ("02269", 5)]
+
+
+def test_report_completeness_ranks_the_villages_and_the_commune_sees_what_to_do_today(client, world, teams):
+    from ..reports.factories import submit_report
+
+    submit_report(teams[1], 2026, 10, {}, by=world.leader_a1)  # one of the six months owed
+    client.force_login(world.officer_a)
+    page = client.get("/tong-quan/", {"unit": "02269", "xep": "reports_share"})
+    rows = page.context["o"].children
+    assert [(row["unit"].name, row["reports_share"]) for row in rows] == [("Thôn Khuổi Đăm", 17), ("Thôn Nà Khà", 0)]
+    text = page.content.decode()
+    assert 'id="today"' in text and "Chờ xem xét: báo cáo Thôn Khuổi Đăm" in text
+
+
+def test_a_village_overview_lists_its_members_and_what_they_were_trained_in(client, world, teams):
+    client.force_login(world.officer_a)
+    o = client.get("/tong-quan/", {"unit": world.village_a1.code}).context["o"]
+    assert len(o.team_members) == 3 and {topics for _name, _role, topics in o.team_members} == {0}

@@ -56,6 +56,7 @@ class Overview:
     feedback_open: int = 0
     feedback_overdue: int = 0
     children: list = field(default_factory=list)  # one row of key figures per unit below
+    team_members: list = field(default_factory=list)  # a village: its team's members and their trainings
 
 
 def _area(unit: AdminUnit, prefix: str = "") -> Q:
@@ -133,6 +134,11 @@ def overview_of(unit: AdminUnit) -> Overview:
     result.feedback_overdue = feedback.filter(answer_due_on__lt=today).count()
     if not unit.is_village:
         result.children = children_of(unit, starts[0])
+    else:
+        trainings = dict(Attendance.objects.filter(present=True, person_id__in=people).values("person_id")
+                         .annotate(n=Count("session__course__topic", distinct=True)).values_list("person_id", "n"))
+        result.team_members = [(m.person.full_name, m.get_role_display(), trainings.get(m.person_id, 0))
+                               for m in members.select_related("person").order_by("role", "person__full_name_folded")]
     return result
 
 
@@ -162,6 +168,12 @@ def children_of(unit: AdminUnit, since: date) -> list[dict]:
     activity = {row[f"{level}_id"]: row for row in ActivityTally.objects.filter(
         _area(unit), month__gte=since, pillar="all").values(f"{level}_id").annotate(
         n=Sum("activities"), p=Sum("people"))}
+    keys = [f"{m:%Y-%m}" for m in _month_starts(timezone.localdate(), 7)[:-1]]  # six months that have ended
+    sent = dict(Report.objects.filter(_area(unit), form__code=VILLAGE_FORM, period_key__in=keys).exclude(
+        status=ReportStatus.DRAFT).values(f"{level}_id").annotate(n=Count("id")).values_list(f"{level}_id", "n"))
+    village_teams = dict(Team.objects.filter(_area(unit), status=TeamStatus.ESTABLISHED,
+                                             unit__kind__in=("thon", "to_dan_pho")).values(team_field)
+                         .annotate(n=Count("id")).values_list(team_field, "n"))
     feedback = dict(Feedback.objects.filter(_area(unit), status__in=[
         FeedbackStatus.RECEIVED, FeedbackStatus.FORWARDED]).values(f"{level}_id").annotate(n=Count("id"))
         .values_list(f"{level}_id", "n"))
@@ -172,10 +184,14 @@ def children_of(unit: AdminUnit, since: date) -> list[dict]:
                      "trained": trained.get(child.pk, 0),
                      "trained_share": round(100 * trained.get(child.pk, 0) / n_members) if n_members else 0,
                      "activities": (activity.get(child.pk) or {}).get("n") or 0,
-                     "people": (activity.get(child.pk) or {}).get("p") or 0, "feedback": feedback.get(child.pk, 0)})
+                     "people": (activity.get(child.pk) or {}).get("p") or 0, "feedback": feedback.get(child.pk, 0),
+                     # monthly reports sent over the six months that have ended, of those owed
+                     "reports_share": round(100 * sent.get(child.pk, 0) / (6 * village_teams[child.pk]))
+                     if village_teams.get(child.pk) else 0})
     return rows
 
 
-RANKINGS = {"activities": gettext_lazy("số hoạt động"), "people": gettext_lazy("số người được hỗ trợ"),
+RANKINGS = {"reports_share": gettext_lazy("tỷ lệ báo cáo tháng đã gửi"), "activities": gettext_lazy("số hoạt động"),
+            "people": gettext_lazy("số người được hỗ trợ"),
             "trained_share": gettext_lazy("tỷ lệ thành viên đã tập huấn"), "members": gettext_lazy("số thành viên"),
             "feedback": gettext_lazy("ý kiến đang xử lý")}

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tocns.accounts.selectors import home_units, unit_for_user_or_404
+from tocns.accounts.selectors import home_units, scope_for, unit_for_user_or_404
 from tocns.lib.http import XLSX, attachment
+from tocns.reports.settings_selectors import communes_split_by, province_administered_by
 
+from ..inbox import inbox_for
 from ..overview import RANKINGS, overview_of
 
 
@@ -36,8 +38,13 @@ def overview(request):
         data.children.sort(key=lambda row: -row[ranking])
     top_months = max((n for _m, n, _p in data.months), default=0) or 1
     months = [(month, n, people, round(100 * n / top_months, 1)) for month, n, people in data.months]
+    scope = scope_for(request.user)
     return render(request, "dashboard/overview.html", {
         "o": data, "unit": unit, "months": months, "rankings": RANKINGS.items(), "ranking": ranking,
+        # a commune office's overview starts with what needs doing today
+        "inbox": inbox_for(request.user) if unit.is_commune and unit.pk in scope.commune_ids else [],
+        "targets": not unit.is_village and bool(province_administered_by(request.user)
+                                                 or communes_split_by(request.user).filter(pk=unit.commune_id)),
         "parent": unit.parent if unit.parent_id and not unit.is_province else None,
         "trained_share": round(100 * data.trained / data.members) if data.members else 0})
 
