@@ -169,7 +169,8 @@ def main():
                                                           f"/reports/{sample_report.pk}/", "/nhat-ky/phan-anh/",
                                                           "/nhat-ky/khao-sat/",
                                                           f"/nhat-ky/khao-sat/{survey.pk}/ket-qua/"]),
-                ("Quản trị tỉnh", "sokhcn", ["/units/", "/accounts/users/", f"/units/{village.code}/",
+                ("Quản trị tỉnh", "sokhcn", ["/tong-quan/", f"/tong-quan/?unit={commune.code}", "/tap-huan/",
+                                             "/tap-huan/thong-ke/", "/huong-dan/", "/units/", "/accounts/users/", f"/units/{village.code}/",
                                              "/teams/coverage/", "/teams/coverage/?show=no_deputy",
                                              "/reports/rollup/?unit=08", "/reports/completeness/?unit=08"]),
                 ("Tổ trưởng", f"totruong.{village.code}", [f"/units/{village.code}/",
@@ -181,7 +182,8 @@ def main():
                 rows, seen = run_journey(browser, label, who, paths)
                 results += rows
                 hosts |= seen
-            rows, seen = run_public(browser, ["/dang-ky/?q=thuong", f"/dang-ky/xa/{commune.code}/",
+            rows, seen = run_public(browser, ["/?q=thuong", f"/to/{village_team.pk}/", "/huong-dan/",
+                                              "/dang-ky/?q=thuong", f"/dang-ky/xa/{commune.code}/",
                                               f"/dang-ky/to/{village_team.pk}/", "/phan-anh/"])
             results += rows
             hosts |= seen
