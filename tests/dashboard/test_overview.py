@@ -121,5 +121,10 @@ def test_report_completeness_ranks_the_villages_and_the_commune_sees_what_to_do_
 
 def test_a_village_overview_lists_its_members_and_what_they_were_trained_in(client, world, teams):
     client.force_login(world.officer_a)
-    o = client.get("/tong-quan/", {"unit": world.village_a1.code}).context["o"]
+    from ..reports.factories import submit_report
+
+    submit_report(teams[0], 2026, 10, {}, by=world.leader_a1)
+    page = client.get("/tong-quan/", {"unit": world.village_a1.code})
+    o = page.context["o"]
     assert len(o.team_members) == 3 and {topics for _name, _role, topics in o.team_members} == {0}
+    assert "Báo cáo kỳ 2026-10: Đã gửi" in page.content.decode()

@@ -280,3 +280,15 @@ def test_the_progress_page_shows_the_commune_its_own_figures(client, world, repo
     client.force_login(world.officer_a)
     page = client.get(reverse("report_settings:progress") + "?year=2026").content.decode()
     assert "Xã Thượng Lâm" in page and "Đạt 128 / chỉ tiêu 256 người" in page and "<strong>50%</strong>" in page
+
+
+def test_the_province_ranks_its_communes_on_results_against_targets(client, world, reported):
+    cq01 = code("CQ01")
+    catalogue.targets_set(indicator=cq01, year=2026, values={world.commune_a: 256, world.commune_b: 70},
+                          by=world.province_admin)
+    client.force_login(world.province_admin)
+    url = reverse("report_settings:progress") + f"?year=2026&indicator={cq01.pk}"
+    by_name = client.get(url).context["progress"].children
+    ranked = client.get(url + "&xep=ti-le").context["progress"].children
+    assert [u.code for u, _r in by_name] == ["02212", "02269"]  # Minh Xuân (10%), Thượng Lâm (50%)
+    assert [(u.code, r.share) for u, r in ranked] == [("02269", Decimal("50.0")), ("02212", Decimal("10.0"))]

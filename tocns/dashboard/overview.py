@@ -57,6 +57,7 @@ class Overview:
     feedback_overdue: int = 0
     children: list = field(default_factory=list)  # one row of key figures per unit below
     team_members: list = field(default_factory=list)  # a village: its team's members and their trainings
+    latest_report: Report | None = None  # a village: its team's latest monthly report
 
 
 def _area(unit: AdminUnit, prefix: str = "") -> Q:
@@ -137,6 +138,8 @@ def overview_of(unit: AdminUnit) -> Overview:
     else:
         trainings = dict(Attendance.objects.filter(present=True, person_id__in=people).values("person_id")
                          .annotate(n=Count("session__course__topic", distinct=True)).values_list("person_id", "n"))
+        result.latest_report = Report.objects.filter(unit=unit, form__code=VILLAGE_FORM).order_by(
+            "-period_start").first()
         result.team_members = [(m.person.full_name, m.get_role_display(), trainings.get(m.person_id, 0))
                                for m in members.select_related("person").order_by("role", "person__full_name_folded")]
     return result

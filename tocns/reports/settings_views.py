@@ -343,7 +343,10 @@ def progress(request):
         indicator = Indicator.objects.filter(pk=request.GET["indicator"]).first() if request.GET[
             "indicator"].isdigit() else None
     result = reads.progress(unit=unit, year=year, indicator=indicator)
-    return render(request, "reports/settings/progress.html", {
+    ranked = request.GET.get("xep") == "ti-le"
+    if ranked:  # the units below ranked on how far they are toward their target
+        result.children.sort(key=lambda pair: (pair[1].share is None, -(pair[1].share or 0)))
+    return render(request, "reports/settings/progress.html", {"ranked": ranked,
         "progress": result, "unit": unit, "year": year, "indicators": [row.indicator for row in result.rows],
         "query": urlencode({"unit": unit.code, "year": year})})
 
