@@ -128,3 +128,16 @@ def test_a_village_overview_lists_its_members_and_what_they_were_trained_in(clie
     o = page.context["o"]
     assert len(o.team_members) == 3 and {topics for _name, _role, topics in o.team_members} == {0}
     assert "Báo cáo kỳ 2026-10: Đã gửi" in page.content.decode()
+
+
+def test_ethnic_groups_only_for_the_province_admin_and_the_vhxh_officer(client, world, teams):
+    from tocns.teams.models import Person
+
+    Person.objects.update(ethnic_group="Tày")
+    client.force_login(world.leader_a1)
+    page = client.get("/tong-quan/")
+    assert page.context["o"].by_ethnic_group == [] and 'id="ethnic"' not in page.content.decode()
+    book = load_workbook(io.BytesIO(client.get("/tong-quan/excel/").content))
+    assert "Dân tộc" not in book.sheetnames
+    client.force_login(world.officer_a)
+    assert [(str(b.label), b.value) for b in client.get("/tong-quan/").context["o"].by_ethnic_group] == [("Tày", 5)]

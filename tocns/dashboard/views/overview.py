@@ -11,12 +11,19 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tocns.accounts.models import Role
 from tocns.accounts.selectors import home_units, scope_for, unit_for_user_or_404
 from tocns.lib.http import XLSX, attachment
 from tocns.reports.settings_selectors import communes_split_by, province_administered_by
 
 from ..inbox import inbox_for
 from ..overview import RANKINGS, overview_of
+
+
+def _may_see_ethnic_groups(user) -> bool:
+    """The same rule as for a person's ethnic group: the province admin and VH-XH officers only
+    (a small village's figures would tell who is who)."""
+    return scope_for(user).has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER)
 
 
 def _unit(request):
@@ -33,6 +40,8 @@ def _unit(request):
 def overview(request):
     unit = _unit(request)
     data = overview_of(unit)
+    if not _may_see_ethnic_groups(request.user):
+        data.by_ethnic_group = []
     ranking = request.GET.get("xep", "")
     if ranking in RANKINGS:
         data.children.sort(key=lambda row: -row[ranking])
@@ -53,6 +62,8 @@ def overview(request):
 def overview_xlsx(request):
     unit = _unit(request)
     data = overview_of(unit)
+    if not _may_see_ethnic_groups(request.user):
+        data.by_ethnic_group = []
     with translation.override("vi"):
         book = Workbook()
         sheet = book.active
@@ -65,6 +76,8 @@ def overview_xlsx(request):
         for title, rows in ((_("Thành phần"), data.by_occupation), (_("Giới tính"), data.by_gender),
                             (_("Độ tuổi"), data.by_age), (_("Dân tộc"), data.by_ethnic_group),
                             (_("Lĩnh vực"), data.by_pillar)):
+            if not rows and title == _("Dân tộc"):
+                continue
             part = book.create_sheet(title)
             part.append([title, _("Số")])
             for bar in rows:
