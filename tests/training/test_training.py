@@ -178,3 +178,14 @@ def test_the_province_admin_adds_a_partner_and_gives_it_an_account(client, world
     assert list(partner.users.all()) == [world.partner]
     client.force_login(world.partner)
     assert client.get("/tap-huan/doi-tac/").status_code == 404
+
+
+def test_the_province_adds_a_topic_once_and_courses_can_use_it(client, world):
+    client.force_login(world.province_admin)
+    for _attempt in range(2):
+        client.post("/tap-huan/chu-de/", {"name": "Trí tuệ nhân tạo  cho người dân"})
+    topic = Topic.objects.get(name="Trí tuệ nhân tạo cho người dân")
+    assert topic.code == "tri-tue-nhan-tao-cho-nguoi-dan" and Topic.objects.filter(code=topic.code).count() == 1
+    assert topic.name in client.get("/tap-huan/moi/").content.decode()
+    client.force_login(world.partner)
+    assert client.get("/tap-huan/chu-de/").status_code == 404

@@ -80,3 +80,8 @@ class PartnerUsersForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["users"].queryset = accounts
         self.fields["users"].label_from_instance = lambda user: f"{user.full_name} ({user.username})"
+
+
+class TopicForm(forms.Form):
+    name = forms.CharField(label=_("Chủ đề mới"), max_length=200,
+                           error_messages={"required": _("Hãy nhập tên chủ đề.")})

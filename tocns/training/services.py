@@ -6,13 +6,15 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tocns.audit.services import audit_record
+from tocns.lib.text import fold
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Membership
 
-from .models import Attendance, Course, Invitation, Partner, TrainingSession
+from .models import Attendance, Course, Invitation, Partner, Topic, TrainingSession
 
 
 def _audit(by, action: str, course: Course, summary: str, data: dict | None = None) -> None:
@@ -116,3 +118,19 @@ def partner_users_set(*, by, partner: Partner, users) -> None:
         audit_record(actor=by, action="partner.users", obj=partner, province_id=partner.province_id,
                      summary=_("Đổi tài khoản của %(name)s: %(n)s tài khoản") % {"name": partner.name, "n": len(after)},
                      data={"before": sorted(before), "after": sorted(after)})
+
+
+@transaction.atomic
+def topic_add(*, by, province, name: str) -> Topic:
+    """A new training topic ("các nội dung khác theo từng thời điểm"); the same name again finds it."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": [_("Hãy nhập tên chủ đề.")]})
+    code = slugify(fold(name))[:40] or "chu-de"
+    topic = Topic.objects.filter(code=code).first()
+    if topic is None:
+        last = Topic.objects.order_by("-order").values_list("order", flat=True).first() or 0
+        topic = Topic.objects.create(code=code, name=name, order=last + 10)
+        audit_record(actor=by, action="topic.add", obj=topic, province_id=province.pk,
+                     summary=_("Thêm chủ đề tập huấn %(name)s") % {"name": name})
+    return topic

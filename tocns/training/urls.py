@@ -11,6 +11,7 @@ urlpatterns = [
     path("thong-ke/", views.trained_stats, name="stats"),
     path("thanh-vien/<int:pk>/", views.person_trainings, name="person"),
     path("doi-tac/", views.partner_list, name="partners"),
+    path("chu-de/", views.topic_list, name="topics"),
     path("doi-tac/<int:pk>/", views.partner_detail, name="partner"),
     path("<int:pk>/", views.course_detail, name="course"),
     path("buoi/<int:pk>/diem-danh/", views.attendance, name="attendance"),

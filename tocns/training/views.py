@@ -19,8 +19,8 @@ from tocns.teams.models import Person, Team
 from tocns.teams.selectors import person_for_user_or_404
 
 from . import selectors, services
-from .forms import CourseForm, InviteForm, PartnerForm, PartnerUsersForm, SessionForm
-from .models import Partner, TrainingSession
+from .forms import CourseForm, InviteForm, PartnerForm, PartnerUsersForm, SessionForm, TopicForm
+from .models import Partner, Topic, TrainingSession
 
 
 @login_required
@@ -182,3 +182,19 @@ def partner_detail(request, pk: int):
         messages.success(request, _("Đã lưu tài khoản của %(name)s.") % {"name": partner.name})
         return redirect("training:partners")
     return render(request, "training/partner_detail.html", {"partner": partner, "form": form})
+
+
+@login_required
+def topic_list(request):
+    """The plan's topics, and new ones the province adds over time."""
+    province = _province_admin_or_404(request)
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.topic_add(by=request.user, province=province, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã có chủ đề “%(name)s”.") % {"name": topic.name})
+            return redirect("training:topics")
+    return render(request, "training/topic_list.html", {"form": form, "topics": Topic.objects.all()})
