@@ -14,7 +14,8 @@ def test_commune_officer_signs_in_by_phone_sees_only_her_villages_and_signs_out(
     hosts = set()
     page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
 
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/")  # a visitor's home is the citizen portal, with the way in for members
+    page.get_by_role("link", name="Thành viên tổ, cán bộ: đăng nhập").click()
     assert "/accounts/login/" in page.url
     page.get_by_label("Số điện thoại hoặc tên đăng nhập").fill("0912 345 678")
     page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
