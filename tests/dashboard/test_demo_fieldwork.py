@@ -161,8 +161,10 @@ def test_one_demo_survey_given_to_every_established_team_answered_within_the_rul
     answers = list(survey.answers.select_related("team"))
     assert len({a.team_id for a in answers}) >= teams.count() // 3
     for answer in answers:
-        checked_values(questions, answer.values)  # raises if a value would be refused from a phone
-        assert survey.opened_at <= answer.made_at <= timezone.now() and answer.unit_id == answer.team.unit_id
+        # Raises if a value would be refused from a phone; equal: stored as a phone's upload would be.
+        assert checked_values(questions, answer.values) == answer.values
+        assert survey.opened_at < answer.made_at <= answer.received_at <= timezone.now()
+        assert answer.unit_id == answer.team.unit_id and answer.is_demo
 
 
 def test_a_second_run_adds_no_feedback_survey_or_answers(province, frozen):

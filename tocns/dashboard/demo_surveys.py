@@ -211,11 +211,14 @@ def seed_survey(province: AdminUnit, *, size: str = "default") -> tuple[int, int
             item = random.Random(str(client_id))
             day = timezone.localtime(survey.opened_at).date() + timedelta(days=item.randint(0, 5))
             made = datetime.combine(day, time(item.choice([8, 9, 15, 16, 19, 20]), item.randint(0, 59)), tzinfo=tz)
+            if made <= survey.opened_at:  # the hour had passed on the day it was given: the next day
+                made += timedelta(days=1)
             made = min(max(made, survey.opened_at + timedelta(minutes=30)), now - timedelta(minutes=5))
             answers.append(Answer(
-                client_id=client_id, survey=survey, team=team, unit=team.unit, province_id=team.province_id,
-                commune_id=team.commune_id, values=_values(item, questions), recorded_by_id=recorder, made_at=made,
-                received_at=made + timedelta(minutes=item.randint(0, 90)), is_demo=True))
+                client_id=client_id, survey_id=survey.pk, team_id=team.pk, unit_id=team.unit_id,
+                province_id=team.province_id, commune_id=team.commune_id, values=_values(item, questions),
+                recorded_by_id=recorder, made_at=made,
+                received_at=min(made + timedelta(minutes=item.randint(0, 90)), now), is_demo=True))
     with received_as_given(Answer):
         Answer.objects.bulk_create(answers, batch_size=2000)
     return added, len(answers)
@@ -230,7 +233,9 @@ def _values(rng: random.Random, questions) -> dict:
         elif question.kind == QuestionKind.SINGLE:
             values[key] = rng.choices(question.choices, weights=range(len(question.choices) + 1, 1, -1))[0]
         elif question.kind == QuestionKind.MULTIPLE:
-            values[key] = [c for c in question.choices if rng.random() < 0.4]
+            picked = [c for c in question.choices if rng.random() < 0.4]
+            if picked:  # none picked: left out, as checked_values stores it
+                values[key] = picked
         elif rng.random() < 0.15:
             values[key] = rng.choice(_REMARKS)
     return values
