@@ -121,6 +121,10 @@ def my_trainings(request):
     person = Person.objects.filter(user=request.user).first()
     if person is None:
         raise Http404
+    return _trainings_page(request, person)
+
+
+def _trainings_page(request, person):
     return render(request, "training/person_trainings.html", {"person": person,
                                                               "trainings": selectors.trainings_of(person)})
 
@@ -128,9 +132,7 @@ def my_trainings(request):
 @login_required
 def person_trainings(request, pk: int):
     """A member's trainings, for those whose scope covers the member."""
-    person = person_for_user_or_404(request.user, pk)
-    return render(request, "training/person_trainings.html", {"person": person,
-                                                              "trainings": selectors.trainings_of(person)})
+    return _trainings_page(request, person_for_user_or_404(request.user, pk))
 
 
 @login_required

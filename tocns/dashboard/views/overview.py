@@ -26,6 +26,15 @@ def _may_see_ethnic_groups(user) -> bool:
     return scope_for(user).has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER)
 
 
+def _overview(request):
+    """The unit asked for (or where the user starts) and its figures, as this user may see them."""
+    unit = _unit(request)
+    data = overview_of(unit)
+    if not _may_see_ethnic_groups(request.user):
+        data.by_ethnic_group = []
+    return unit, data
+
+
 def _unit(request):
     code = request.GET.get("unit")
     if code:
@@ -38,10 +47,7 @@ def _unit(request):
 
 @login_required
 def overview(request):
-    unit = _unit(request)
-    data = overview_of(unit)
-    if not _may_see_ethnic_groups(request.user):
-        data.by_ethnic_group = []
+    unit, data = _overview(request)
     ranking = request.GET.get("xep", "")
     if ranking in RANKINGS:
         data.children.sort(key=lambda row: -row[ranking])
@@ -60,10 +66,7 @@ def overview(request):
 
 @login_required
 def overview_xlsx(request):
-    unit = _unit(request)
-    data = overview_of(unit)
-    if not _may_see_ethnic_groups(request.user):
-        data.by_ethnic_group = []
+    unit, data = _overview(request)
     with translation.override("vi"):
         book = Workbook()
         sheet = book.active
