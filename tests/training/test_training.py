@@ -189,3 +189,14 @@ def test_the_province_adds_a_topic_once_and_courses_can_use_it(client, world):
     assert topic.name in client.get("/tap-huan/moi/").content.decode()
     client.force_login(world.partner)
     assert client.get("/tap-huan/chu-de/").status_code == 404
+
+
+def test_one_team_is_found_without_diacritics_and_invited(client, world, teams):
+    course, _session = plan(world)
+    client.force_login(world.province_admin)
+    page = client.get(f"/tap-huan/{course.pk}/", {"tim-to": "to dan pho so 1"})
+    assert [t.pk for t in page.context["found_teams"]] == [teams[1].pk]
+    client.post(f"/tap-huan/{course.pk}/", {"action": "invite_team", "team": teams[1].pk})
+    client.post(f"/tap-huan/{course.pk}/", {"action": "invite_team", "team": teams[1].pk})  # sent again
+    assert Invitation.objects.filter(course=course).count() == 2 and {
+        i.team_id for i in Invitation.objects.all()} == {teams[1].pk}

@@ -6,7 +6,9 @@ from django.http import Http404
 from tocns.accounts.models import Role
 from tocns.accounts.selectors import scope_for
 from tocns.geo.models import AdminUnit
-from tocns.teams.models import Membership, Person
+from tocns.lib.text import fold
+from tocns.teams.choices import TeamStatus
+from tocns.teams.models import Membership, Person, Team
 
 from .models import Attendance, Course, Invitation, Partner, Topic
 
@@ -108,3 +110,14 @@ def never_trained(user, commune: AdminUnit | None = None) -> QuerySet:
         members = members.filter(team__commune=commune)
     return members.select_related("person", "team__unit", "team__commune").order_by(
         "team__commune__name_folded", "team__unit__name_folded", "person__full_name_folded")
+
+
+def teams_named(province: AdminUnit, query: str) -> list:
+    """Live teams of the province whose village or commune name holds what was typed (with or
+    without diacritics), for inviting one team to a course."""
+    folded = fold(query)
+    if not folded:
+        return []
+    return list(Team.objects.filter(province=province).exclude(status=TeamStatus.DISSOLVED)
+                .filter(Q(unit__name_folded__contains=folded) | Q(commune__name_folded__contains=folded))
+                .select_related("unit", "commune").order_by("commune__name_folded", "unit__name_folded")[:20])

@@ -77,6 +77,12 @@ def course_detail(request, pk: int):
                                      submission_key=data["submission_key"])
                 messages.success(request, _("Đã thêm buổi tập huấn."))
                 return redirect("training:course", course.pk)
+        elif action == "invite_team":
+            team = get_object_or_404(Team.objects.exclude(status=TeamStatus.DISSOLVED),
+                                     pk=request.POST.get("team") or 0, province_id=course.province_id)
+            added = services.invite_teams(by=request.user, course=course, teams=[team])
+            messages.success(request, _("Đã mời thêm %(n)s thành viên của %(team)s.") % {"n": added, "team": team})
+            return redirect("training:course", course.pk)
         elif action == "invite":
             invite_form = _invite_form(course, request.POST)
             if invite_form.is_valid():
@@ -87,8 +93,11 @@ def course_detail(request, pk: int):
     except ValidationError as exc:
         add_service_errors(session_form if action == "session" else invite_form, exc)
     invitations = list(selectors.invitations_for(request.user, course))
+    team_query = request.GET.get("tim-to", "").strip()
+    found_teams = selectors.teams_named(course.province, team_query) if manage and team_query else []
     return render(request, "training/course_detail.html", {
         "course": course, "manage": manage, "sessions": course.sessions.all(), "invitations": invitations,
+        "team_query": team_query, "found_teams": found_teams,
         "session_form": session_form, "invite_form": invite_form})
 
 
