@@ -129,26 +129,37 @@ def page_action(client, path, params):
 
 
 def explain(queries: list[dict], top: int) -> None:
+    """EXPLAIN ANALYZE the slowest queries (their SQL shortened when printed: IN lists run long)."""
     from django.db import connection
 
-    slowest = sorted(queries, key=lambda q: float(q["time"]), reverse=True)[:top]
-    for query in slowest:
-        print(f"\n-- {float(query['time']) * 1000:.1f} ms\n{query['sql']}\n")
+    for query in sorted(queries, key=lambda q: float(q["time"]), reverse=True)[:top]:
+        text = query["sql"] if len(query["sql"]) <= 700 else query["sql"][:700] + " …"
+        print(f"\n-- {float(query['time']) * 1000:.1f} ms\n{text}\n")
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
             print("\n".join(row[0] for row in cursor.fetchall()))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_parser(doc: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest queries")
     parser.add_argument("--top", type=int, default=3, help="how many queries to explain")
+    return parser
+
+
+def start(script: str, parser: argparse.ArgumentParser) -> tuple[argparse.Namespace, str]:
+    """What every PostgreSQL bench does first: its options, the database (created if missing), Django."""
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
-        raise SystemExit("bench/coverage.py measures PostgreSQL: set BENCH_DATABASE_URL=postgres://...")
+        raise SystemExit(f"bench/{script} measures PostgreSQL: set BENCH_DATABASE_URL=postgres://...")
     create_database(url)
     setup(url)
+    return args, url
+
+
+def main() -> int:
+    args, _url = start("coverage.py", bench_parser(__doc__))
     ensure_data()
 
     from django.conf import settings

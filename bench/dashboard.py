@@ -9,7 +9,6 @@ are rebuilt first if the database has none. Exits 1 if a target is missed.
 
 import gzip
 import importlib.util
-import os
 import statistics
 import sys
 from pathlib import Path
@@ -18,18 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("bench_reports", ROOT / "bench" / "reports.py")
 _reports = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_reports)
-create_database, setup, measure, p95 = _reports.create_database, _reports.setup, _reports.measure, _reports.p95
+measure, p95, bench_parser, start = _reports.measure, _reports.p95, _reports.bench_parser, _reports.start
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tocns_bench"
 TARGETS = {"province": (400, 100), "commune": (200, 100), "village": (200, 100)}  # ms, KB
 
 
 def main() -> int:
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    if not url.startswith("postgres"):
-        raise SystemExit("bench/dashboard.py measures PostgreSQL: set BENCH_DATABASE_URL=postgres://...")
-    create_database(url)
-    setup(url)
+    start("dashboard.py", bench_parser(__doc__))
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client

@@ -20,11 +20,9 @@ Targets (issue #5): the log page under 100 ms and 60 KB over the network, a sync
 under 2 s, the pre-fill under 100 ms. Exits 1 if one is missed.
 """
 
-import argparse
 import gzip
 import importlib.util
 import json
-import os
 import statistics
 import sys
 import time
@@ -36,10 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("bench_reports", ROOT / "bench" / "reports.py")
 _reports = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_reports)
-create_database, setup, measure, p95, explain, _Lines = (
-    _reports.create_database, _reports.setup, _reports.measure, _reports.p95, _reports.explain, _reports._Lines)
+measure, p95, explain, _Lines, bench_parser, start = (
+    _reports.measure, _reports.p95, _reports.explain, _reports._Lines, _reports.bench_parser, _reports.start)
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tocns_bench"
 PROVINCE = "08"
 BATCH, SYNC_RUNS = 200, 5
 TARGET_PAGE_MS, TARGET_PAGE_KB, TARGET_SYNC_MS, TARGET_PREFILL_MS = 100, 60, 2000, 100
@@ -198,15 +195,7 @@ def busiest_report(province):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest queries")
-    parser.add_argument("--top", type=int, default=3, help="how many queries to explain")
-    args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    if not url.startswith("postgres"):
-        raise SystemExit("bench/fieldwork.py measures PostgreSQL: set BENCH_DATABASE_URL=postgres://...")
-    create_database(url)
-    setup(url)
+    args, _url = start("fieldwork.py", bench_parser(__doc__))
     ensure_data()
 
     from django.conf import settings

@@ -28,7 +28,6 @@ Targets (issue: reports): the province roll-up for one month under 500 ms, the e
 sending a report under 100 ms.
 """
 
-import argparse
 import importlib.util
 import os
 import statistics
@@ -43,11 +42,11 @@ ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("bench_coverage", ROOT / "bench" / "coverage.py")
 _common = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_common)
-create_database, setup, measure, p95, page_action = (
-    _common.create_database, _common.setup, _common.measure, _common.p95, _common.page_action)
+create_database, setup, measure, p95, page_action, explain, bench_parser, start = (
+    _common.create_database, _common.setup, _common.measure, _common.p95, _common.page_action, _common.explain,
+    _common.bench_parser, _common.start)
 WARMUPS, RUNS = _common.WARMUPS, _common.RUNS
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tocns_bench"
 GROWTH_DB = "tocns_bench_growth"
 PROVINCE = "08"
 MONTHS_WANTED = 24
@@ -109,18 +108,6 @@ def completeness_action(unit, period):
         result = selectors.completeness(form=form, period=period, unit=unit)
         assert result.rows
     return action
-
-
-def explain(queries: list[dict], top: int) -> None:
-    """EXPLAIN ANALYZE the slowest queries (their SQL shortened when printed: IN lists run long)."""
-    from django.db import connection
-
-    for query in sorted(queries, key=lambda q: float(q["time"]), reverse=True)[:top]:
-        text = query["sql"] if len(query["sql"]) <= 700 else query["sql"][:700] + " …"
-        print(f"\n-- {float(query['time']) * 1000:.1f} ms\n{text}\n")
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
-            print("\n".join(row[0] for row in cursor.fetchall()))
 
 
 def export_command_action(url, period_key, out):
@@ -304,16 +291,9 @@ def slope(points: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest queries")
-    parser.add_argument("--top", type=int, default=3, help="how many queries to explain")
+    parser = bench_parser(__doc__)
     parser.add_argument("--no-growth", action="store_true", help="skip the growth with the number of teams")
-    args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    if not url.startswith("postgres"):
-        raise SystemExit("bench/reports.py measures PostgreSQL: set BENCH_DATABASE_URL=postgres://...")
-    create_database(url)
-    setup(url)
+    args, url = start("reports.py", parser)
     ensure_data()
 
     from django.conf import settings
