@@ -1,23 +1,27 @@
-"""The field log on PostgreSQL with province-size demo data (about a million activities).
+"""The field log on PostgreSQL with province-size demo data (about two and a half million
+activities), and the surveys.
 
 Builds the bench database if it lacks the data (migrate, load_units --province 08, seed_demo --size
 province, which adds only what is missing: 24 months of field log for about 3,500 teams), runs
 ANALYZE, then, as the printed demo team leader (totruong.<first village of the first xã>):
 
   (a) the log page GET /nhat-ky/ (Django test client, 3 warm-ups + 20 runs: median, p95, queries),
-      and its weight: the HTML gzip-compressed plus /static/js/log.js and /static/css/app.css gzipped;
+      and its weight: the HTML gzip-compressed plus /static/js/queue.js, log.js and css/app.css gzipped;
   (b) a phone's sync: 200 queued entries POSTed to /api/v1/activities/batch in one request (wall time
       at the server, fresh client ids each run), then the same 200 again (all duplicates); the
       activities made here are deleted afterwards;
   (c) the report pre-fill `tocns.fieldwork.prefill.activity_counts(report)` for last month's report
-      of the team that logged most that month (3 warm-ups + 20 runs).
+      of the team that logged most that month (3 warm-ups + 20 runs);
+  (d) when the demo survey is there: its answer page, its results for the leader and for the whole
+      province (the department), and a sync of 200 answers to /api/v1/survey-answers/batch.
 
     .venv/bin/python bench/fieldwork.py              # database tocns_bench on 127.0.0.1, created if needed
     .venv/bin/python bench/fieldwork.py --explain    # also EXPLAIN ANALYZE the slowest queries
     BENCH_DATABASE_URL=postgres://... .venv/bin/python bench/fieldwork.py
 
 Targets (issue #5): the log page under 100 ms and 60 KB over the network, a sync of 200 entries
-under 2 s, the pre-fill under 100 ms. Exits 1 if one is missed.
+under 2 s, the pre-fill under 100 ms; survey pages under 100 ms (the province-wide results under
+500 ms). Exits 1 if one is missed.
 """
 
 import gzip
