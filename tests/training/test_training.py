@@ -200,3 +200,24 @@ def test_one_team_is_found_without_diacritics_and_invited(client, world, teams):
     client.post(f"/tap-huan/{course.pk}/", {"action": "invite_team", "team": teams[1].pk})  # sent again
     assert Invitation.objects.filter(course=course).count() == 2 and {
         i.team_id for i in Invitation.objects.all()} == {teams[1].pk}
+
+
+def test_a_large_course_is_listed_and_ticked_commune_by_commune(client, world, teams, monkeypatch):
+    from tocns.training import views
+
+    monkeypatch.setattr(views, "BY_COMMUNE_ABOVE", 2)
+    course, session = plan(world)
+    services.invite_teams(by=world.province_admin, course=course, teams=list(teams))
+    in_b = set(Membership.objects.filter(team=teams[1]).values_list("person_id", flat=True))
+    services.attendance_save(by=world.province_admin, session=session, present=in_b)
+    client.force_login(world.province_admin)
+    detail = client.get(f"/tap-huan/{course.pk}/").content.decode()
+    assert "Người được mời (5)" in detail and 'id="invited-communes"' in detail and 'id="invited"' not in detail
+    page = client.get(f"/tap-huan/buoi/{session.pk}/diem-danh/").content.decode()
+    assert "chọn xã, phường để điểm danh" in page and 'name="present"' not in page
+    url = f"/tap-huan/buoi/{session.pk}/diem-danh/?xa={world.commune_a.code}"
+    assert client.get(url).content.decode().count('name="present"') == 3
+    a_first = Membership.objects.filter(team=teams[0]).order_by("pk").first().person_id
+    client.post(url, {"present": [a_first]})
+    present = set(Attendance.objects.filter(session=session, present=True).values_list("person_id", flat=True))
+    assert present == in_b | {a_first}  # the other commune's marks are kept

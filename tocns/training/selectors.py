@@ -68,6 +68,12 @@ def invitations_for(user, course: Course) -> QuerySet:
     return invitations.filter(Q(commune_id__in=scope.commune_ids) | Q(person__user=user))
 
 
+def invited_by_commune(course: Course) -> list[dict]:
+    """How many of each commune were invited, for a course too large to list by name."""
+    return list(course.invitations.values("commune__code", "commune__name").annotate(n=Count("id"))
+                .order_by("commune__name"))
+
+
 def trainings_of(person: Person) -> QuerySet:
     """The sessions a person attended, newest first."""
     return (Attendance.objects.filter(person=person, present=True)

@@ -68,10 +68,14 @@ def invite_teams(*, by, course: Course, teams) -> int:
 
 
 @transaction.atomic
-def attendance_save(*, by, session: TrainingSession, present: set[int]) -> tuple[int, int]:
-    """Mark each invited person present or absent, as the trainer ticked them. Only changes are
-    written (a resent form writes nothing). Returns (present, absent)."""
-    invited = set(session.course.invitations.values_list("person_id", flat=True))
+def attendance_save(*, by, session: TrainingSession, present: set[int], commune=None) -> tuple[int, int]:
+    """Mark each invited person present or absent, as the trainer ticked them: all of the course's
+    invitees, or those of one commune when a large course is taken commune by commune. Only changes
+    are written (a resent form writes nothing). Returns (present, absent)."""
+    invitations = session.course.invitations.all()
+    if commune is not None:
+        invitations = invitations.filter(commune=commune)
+    invited = set(invitations.values_list("person_id", flat=True))
     unknown = set(present) - invited
     if unknown:
         raise ValidationError(_("Có người không nằm trong danh sách mời của khóa này."))

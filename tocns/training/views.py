@@ -22,6 +22,9 @@ from . import selectors, services
 from .forms import CourseForm, InviteForm, PartnerForm, PartnerUsersForm, SessionForm, TopicForm
 from .models import Partner, Topic, TrainingSession
 
+# Above this many invitees, pages list them by commune rather than by name.
+BY_COMMUNE_ABOVE = 60
+
 
 @login_required
 def course_list(request):
@@ -92,12 +95,16 @@ def course_detail(request, pk: int):
                 return redirect("training:course", course.pk)
     except ValidationError as exc:
         add_service_errors(session_form if action == "session" else invite_form, exc)
-    invitations = list(selectors.invitations_for(request.user, course))
+    invitations = selectors.invitations_for(request.user, course)
+    invited_count = invitations.count()
+    by_commune = selectors.invited_by_commune(course) if invited_count > BY_COMMUNE_ABOVE else []
+    invitations = [] if by_commune else list(invitations)
     team_query = request.GET.get("tim-to", "").strip()
     found_teams = selectors.teams_named(course.province, team_query) if manage and team_query else []
     return render(request, "training/course_detail.html", {
         "course": course, "manage": manage, "sessions": course.sessions.all(), "invitations": invitations,
-        "team_query": team_query, "found_teams": found_teams,
+        "team_query": team_query, "found_teams": found_teams, "invited_count": invited_count,
+        "by_commune": by_commune,
         "session_form": session_form, "invite_form": invite_form})
 
 
@@ -108,11 +115,18 @@ def attendance(request, pk: int):
     course = selectors.course_for_user_or_404(request.user, session.course_id)
     if not selectors.can_manage_course(request.user, course):
         raise Http404
+    invitations = selectors.invitations_for(request.user, course)
+    # A course for a whole province is ticked commune by commune: 1,600 names are no use on a phone.
+    commune = get_object_or_404(AdminUnit, code=request.GET["xa"]) if request.GET.get("xa") else None
+    by_commune = [] if commune or invitations.count() <= BY_COMMUNE_ABOVE else selectors.invited_by_commune(course)
+    if commune is not None:
+        invitations = invitations.filter(commune=commune)
     error = ""
     if request.method == "POST":
         try:
             present = {int(value) for value in request.POST.getlist("present")}
-            here, away = services.attendance_save(by=request.user, session=session, present=present)
+            here, away = services.attendance_save(by=request.user, session=session, present=present,
+                                                  commune=commune)
         except (ValueError, ValidationError) as exc:
             error = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Danh sách không hợp lệ.")
         else:
@@ -121,8 +135,8 @@ def attendance(request, pk: int):
             return redirect("training:course", course.pk)
     present_ids = set(session.attendance.filter(present=True).values_list("person_id", flat=True))
     return render(request, "training/attendance.html", {
-        "session": session, "course": course, "error": error, "present_ids": present_ids,
-        "invitations": selectors.invitations_for(request.user, course)})
+        "session": session, "course": course, "error": error, "present_ids": present_ids, "commune": commune,
+        "by_commune": by_commune, "invitations": [] if by_commune else invitations})
 
 
 @login_required
