@@ -1,5 +1,7 @@
 """Users and the roles they hold over administrative units."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -47,6 +49,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("vào trang quản trị Django"), default=False)
     must_change_password = models.BooleanField(default=False)
     is_demo = models.BooleanField(_("tài khoản mẫu"), default=False)
+    # Turned on by the user in his profile; the roles that need the API have it anyway (access.py).
+    api_access = models.BooleanField(_("dùng mã truy cập API"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -71,7 +75,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split()[-1] if self.full_name else self.username
+        """The given name, the way people are greeted: "Ma Văn Tiến (VNPT)" is "Tiến"."""
+        words = re.sub(r"\(.*?\)|\(.*$", " ", self.full_name).split()
+        return words[-1] if words else self.username
 
     @property
     def phone_display(self) -> str:

@@ -169,3 +169,12 @@ def province_admin_bootstrap(*, full_name: str, phone: str, province: AdminUnit)
                                     phone=phone, must_change_password=True)
     Assignment.objects.create(user=user, role=Role.PROVINCE_ADMIN, unit=province)
     return user, password
+
+
+@transaction.atomic
+def user_set_api_access(*, user: User, enabled: bool) -> User:
+    """The user's own choice to see the API token page (for software he runs himself)."""
+    if user.api_access != enabled:
+        user.api_access = enabled
+        user.save(update_fields=["api_access"])
+    return user

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import profile_views, views
 
 app_name = "accounts"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("ho-so/", profile_views.profile, name="profile"),
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/village-options/", views.village_options, name="village_options"),

@@ -3,6 +3,8 @@
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
+from tocns.accounts.access import access_for
+
 from .selectors import user_for_token
 
 
@@ -14,7 +16,8 @@ class BearerToken(HttpBearer):
 
     def authenticate(self, request, token: str):
         user = user_for_token(token)
-        if user is None:
+        # A user who no longer holds a role that uses the API, and has turned it off, is refused too.
+        if user is None or not access_for(user).api_tokens:
             raise AuthenticationError
         request.user = user
         return user

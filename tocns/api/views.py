@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from tocns.accounts.access import page_rule
 from tocns.accounts.views import add_service_errors
 
 from . import services
@@ -16,6 +17,7 @@ from .selectors import tokens_for_user
 
 @never_cache
 @login_required
+@page_rule("api_tokens")
 def token_list(request):
     form = TokenCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -33,6 +35,7 @@ def token_list(request):
 
 
 @login_required
+@page_rule("api_tokens")
 def token_revoke(request, pk: int):
     """GET asks to confirm; POST revokes. Revoking an already revoked token changes nothing."""
     token = get_object_or_404(tokens_for_user(request.user), pk=pk)

@@ -24,16 +24,18 @@ class InboxItem:
     url: str
     at: datetime
     detail: str = ""
+    report_id: int | None = None  # so a page that shows the report otherwise can leave it out
 
 
-def inbox_for(user) -> list[InboxItem]:
+def inbox_for(user, *, with_due_reports: bool = True) -> list[InboxItem]:
     now = timezone.now()
     items = []
     for report in reports.reports_returned_to(user)[:20]:
-        items.append(InboxItem("returned", _("Báo cáo bị trả lại: %(unit)s, kỳ %(period)s") % {
-            "unit": report.unit.name, "period": report.period_key}, reverse("reports:detail", args=[report.pk]),
-            report.reviewed_at or now, report.review_comment))
-    for due in reports.reports_due_for(user):
+        items.append(InboxItem("returned", _("Báo cáo bị trả lại: %(unit)s, %(period)s") % {
+            "unit": report.unit.name, "period": reports.period_label(report)},
+            reverse("reports:detail", args=[report.pk]),
+            report.reviewed_at or now, report.review_comment, report.pk))
+    for due in reports.reports_due_for(user) if with_due_reports else []:
         items.append(InboxItem("due", ngettext(
             "Báo cáo %(period)s của %(unit)s: còn %(n)s ngày (hạn %(day)s)",
             "Báo cáo %(period)s của %(unit)s: còn %(n)s ngày (hạn %(day)s)", due.days_left) % {
@@ -47,8 +49,8 @@ def inbox_for(user) -> list[InboxItem]:
                                to_review[-1].submitted_at or now))
     else:
         for report in to_review:
-            items.append(InboxItem("review", _("Chờ xem xét: báo cáo %(unit)s, kỳ %(period)s") % {
-                "unit": report.unit.name, "period": report.period_key},
+            items.append(InboxItem("review", _("Chờ xem xét: báo cáo %(unit)s, %(period)s") % {
+                "unit": report.unit.name, "period": reports.period_label(report)},
                 reverse("reports:detail", args=[report.pk]), report.submitted_at or now))
     for commune in reports.communes_reporting_for(user):
         for request in requests_for_commune(commune):

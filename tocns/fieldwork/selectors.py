@@ -1,7 +1,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from .models import (
     FeedbackStatus,
     QuestionKind,
     Service,
+    ServicePillar,
     Survey,
     SurveyAssignment,
     SurveyStatus,
@@ -216,3 +217,34 @@ def survey_summary(questions, values: list[dict]) -> list[dict]:
                               for c in question.choices]
         summary.append(row)
     return summary
+
+
+def month_bounds(today):
+    start = today.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return start, end
+
+
+def team_month_by_pillar(team, today) -> dict:
+    """What a team logged this month: activities and people helped in all, and people helped per
+    pillar (an activity with services of two pillars counts in both, once in all). A team logs a few
+    dozen activities a month, so the rows are summed here rather than in a grouped join."""
+    start, end = month_bounds(today)
+    rows = Activity.objects.filter(team=team, date__range=(start, end))
+    people = dict(rows.values_list("pk", "people_count"))
+    pillars = {key: 0 for key, _label in ServicePillar.choices}
+    for pk, pillar in set(Activity.services.through.objects.filter(activity_id__in=list(people)).values_list(
+            "activity_id", "service__pillar")):
+        pillars[pillar] += people[pk]
+    labels = dict(ServicePillar.choices)
+    return {"activities": len(people), "people": sum(people.values()),
+            "by_pillar": [(labels[key], n) for key, n in pillars.items()]}
+
+
+def my_month_entries(user, today, *, limit: int = 5) -> dict:
+    """The member's own entries this month: how many, people helped, and the latest few."""
+    start, end = month_bounds(today)
+    mine = Activity.objects.filter(recorded_by=user, date__range=(start, end))
+    totals = mine.aggregate(n=Count("id"), people=Sum("people_count"))
+    latest = list(mine.select_related("unit").prefetch_related("services").order_by("-date", "-made_at")[:limit])
+    return {"count": totals["n"], "people": totals["people"] or 0, "latest": latest}

@@ -22,6 +22,15 @@ COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 TEAM_LEVELS = (Level.VILLAGE_TEAM, Level.COMMUNE_TEAM)
 
 
+def period_label(report: Report) -> str:
+    """How people name a report's period: "tháng 10/2026", "quý IV/2026", or an ad-hoc request's title."""
+    from .periods import parse_period
+
+    if report.request_id:
+        return report.request.title
+    return parse_period(report.period_key).label
+
+
 def reports_for_user(user) -> QuerySet:
     return Report.objects.filter(scope_for(user).q(unit="unit_id")).select_related("form", "unit", "team")
 
@@ -391,6 +400,65 @@ def reports_due_for(user, *, within_days: int = DUE_SOON_DAYS) -> list[DueReport
         if 0 <= (due_on - today).days <= within_days:
             due.append(DueReport(team, form, period, due_on, report))
     return due
+
+
+@dataclass
+class MonthCard:
+    """A team's monthly report as its leader's home shows it: this month's always, last month's
+    while it is missing or returned and can still be typed in."""
+
+    team: Team
+    form: ReportForm
+    period: Period
+    due_on: date
+    report: Report | None
+    today: date
+
+    @property
+    def sent(self) -> bool:
+        return self.report is not None and self.report.status in COUNTED
+
+    @property
+    def returned(self) -> bool:
+        return self.report is not None and self.report.status == ReportStatus.RETURNED
+
+    @property
+    def days_left(self) -> int:
+        return (self.due_on - self.today).days
+
+    @property
+    def overdue_days(self) -> int:
+        """Days past the due date while not sent (a returned report is owed again)."""
+        return 0 if self.sent else max(0, (self.today - self.due_on).days)
+
+
+def month_report_cards(user, *, today: date | None = None) -> list[MonthCard]:
+    """The month's report of each team the user leads, and last month's while it is still owed.
+    A few queries per team (a leader has one team, rarely two)."""
+    from .periods import closes_on, due_date, period_of
+
+    today = today or timezone.localdate()
+    cards = []
+    for team in teams_led_by(user):
+        form = form_for_team(team)
+        if form is None or team.established_on is None:
+            continue
+        this = period_of(form.period_type, today, form.period_rule)
+        reports = {r.period_start: r for r in Report.objects.filter(
+            form=form, unit=team.unit, period_start__in=[this.start, this.previous().start])}
+        for period in (this, this.previous()):
+            if team.established_on > period.end:
+                continue
+            report = reports.get(period.start)
+            card = MonthCard(team, form, period, due_date(period, form.due_day), report, today)
+            if period is not this:
+                closing = closes_on(period, form.close_after_days)
+                still_open = closing is None or today <= closing or (
+                    report is not None and report.reopened_until and report.reopened_until > timezone.now())
+                if card.sent or not (still_open or card.returned):
+                    continue
+            cards.append(card)
+    return cards
 
 
 def quoted_texts(*, unit: AdminUnit, period: Period, limit: int = 30) -> list[tuple[str, str, str]]:

@@ -248,3 +248,12 @@ def coverage(*, province: AdminUnit, commune: AdminUnit | None = None) -> Covera
         live_team_count=live.count(),
         unit_count=units.count(),
     )
+
+
+def teams_awaiting_decision(user) -> QuerySet:
+    """Proposed teams of the user's communes whose establishment decision is not signed yet: the
+    chairman signs it, the VH-XH office prepares the draft."""
+    communes = Assignment.objects.active().filter(
+        user=user, role__in=[Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER]).values("unit_id")
+    return Team.objects.filter(commune_id__in=communes, status=TeamStatus.PROPOSED).select_related(
+        "unit").order_by("created_at")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tocns.accounts.access import page_rule
 from tocns.accounts.selectors import scope_for, unit_for_user_or_404, units_for_user
 from tocns.accounts.views import add_service_errors
 from tocns.audit.selectors import entries_for
@@ -86,6 +87,7 @@ COVERAGE_PARTS = {
 
 
 @login_required
+@page_rule("oversight")
 def coverage(request):
     """Where teams fall short of the plan, for the province or one commune, with counts and links."""
     scope = scope_for(request.user)

@@ -1,7 +1,8 @@
 """Who sees which courses, and who has been trained in what."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from tocns.accounts.models import Role
 from tocns.accounts.selectors import scope_for
@@ -10,7 +11,7 @@ from tocns.lib.text import fold
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Membership, Person, Team
 
-from .models import Attendance, Course, Invitation, Partner, Topic
+from .models import Attendance, Course, Invitation, Partner, Topic, TrainingSession
 
 
 def partners_of(user) -> QuerySet:
@@ -127,3 +128,22 @@ def teams_named(province: AdminUnit, query: str) -> list:
     return list(Team.objects.filter(province=province).exclude(status=TeamStatus.DISSOLVED)
                 .filter(Q(unit__name_folded__contains=folded) | Q(commune__name_folded__contains=folded))
                 .select_related("unit", "commune").order_by("commune__name_folded", "unit__name_folded")[:20])
+
+
+def next_session_for(user):
+    """The next session of a course the user (as a team member) is invited to, with its course."""
+    if not user.is_authenticated:
+        return None
+    return (TrainingSession.objects.filter(course__invitations__person__user=user, starts_at__gte=timezone.now())
+            .select_related("course", "course__topic").order_by("starts_at").first())
+
+
+def partner_courses_ahead(user, *, limit: int = 5) -> list[tuple]:
+    """A partner's courses with their next session, soonest first; courses with nothing ahead last."""
+    now = timezone.now()
+    courses = Course.objects.filter(partner__in=partners_of(user)).select_related("topic").annotate(
+        next_start=Min("sessions__starts_at", filter=Q(sessions__starts_at__gte=now)))
+    ordered = sorted(courses, key=lambda c: (c.next_start is None, c.next_start or now, c.title))[:limit]
+    sessions = {s.course_id: s for s in TrainingSession.objects.filter(
+        course__in=ordered, starts_at__gte=now).order_by("-starts_at")}  # the earliest wins, being last
+    return [(course, sessions.get(course.pk)) for course in ordered]

@@ -1,34 +1,62 @@
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from tocns.accounts.selectors import home_units, scope_for, units_for_user
+from tocns.accounts.access import access_for
+from tocns.accounts.selectors import home_units, units_for_user
+from tocns.fieldwork.selectors import my_month_entries, team_month_by_pillar
 from tocns.notify.selectors import notifications_for_user
 from tocns.portal.visitors import visitor_home
+from tocns.reports.selectors import month_report_cards, teams_led_by
 from tocns.teams.models import Person
-from tocns.teams.selectors import teams_for_user
+from tocns.teams.selectors import teams_awaiting_decision, teams_for_user
+from tocns.training.selectors import next_session_for, partner_courses_ahead
 
 from ..inbox import inbox_for
 
 
 def home(request):
-    """A signed-in user's home; a visitor's is the citizen portal."""
+    """A signed-in user's home is today's work for his roles; a visitor's is the citizen portal.
+
+    A team leader: the month's report as a card (and last month's while it is owed), big buttons to
+    log and to report, what the team logged this month, what waits for him. A member: the log, his own
+    entries this month, his next training. A commune office and chairman: what needs doing today and
+    the decisions waiting for a signature. A partner: its courses and their next sessions."""
     if not request.user.is_authenticated:
         return visitor_home(request)
-    scope = scope_for(request.user)
-    units = units_for_user(request.user)
+    user = request.user
+    access = access_for(user)
+    today = timezone.localdate()
+    scope = access.scope
+    cards = month_report_cards(user, today=today) if access.team_leader else []
+    on_cards = {card.report.pk for card in cards if card.report is not None}
     context = {
-        "assignments": request.user.assignments.active().select_related("unit"),
-        "home_units": home_units(request.user),
-        "commune_count": units.communes().count() if scope.province_ids else None,
-        "village_count": units.villages().count(),
-        # What needs them now comes first: returned or due reports, reviews, applications.
-        "inbox": inbox_for(request.user),
-        "my_teams": teams_for_user(request.user).filter(unit__in=home_units(request.user)),
-        "notifications": notifications_for_user(request.user)[:5],
-        "my_person": Person.objects.filter(user=request.user).first(),
+        "assignments": user.assignments.active().select_related("unit"),
+        "report_cards": cards,
+        # What needs them now: returned or due reports (unless a card above shows them), reviews, applications.
+        "inbox": [item for item in inbox_for(user, with_due_reports=not access.team_leader)
+                  if item.report_id not in on_cards],
+        "my_teams": teams_for_user(user).filter(unit__in=home_units(user)),
+        "notifications": notifications_for_user(user)[:5],
+        "my_person": Person.objects.filter(user=user).first(),
+        "month": today,
     }
+    if access.team_leader:
+        context["team_months"] = [(team, team_month_by_pillar(team, today)) for team in teams_led_by(user)]
+    if access.field_log:
+        if not access.team_leader:  # a leader sees the whole team's month above
+            context["my_month"] = my_month_entries(user, today)
+        context["next_session"] = next_session_for(user)
+    if access.oversight:
+        context["to_sign"] = teams_awaiting_decision(user)[:10]
+        units = units_for_user(user)
+        context["commune_count"] = units.communes().count() if scope.province_ids else None
+        context["village_count"] = units.villages().count()
+        context["home_units"] = home_units(user)
+    if access.partner:
+        context["partner_courses"] = partner_courses_ahead(user)
     return render(request, "dashboard/home.html", context)
 
 

@@ -60,7 +60,7 @@ def overview(request):
         "inbox": inbox_for(request.user) if unit.is_commune and unit.pk in scope.commune_ids else [],
         "targets": not unit.is_village and bool(province_administered_by(request.user)
                                                  or communes_split_by(request.user).filter(pk=unit.commune_id)),
-        "parent": unit.parent if unit.parent_id and not unit.is_province else None,
+        "parent": unit.parent if unit.parent_id and not unit.is_province and scope.covers(unit.parent) else None,
         "trained_share": round(100 * data.trained / data.members) if data.members else 0})
 
 
