@@ -110,7 +110,7 @@ def test_the_excel_has_the_same_numbers(client, world, teams):
 def test_report_completeness_ranks_the_villages_and_the_commune_sees_what_to_do_today(client, world, teams):
     from ..reports.factories import submit_report
 
-    submit_report(teams[1], 2026, 10, {}, by=world.leader_a1)  # one of the six months owed
+    submit_report(teams[1], 2026, 10, {"TT01": "1"}, by=world.leader_a1)  # one of the six months owed
     client.force_login(world.officer_a)
     page = client.get("/tong-quan/", {"unit": "02269", "xep": "reports_share"})
     rows = page.context["o"].children
@@ -123,7 +123,7 @@ def test_a_village_overview_lists_its_members_and_what_they_were_trained_in(clie
     client.force_login(world.officer_a)
     from ..reports.factories import submit_report
 
-    submit_report(teams[0], 2026, 10, {}, by=world.leader_a1)
+    submit_report(teams[0], 2026, 10, {"TT01": "1"}, by=world.leader_a1)
     page = client.get("/tong-quan/", {"unit": world.village_a1.code})
     o = page.context["o"]
     assert len(o.team_members) == 3 and {topics for _name, _role, topics in o.team_members} == {0}

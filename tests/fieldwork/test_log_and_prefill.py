@@ -65,15 +65,15 @@ def test_the_monthly_report_is_prefilled_from_the_log_and_says_so(client, world,
     log(world, world.leader_a1, services=["thanh-toan-qr"], people_count=2, households_count=2)
     log(world, world.leader_a1, services=["vneid"], people_count=9, date="2026-10-30")  # October: not counted
     report = report_services.report_open(form=village_form(), team=team, period=month_period(2026, 11))
-    values = {v.indicator.code: v.value for v in report.values.select_related("indicator")}
-    assert values["CQ01"] == 3 + 4          # VNeID, people
-    assert values["XH03"] == 4              # VssID
-    assert values["TT01"] == 2 and values["TT02"] == 35 + 20   # outreach sessions and people reached
-    assert values["KT04"] == 2              # QR payment, households
-    assert "CQ02" not in values             # nothing logged: stays missing
     client.force_login(world.leader_a1)
     page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
-    assert "Từ nhật ký: 2 hoạt động: 7" in page
+    assert 'name="v_CQ01" value="7"' in page          # VNeID, people: 3 + 4
+    assert 'name="v_XH03" value="4"' in page          # VssID
+    assert 'name="v_TT01" value="2"' in page and 'name="v_TT02" value="55"' in page  # outreach: sessions, people
+    assert 'name="v_KT04" value="2"' in page          # QR payment, households
+    assert 'name="v_CQ02" value=""' in page           # nothing logged: stays missing
+    assert "Theo nhật ký: 7 người" in page and "Theo nhật ký: 2 hộ" in page
+    assert not report.values.exists()  # stored by the leader's save, not by opening (reports/prefill.py)
 
 
 def test_the_log_installs_as_an_app_and_keeps_its_page_offline(client, world, team):

@@ -290,7 +290,7 @@ def test_two_requests_of_one_form_and_start_day_get_a_report_each(world):
 
 def send_commune_report(world, request, commune, *, submit=True):
     report = services.report_open(form=request.form, unit=commune, period=request_period(request), request=request)
-    return services.report_save(report=report, values={}, version=report.version, save_key=uuid.uuid4().hex,
+    return services.report_save(report=report, values={"TT01": "1"}, version=report.version, save_key=uuid.uuid4().hex,
                                 submit=submit, by=world.officer_a)
 
 

@@ -35,10 +35,13 @@ def test_leader_fills_in_saves_and_submits_this_months_report(client, world, tea
             "difficulties": "Sóng yếu ở xóm trên"}
     refused = client.post(reverse("reports:detail", args=[report.pk]), data).content.decode()
     assert "Số không được âm." in refused and "Sóng yếu ở xóm trên" in refused
+    assert "Báo cáo chưa được gửi: có 1 ô cần sửa" in refused
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT and not report.values.exists()
     data.update({"v_TT02": "40", "save_key": "k2"})
-    response = client.post(reverse("reports:detail", args=[report.pk]), data, follow=True)
+    asked = client.post(reverse("reports:detail", args=[report.pk]), data).content.decode()
+    assert "Ô để trống là chưa có số liệu, khác với 0" in asked and 'value="k2"' in asked
+    response = client.post(reverse("reports:detail", args=[report.pk]), {**data, "action": "confirm"}, follow=True)
     assert "Đã gửi báo cáo tháng 11/2026" in response.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.on_time and report.difficulties == "Sóng yếu ở xóm trên"
@@ -79,7 +82,8 @@ def test_a_leader_cannot_review_and_another_commune_sees_404(client, world, team
 def test_due_soon_shows_on_the_leaders_home(client, world, team):
     client.force_login(world.leader_a1)
     home = client.get(reverse("dashboard:home")).content.decode()
-    assert "Báo cáo tháng 11/2026 của Thôn Nà Khà: còn 3 ngày (hạn 29/11/2026)" in home
+    card = home.split('id="report-2026-11"')[1].split("</form>")[0]
+    assert "Báo cáo tháng 11/2026" in card and "Hạn 29/11/2026 · còn 3 ngày" in card
 
 
 def test_completeness_page_lists_missing_teams_with_a_call_link(client, world, team):
@@ -122,7 +126,7 @@ def test_commune_officer_opens_the_quarterly_report_prefilled_from_accepted_team
     assert 'name="v_CQ01" value="12"' in page
     quarterly = Report.objects.get(form=form)
     client.post(reverse("reports:detail", args=[quarterly.pk]), {
-        "version": quarterly.version, "save_key": "q", "v_CQ01": "12", "action": "submit"})
+        "version": quarterly.version, "save_key": "q", "v_CQ01": "12", "action": "confirm"})
     client.force_login(world.province_admin)
     home = client.get(reverse("dashboard:home")).content.decode()
     assert "Chờ xem xét: báo cáo Xã Thượng Lâm" in home

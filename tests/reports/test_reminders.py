@@ -107,7 +107,7 @@ def test_the_day_after_commune_officers_get_their_missing_teams_with_leaders_pho
 
 def send_commune_report(form, commune, period, request=None):
     report = services.report_open(form=form, unit=commune, period=period, request=request)
-    return services.report_save(report=report, values={}, version=report.version, save_key=uuid.uuid4().hex,
+    return services.report_save(report=report, values={"TT01": "1"}, version=report.version, save_key=uuid.uuid4().hex,
                                 submit=True)
 
 

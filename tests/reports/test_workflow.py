@@ -62,30 +62,79 @@ def test_the_second_of_two_editors_is_refused_not_lost(world, team):
     assert ReportValue.objects.get(report=report, indicator__code="TT02").value == 40
 
 
-@pytest.mark.parametrize("values, code, words", [
-    ({"CQ01": "-3"}, "CQ01", "không được âm"),
-    ({"CQ01": "mười"}, "CQ01", "Hãy nhập một số"),
-    ({"CQ01": "2,5"}, "CQ01", "số nguyên"),
+@pytest.mark.parametrize("typed, words", [
+    ("-3", "không được âm"),
+    ("mười", "Hãy nhập một số"),
+    ("12a", "Hãy nhập một số"),
+    ("2,5", "số nguyên"),
+    ("99999999999999999", "Số quá lớn"),
 ])
-def test_bad_values_are_refused_with_a_message_and_nothing_written(world, team, values, code, words):
+def test_a_wrong_value_is_kept_in_the_draft_and_blocks_only_sending(world, team, typed, words):
     report = services.report_open(form=village_form(), team=team, period=month_period(2026, 10))
     with pytest.raises(ValidationError) as exc:
-        services.report_save(report=report, values=values, version=report.version, save_key="x")
-    assert words in exc.value.message_dict[code][0]
-    assert not ReportValue.objects.filter(report=report).exists()
-    report.refresh_from_db()
-    assert report.version == 1
+        services.report_save(report=report, values={"CQ01": typed, "TT01": "2"}, version=report.version,
+                             save_key="send", submit=True)
+    assert words in exc.value.message_dict["CQ01"][0]
+    assert not ReportValue.objects.filter(report=report).exists()  # a refused send writes nothing
+    draft = services.report_save(report=report, values={"CQ01": typed, "TT01": "2"}, version=report.version,
+                                 save_key="draft")
+    assert draft.status == ReportStatus.DRAFT and draft.version == 2
+    cell = ReportValue.objects.get(report=report, indicator__code="CQ01")
+    assert cell.raw == typed and cell.value is None  # what was typed, and no number for any total
+    assert ReportValue.objects.get(report=report, indicator__code="TT01").value == 2
 
 
-def test_a_count_above_its_base_is_refused(world):
+def test_a_count_above_its_base_is_kept_in_the_draft_but_not_sent(world):
     from .factories import commune_team_form
 
     team = established_long_ago(make_team(world, world.commune_a, members=1))
     report = services.report_open(form=commune_team_form(), team=team, period=month_period(2026, 10))
     with pytest.raises(ValidationError) as exc:
         services.report_save(report=report, values={"HT01.SO": "900", "HT01.TONG": "800"},
-                             version=report.version, save_key="x")
+                             version=report.version, save_key="x", submit=True)
     assert "quá 100%" in exc.value.message_dict["HT01.SO"][0]
+    services.report_save(report=report, values={"HT01.SO": "900", "HT01.TONG": "800"},
+                         version=report.version, save_key="y")
+    cells = {v.indicator.code: (v.value, v.raw) for v in report.values.select_related("indicator")}
+    assert cells["HT01.SO"] == (None, "900") and cells["HT01.TONG"] == (800, "")
+
+
+def test_mending_a_wrong_cell_clears_its_kept_text(world, team):
+    report = services.report_open(form=village_form(), team=team, period=month_period(2026, 10))
+    draft = services.report_save(report=report, values={"CQ01": "12a"}, version=report.version, save_key="a")
+    sent = services.report_save(report=draft, values={"CQ01": "12"}, version=draft.version, save_key="b",
+                                submit=True)
+    cell = ReportValue.objects.get(report=sent, indicator__code="CQ01")
+    assert sent.status == ReportStatus.SUBMITTED and (cell.value, cell.raw) == (12, "")
+
+
+def test_report_with_no_value_cannot_be_sent(world, team):
+    report = services.report_open(form=village_form(), team=team, period=month_period(2026, 10))
+    with pytest.raises(ValidationError) as exc:
+        services.report_save(report=report, values={"CQ01": " "}, texts={"difficulties": "Sóng yếu"},
+                             version=report.version, save_key="a", submit=True)
+    assert exc.value.code == "empty" and "chưa có số liệu nào" in exc.value.messages[0]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.version == 1 and not report.values.exists()
+    draft = services.report_save(report=report, values={}, version=report.version, save_key="b")
+    assert draft.status == ReportStatus.DRAFT  # an empty draft may be kept
+    sent = services.report_save(report=draft, values={"TO01": "0"}, version=draft.version, save_key="c",
+                                submit=True)
+    assert sent.status == ReportStatus.SUBMITTED  # 0 is a figure
+
+
+def test_wrong_draft_value_stays_out_of_rollup(world, team):
+    from tocns.reports.narrative import report_zalo_summary
+
+    report = services.report_open(form=village_form(), team=team, period=month_period(2026, 10))
+    services.report_save(report=report, values={"CQ01": "-3", "KT03": "1,5", "XH01": "8"},
+                         version=report.version, save_key="a")
+    # Even counted as if drafts were sent, the wrong cells bring nothing: only XH01 is a number.
+    totals = selectors.rollup_values(unit=world.commune_a, month_keys=["2026-10"],
+                                     statuses=(ReportStatus.DRAFT,))
+    assert totals.get("XH01") == 8 and totals.get("CQ01") is None and totals.get("KT03") is None
+    text = report_zalo_summary(report)
+    assert "8 người" in text and "-3" not in text and "1,5" not in text
 
 
 def test_a_value_far_above_usual_needs_a_comment_to_be_submitted(world, team, monkeypatch):

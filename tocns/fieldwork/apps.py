@@ -14,4 +14,4 @@ class FieldworkConfig(AppConfig):
 
         from .prefill import activity_counts
 
-        register(activity_counts)
+        register(activity_counts, label=_("Theo nhật ký"))

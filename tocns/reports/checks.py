@@ -1,12 +1,16 @@
-"""Checking one entered value: the same rules run as the leader types (htmx) and on the server."""
+"""Checking entered values: the same rules run as the leader types (htmx), when the page shows a
+saved draft, and on the server when it saves or sends."""
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from .choices import ValueType
+from .choices import Aggregation, ValueType
 from .models import Indicator
+
+# ReportValue.value holds 14 digits, two after the comma: anything bigger is a slip of the thumb.
+LARGEST = Decimal("999999999999")
 
 
 @dataclass
@@ -59,6 +63,8 @@ def check_value(indicator: Indicator, raw, *, usual: Decimal | None = None, comm
         return Checked(error=message)
     if value is None:
         return Checked()
+    if abs(value) > LARGEST:
+        return Checked(error=_("Số quá lớn: hãy kiểm tra lại."))
     if indicator.min_value is not None and value < indicator.min_value:
         if indicator.min_value == 0:
             return Checked(value, error=_("Số không được âm."))
@@ -76,3 +82,30 @@ def check_value(indicator: Indicator, raw, *, usual: Decimal | None = None, comm
             "times": format_number((value / usual).quantize(Decimal("0.1"))),
             "usual": format_number(usual.quantize(Decimal(1))), "unit": indicator.unit_of_measure}
     return Checked(value, warning=warning)
+
+
+def check_cells(indicators, typed: dict, *, comments: dict | None = None,
+                usual: dict | None = None) -> dict[str, Checked]:
+    """Every cell of a report as typed ({code: text}): each cell's own check, then the checks
+    between cells. A cell with an error keeps no value."""
+    comments, usual = comments or {}, usual or {}
+    checked = {indicator.code: check_value(indicator, typed.get(indicator.code, ""), usual=usual.get(indicator.pk),
+                                           comment=comments.get(indicator.code, ""))
+               for indicator in indicators}
+    _check_parts(indicators, checked)
+    for result in checked.values():
+        if result.error:
+            result.value, result.warning = None, ""
+    return checked
+
+
+def _check_parts(indicators, checked: dict[str, Checked]) -> None:
+    """A count cannot exceed its base (smartphone owners cannot outnumber adults)."""
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    for ratio in Indicator.objects.filter(aggregation=Aggregation.RATIO, numerator_id__in=by_id,
+                                          denominator_id__in=by_id):
+        part, whole = by_id[ratio.numerator_id], by_id[ratio.denominator_id]
+        a, b = checked[part.code], checked[whole.code]
+        if a.value is not None and b.value is not None and not (a.error or b.error) and a.value > b.value:
+            a.error = _("Không được lớn hơn “%(whole)s” (%(b)s): tỷ lệ sẽ quá 100%%.") % {
+                "whole": whole.name, "b": format_number(b.value)}

@@ -173,6 +173,10 @@ class ReportValue(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)  # NULL is missing
+    # What a leader typed into a draft while it is not an acceptable number ("12a", "-3", a count
+    # above its base): kept so the page shows it again beside its message, while `value` stays NULL
+    # so that it never reaches a roll-up, completeness, an export or the Zalo text. Empty otherwise.
+    raw = models.CharField(_("số đã gõ (chưa hợp lệ)"), max_length=100, blank=True, default="")
     comment = models.CharField(_("giải thích"), max_length=300, blank=True)
 
     class Meta:
@@ -180,7 +184,7 @@ class ReportValue(models.Model):
         indexes = [models.Index(fields=["indicator", "report"], name="reports_value_indicator")]
 
     def __str__(self) -> str:
-        return f"{self.indicator_id}={self.value}"
+        return f"{self.indicator_id}={self.value if self.value is not None else self.raw}"
 
 
 class ReportEvent(models.Model):

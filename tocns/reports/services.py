@@ -15,11 +15,10 @@ from tocns.notify.services import notify
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Team
 
-from .checks import check_value, format_number
-from .choices import Aggregation, Level, PeriodType, ReportAction, ReportStatus
+from .checks import Checked, check_cells
+from .choices import Level, PeriodType, ReportAction, ReportStatus
 from .models import Indicator, Report, ReportEvent, ReportForm, ReportValue
 from .periods import Period, closes_on, due_date
-from .prefill import suggestions
 
 SUBMITTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 TEXT_FIELDS = ("results", "difficulties", "proposals")
@@ -70,19 +69,9 @@ def report_open(*, form: ReportForm, period: Period, team: Team | None = None, u
     ReportEvent.objects.create(report=report, action=ReportAction.CREATED, by=_user(by))
     if form.level == Level.COMMUNE:
         report_prefill_from_teams(report)
-    else:
-        report_prefill_from_sources(report)
+    # A team's report stores nothing from the field log here: the page puts the log's counts into
+    # the cells the leader has not saved yet, and they are stored by his save (see prefill.py).
     return report
-
-
-def report_prefill_from_sources(report: Report) -> None:
-    """A new team report starts from what its registered sources count (the field log); the
-    leader sees where each number came from and may change it before sending."""
-    found = suggestions(report)
-    for indicator in form_indicators(report.form):
-        if indicator.code in found:
-            ReportValue.objects.get_or_create(report=report, indicator=indicator,
-                                              defaults={"value": found[indicator.code][0]})
 
 
 def _user(by):
@@ -125,20 +114,11 @@ def form_indicators(form: ReportForm, *, report: Report | None = None) -> list[I
     lines = form.lines.select_related("indicator")
     shown = Q(indicator__retired_on__isnull=True)
     if report is not None and report.pk:
-        shown |= Q(indicator__in=report.values.filter(value__isnull=False).values("indicator_id"))
+        shown |= Q(indicator__in=report.values.filter(Q(value__isnull=False) | ~Q(raw="")).values("indicator_id"))
     return [line.indicator for line in lines.filter(shown)]
 
 
-@transaction.atomic
-def report_save(*, report: Report, values: dict, comments: dict | None = None, texts: dict | None = None,
-                version: int, save_key: str, submit: bool = False, by=None) -> Report:
-    """Save the draft (and submit it when asked).
-
-    `values` maps indicator codes to what was typed. A retried request (same save_key) changes
-    nothing; a save made on an older version than the stored one is refused, never lost silently."""
-    report = Report.objects.select_for_update().select_related("form").get(pk=report.pk)
-    if save_key and save_key == report.last_save_key:
-        return report
+def _refuse_stale_or_closed(report: Report, version: int) -> None:
     if version != report.version:
         raise ValidationError(_("Báo cáo vừa được %(who)s sửa lúc %(at)s. Hãy tải lại trang để xem bản mới rồi "
                                 "nhập lại phần của bạn.") % {
@@ -147,30 +127,66 @@ def report_save(*, report: Report, values: dict, comments: dict | None = None, t
         if report.status in SUBMITTED:
             raise ValidationError(_("Báo cáo đã gửi, không sửa được nữa."), code="not_editable")
         raise ValidationError(_("Đã hết thời hạn nhập báo cáo này. Hãy đề nghị cán bộ xã mở lại."), code="closed")
+
+
+def _checked_for_sending(report: Report, indicators, values: dict, comments: dict) -> dict[str, Checked]:
+    """What sending asks beyond a draft: no cell in error, every unusual figure explained, and
+    at least one figure (a report of empty cells says nothing; 0 is a figure, empty is not)."""
+    checked = check_cells(indicators, values, comments=comments, usual=usual_values(report))
+    errors = {code: [result.error or result.warning] for code, result in checked.items()
+              if result.error or result.warning}
+    if errors:
+        raise ValidationError(errors)
+    if all(result.value is None for result in checked.values()):
+        raise ValidationError(_("Báo cáo chưa có số liệu nào nên chưa gửi được. Hãy nhập ít nhất một ô "
+                                "(ghi 0 nếu trong kỳ không có)."), code="empty")
+    return checked
+
+
+def report_send_check(*, report: Report, values: dict, comments: dict | None = None, version: int,
+                      save_key: str) -> list[Indicator]:
+    """The cells that would go out empty if this report were sent as typed, so the page can name
+    them and ask once before sending. Raises what report_save(submit=True) would refuse; writes
+    nothing. A save key already applied names no cell: that send is done."""
+    report = Report.objects.select_related("form").get(pk=report.pk)
+    if save_key and save_key == report.last_save_key:
+        return []
+    _refuse_stale_or_closed(report, version)
+    indicators = form_indicators(report.form, report=report)
+    checked = _checked_for_sending(report, indicators, values, comments or {})
+    return [indicator for indicator in indicators if checked[indicator.code].value is None]
+
+
+@transaction.atomic
+def report_save(*, report: Report, values: dict, comments: dict | None = None, texts: dict | None = None,
+                version: int, save_key: str, submit: bool = False, by=None) -> Report:
+    """Save the draft (and submit it when asked).
+
+    `values` maps indicator codes to what was typed. A draft keeps every cell, wrong ones too: a
+    wrong cell keeps its text in `raw` and no value, so only sending is refused until it is mended.
+    A retried request (same save_key) changes nothing; a save made on an older version than the
+    stored one is refused, never lost silently."""
+    report = Report.objects.select_for_update().select_related("form").get(pk=report.pk)
+    if save_key and save_key == report.last_save_key:
+        return report
+    _refuse_stale_or_closed(report, version)
     comments = comments or {}
     indicators = form_indicators(report.form, report=report)
-    usual = usual_values(report) if submit else {}
-    errors, checked = {}, {}
-    for indicator in indicators:
-        raw = values.get(indicator.code, "")
-        result = check_value(indicator, raw, usual=usual.get(indicator.pk), comment=comments.get(indicator.code, ""))
-        if result.error:
-            errors[indicator.code] = result.error
-        elif submit and result.warning:
-            errors[indicator.code] = result.warning
-        checked[indicator.code] = result.value
-    _check_parts(indicators, checked, errors)
-    if errors:
-        raise ValidationError({code: [message] for code, message in errors.items()})
+    if submit:
+        checked = _checked_for_sending(report, indicators, values, comments)
+    else:
+        checked = check_cells(indicators, values, comments=comments)
     existing = {v.indicator_id: v for v in report.values.all()}
     for indicator in indicators:
-        value, comment = checked[indicator.code], comments.get(indicator.code, "")[:300]
+        result = checked[indicator.code]
+        raw = str(values.get(indicator.code) or "").strip()[:100] if result.error else ""
+        value, comment = result.value, comments.get(indicator.code, "")[:300]
         row = existing.get(indicator.pk)
         if row is None:
-            ReportValue.objects.create(report=report, indicator=indicator, value=value, comment=comment)
-        elif row.value != value or row.comment != comment:
-            row.value, row.comment = value, comment
-            row.save(update_fields=["value", "comment"])
+            ReportValue.objects.create(report=report, indicator=indicator, value=value, raw=raw, comment=comment)
+        elif (row.value, row.raw, row.comment) != (value, raw, comment):
+            row.value, row.raw, row.comment = value, raw, comment
+            row.save(update_fields=["value", "raw", "comment"])
     for name in TEXT_FIELDS:
         if texts and name in texts:
             setattr(report, name, texts[name].strip())
@@ -188,18 +204,6 @@ def report_save(*, report: Report, values: dict, comments: dict | None = None, t
     report.save()
     ReportEvent.objects.create(report=report, action=action, by=_user(by))
     return report
-
-
-def _check_parts(indicators, checked: dict, errors: dict) -> None:
-    """A count cannot exceed its base (smartphone owners cannot outnumber adults)."""
-    by_id = {indicator.pk: indicator for indicator in indicators}
-    for ratio in Indicator.objects.filter(aggregation=Aggregation.RATIO, numerator_id__in=by_id,
-                                          denominator_id__in=by_id):
-        part, whole = by_id[ratio.numerator_id], by_id[ratio.denominator_id]
-        a, b = checked.get(part.code), checked.get(whole.code)
-        if a is not None and b is not None and a > b and part.code not in errors:
-            errors[part.code] = _("Không được lớn hơn “%(whole)s” (%(b)s): tỷ lệ sẽ quá 100%%.") % {
-                "whole": whole.name, "b": format_number(b)}
 
 
 def _review_target(report: Report) -> Report:

@@ -19,7 +19,7 @@ from tocns.lib.http import DOCX, XLSX, attachment
 from tocns.teams.selectors import team_for_user_or_404
 
 from . import selectors, services
-from .checks import check_value
+from .checks import check_cells, check_value
 from .choices import Level, PeriodType, Pillar, ReportStatus
 from .exports import rollup_filename, rollup_xlsx
 from .forms import NarrativeForm, ReopenForm, ReviewForm
@@ -84,72 +84,121 @@ def report_open(request):
     return redirect("reports:detail", pk=report.pk)
 
 
-def _lines(report, *, values=None, comments=None, errors=None):
-    """One row per indicator, grouped by pillar, with what was typed and any message."""
+def _lines(report, *, can_edit: bool, values=None, comments=None):
+    """One row per indicator, grouped by pillar: what is in the cell, where the log's count comes
+    from ("Theo nhật ký: 12 người"), and any message, checked as a send would check them."""
     stored = {v.indicator_id: v for v in report.values.all()}
-    usual = services.usual_values(report)
-    sources = suggestions(report) if report.team_id else {}
+    indicators = services.form_indicators(report.form, report=report)
+    found = suggestions(report) if report.team_id else {}
+    cells, prefilled = {}, set()
+    for indicator in indicators:
+        code, row = indicator.code, stored.get(indicator.pk)
+        if values is not None:  # what was just posted, as typed
+            cells[code] = values.get(code, "")
+        elif row is not None:  # saved before, even empty: the log never replaces it
+            cells[code] = row.raw or (_plain(row.value) if row.value is not None else "")
+        elif can_edit and code in found:  # never saved: the log's count, stored by the leader's save (prefill.py)
+            cells[code] = _plain(found[code].value)
+            prefilled.add(code)
+        else:
+            cells[code] = ""
+    if comments is None:
+        comments = {indicator.code: stored[indicator.pk].comment for indicator in indicators if indicator.pk in stored}
+    checked = check_cells(indicators, cells, comments=comments, usual=services.usual_values(report))
     groups: dict = {}
-    for indicator in services.form_indicators(report.form, report=report):
-        row = stored.get(indicator.pk)
-        raw = values.get(indicator.code) if values is not None else (
-            _plain(row.value) if row is not None and row.value is not None else "")
-        comment = comments.get(indicator.code, "") if comments is not None else (row.comment if row else "")
-        checked = check_value(indicator, raw, usual=usual.get(indicator.pk), comment=comment)
-        error = (errors or {}).get(indicator.code, [""])[0] if errors else ""
-        source = sources.get(indicator.code)
-        groups.setdefault(indicator.pillar, []).append({
-            "indicator": indicator, "raw": raw, "comment": comment, "error": error or checked.error,
-            "warning": "" if error else checked.warning,
-            "source": f"{source[1]}: {_plain(source[0])}" if source else ""})
+    for indicator in indicators:
+        groups.setdefault(indicator.pillar, []).append(
+            _line(indicator, cells[indicator.code], comments.get(indicator.code, ""), checked[indicator.code],
+                  found.get(indicator.code), prefilled=indicator.code in prefilled))
     labels = dict(Pillar.choices)
     return [(labels[pillar], rows) for pillar, rows in groups.items()]
+
+
+def _line(indicator, raw: str, comment: str, checked, suggestion, *, prefilled: bool = False) -> dict:
+    return {"indicator": indicator, "raw": raw, "comment": comment, "error": checked.error,
+            "warning": checked.warning, "prefilled": prefilled,
+            "source": suggestion.line(indicator.unit_of_measure) if suggestion else "",
+            "differs": bool(suggestion and str(raw).strip() and checked.value != suggestion.value)}
 
 
 def _plain(value) -> str:
     return str(int(value)) if value == value.to_integral_value() else str(value).replace(".", ",")
 
 
+SEND, CONFIRM = "submit", "confirm"
+
+
 @login_required
 def report_detail(request, pk: int):
+    """The report's page. "Gửi báo cáo" (action=submit) sends at once when no cell is empty;
+    otherwise the page comes back naming the empty cells, with a "Vẫn gửi" button (action=confirm)
+    that posts the same values, version and save key, so a retried confirmation sends once and a
+    stale one is still refused. Nothing is written until the leader confirms."""
     report = selectors.report_for_user_or_404(request.user, pk)
     can_edit = selectors.can_edit(request.user, report) and services.entry_open(report)
     can_review = selectors.can_review(request.user, report) and report.status == ReportStatus.SUBMITTED
-    errors, general_error, values, comments = {}, "", None, None
+    general_error, values, comments, empty_cells, save_key = "", None, None, [], uuid.uuid4().hex
     if request.method == "POST":
-        if not can_edit:
+        # Not `can_edit`: a retried send of a report that went out answers "sent", and a report
+        # that closed meanwhile says so; the services decide both.
+        if not selectors.can_edit(request.user, report):
             raise Http404
         codes = [i.code for i in services.form_indicators(report.form, report=report)]
         values = {code: request.POST.get(f"v_{code}", "") for code in codes}
         comments = {code: request.POST.get(f"c_{code}", "") for code in codes}
         texts = {name: request.POST.get(name, "") for name in services.TEXT_FIELDS}
-        submit = request.POST.get("action") == "submit"
+        action, posted_key = request.POST.get("action"), request.POST.get("save_key", "")
+        sending = action in (SEND, CONFIRM)
         try:
             version = int(request.POST.get("version", "0"))
-            saved = services.report_save(report=report, values=values, comments=comments, texts=texts,
-                                         version=version, save_key=request.POST.get("save_key", ""),
-                                         submit=submit, by=request.user)
+            if action == SEND:
+                empty_cells = services.report_send_check(report=report, values=values, comments=comments,
+                                                         version=version, save_key=posted_key)
+            if not empty_cells:
+                saved = services.report_save(report=report, values=values, comments=comments, texts=texts,
+                                             version=version, save_key=posted_key, submit=sending, by=request.user)
         except (ValidationError, ValueError) as exc:
-            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                errors = exc.message_dict
-                general_error = _("Có %(n)s ô cần sửa; báo cáo chưa được lưu.") % {"n": len(errors)}
-            else:
-                general_error = " ".join(getattr(exc, "messages", [str(exc)]))
+            general_error = _refusal(exc, sending=sending)
+        else:
+            if not empty_cells:
+                _tell_saved(request, saved)
+                return redirect("reports:detail", pk=saved.pk)
+            save_key = posted_key or save_key  # the confirmation posts the same key: sent once
+        if can_edit:  # typed values stay in the form; a page that can no longer be typed in shows the stored ones
             for name, text in texts.items():
                 setattr(report, name, text)
         else:
-            messages.success(request, _("Đã gửi báo cáo %(period)s.") % {"period": _period_label(saved)}
-                             if submit else _("Đã lưu nháp."))
-            return redirect("reports:detail", pk=saved.pk)
+            values = comments = None
     context = {
         "report": report, "can_edit": can_edit, "can_review": can_review,
         "can_reopen": selectors.can_review(request.user, report) and not services.entry_open(report)
         and report.status not in services.SUBMITTED,
-        "groups": _lines(report, values=values, comments=comments, errors=errors),
-        "general_error": general_error, "save_key": uuid.uuid4().hex, "period_label": _period_label(report),
-        "events": selectors.history(report), "review_form": ReviewForm(), "reopen_form": ReopenForm(),
+        "groups": _lines(report, can_edit=can_edit, values=values, comments=comments),
+        "empty_cells": empty_cells, "general_error": general_error, "save_key": save_key,
+        "period_label": _period_label(report), "events": selectors.history(report), "review_form": ReviewForm(),
+        "reopen_form": ReopenForm(),
     }
     return render(request, "reports/report_detail.html", context)
+
+
+def _refusal(exc, *, sending: bool) -> str:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        # Only sending checks cells strictly; a draft keeps them whatever they hold.
+        return _("Báo cáo chưa được gửi: có %(n)s ô cần sửa hoặc cần giải thích. Bấm “Lưu nháp” để giữ lại "
+                 "những gì đã nhập.") % {"n": len(exc.error_dict)}
+    return " ".join(getattr(exc, "messages", [str(exc)])) if isinstance(exc, ValidationError) else _(
+        "Trang đã cũ: hãy tải lại trang rồi lưu lại.")
+
+
+def _tell_saved(request, report) -> None:
+    if report.status in services.SUBMITTED:
+        messages.success(request, _("Đã gửi báo cáo %(period)s.") % {"period": _period_label(report)})
+        return
+    to_fix = report.values.exclude(raw="").count()
+    if to_fix:
+        messages.warning(request, _("Đã lưu nháp. Còn %(n)s ô cần sửa trước khi gửi.") % {"n": to_fix})
+    else:
+        messages.success(request, _("Đã lưu nháp."))
 
 
 def _period_label(report) -> str:
@@ -167,8 +216,8 @@ def value_check(request, pk: int, code: str):
     usual = services.usual_values(report).get(indicator.pk)
     raw, comment = request.POST.get(f"v_{code}", ""), request.POST.get(f"c_{code}", "")
     checked = check_value(indicator, raw, usual=usual, comment=comment)
-    line = {"indicator": indicator, "raw": raw, "comment": comment, "error": checked.error,
-            "warning": checked.warning}
+    suggestion = suggestions(report).get(code) if report.team_id else None
+    line = _line(indicator, raw, comment, checked, suggestion)
     return render(request, "reports/report_detail.html#line", {"line": line, "report": report, "can_edit": True})
 
 
