@@ -43,7 +43,7 @@ def test_commune_officer_signs_in_by_phone_sees_only_her_villages_and_signs_out(
     assert response.status == 404
 
     page.goto(f"{live_server.url}/")
-    page.get_by_text("Menu").click()
+    page.get_by_text("Danh mục").click()
     page.get_by_role("button", name="Đăng xuất").click()
     page.get_by_role("heading", name="Đăng nhập").wait_for()
     assert "/accounts/login/" in page.url

@@ -13,7 +13,7 @@ def test_the_province_admin_drills_down_from_the_province_to_a_village(phone_pag
     make_team(world, world.village_b1, members=2)
     page, base = phone_page, live_server.url
     sign_in(page, base, "0901 000 001")
-    page.locator("summary", has_text="Menu").click()
+    page.locator("summary", has_text="Danh mục").click()
     page.get_by_role("link", name="Tổng quan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tổng quan Tuyên Quang")
     expect(page.locator("#members")).to_have_text("5")

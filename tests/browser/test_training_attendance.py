@@ -34,7 +34,7 @@ def test_a_partner_trainer_takes_attendance_on_the_phone(phone_page, live_server
 
     page, base = phone_page, live_server.url
     sign_in(page, base, "0906 000 001")
-    page.locator("summary", has_text="Menu").click()
+    page.locator("summary", has_text="Danh mục").click()
     page.get_by_role("link", name="Tập huấn").click()
     page.get_by_role("link", name="Thanh toán QR cho tổ").click()
     page.get_by_role("link", name="Điểm danh").click()
