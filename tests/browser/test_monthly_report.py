@@ -26,7 +26,7 @@ def sign_in(page, base, phone):
 
 
 def sign_out(page):
-    page.locator("summary", has_text="Menu").click()
+    page.locator("summary", has_text="Danh mục").click()
     page.get_by_role("button", name="Đăng xuất").click()
 
 
