@@ -102,6 +102,7 @@ def test_open_report_prefills_cells_from_the_log_with_their_source(client, world
     assert 'value="12"' in cell(page, "CQ01") and "Theo nhật ký: 12 người" in cell(page, "CQ01")
     assert "Theo nhật ký: 1 buổi" in cell(page, "TT01") and "Theo nhật ký: 40 người" in cell(page, "TT02")
     assert 'value=""' in cell(page, "CQ02") and "Theo nhật ký" not in cell(page, "CQ02")  # the log cannot count it
+    assert "data-prefilled" in cell(page, "CQ01") and "data-prefilled" not in cell(page, "CQ02")
     assert not report.values.exists()  # shown, not stored: the leader's save stores them
     response = post(client, report, form_of(page), action="save")
     assert response.status_code == 302

@@ -158,7 +158,7 @@ def report_detail(request, pk: int):
                 saved = services.report_save(report=report, values=values, comments=comments, texts=texts,
                                              version=version, save_key=posted_key, submit=sending, by=request.user)
         except (ValidationError, ValueError) as exc:
-            general_error = _refusal(exc, sending=sending)
+            general_error = _refusal(exc)
         else:
             if not empty_cells:
                 _tell_saved(request, saved)
@@ -181,7 +181,7 @@ def report_detail(request, pk: int):
     return render(request, "reports/report_detail.html", context)
 
 
-def _refusal(exc, *, sending: bool) -> str:
+def _refusal(exc) -> str:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         # Only sending checks cells strictly; a draft keeps them whatever they hold.
         return _("Báo cáo chưa được gửi: có %(n)s ô cần sửa hoặc cần giải thích. Bấm “Lưu nháp” để giữ lại "
