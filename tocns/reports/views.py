@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tocns.accounts.access import page_rule
 from tocns.accounts.selectors import scope_for, unit_for_user_or_404, units_for_user
 from tocns.lib.http import DOCX, XLSX, attachment
 from tocns.teams.selectors import team_for_user_or_404
@@ -291,6 +292,7 @@ def _unit_and_period(request, *, default_kind=PeriodType.MONTH):
 
 
 @login_required
+@page_rule("oversight")
 def completeness(request):
     unit, period, period_error = _unit_and_period(request)
     forms = list(ReportForm.objects.filter(is_active=True, period_type=period.kind).exclude(
@@ -307,6 +309,7 @@ def _child_links(user, unit):
 
 
 @login_required
+@page_rule("oversight")
 def rollup(request):
     unit, period, period_error = _unit_and_period(request)
     result = selectors.rollup(unit=unit, period=period)
@@ -326,6 +329,7 @@ def rollup(request):
 
 
 @login_required
+@page_rule("oversight")
 def rollup_document(request):
     """The Word report for the unit above (province → People's Committee; commune → province),
     drafted from the figures; the officer edits the text before downloading."""
