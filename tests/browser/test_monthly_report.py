@@ -44,12 +44,12 @@ def test_village_head_submits_officer_returns_head_resubmits_officer_accepts(pho
     # The village head: this month's report from the card on his home page.
     sign_in(page, base, "0904 000 001")
     page.locator("#report-2026-11").get_by_role("button").click()
-    cq01 = page.get_by_label("CQ01", exact=False)
+    cq01 = page.locator("#v-cq01")
     cq01.fill("-5")
     cq01.blur()  # checked as it is typed, before sending
     expect(page.locator("#line-cq01")).to_contain_text("Số không được âm.")
-    page.get_by_label("CQ01", exact=False).fill("12")
-    page.get_by_label("TT02", exact=False).fill("45")
+    page.locator("#v-cq01").fill("12")
+    page.locator("#v-tt02").fill("45")
     page.get_by_label("Khó khăn, vướng mắc").fill("Sóng 4G yếu ở xóm trên")
     page.get_by_role("button", name="Gửi báo cáo").click()
     # Empty cells are named once before the report goes out; the typed values are still there.
@@ -57,7 +57,7 @@ def test_village_head_submits_officer_returns_head_resubmits_officer_accepts(pho
     expect(asked).to_contain_text("Ô để trống là chưa có số liệu, khác với 0")
     expect(asked).to_contain_text("Số hồ sơ dịch vụ công trực tuyến được hỗ trợ")
     expect(page.locator("#status")).to_contain_text("Đang soạn")
-    expect(page.get_by_label("CQ01", exact=False)).to_have_value("12")
+    expect(page.locator("#v-cq01")).to_have_value("12")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(SCREENS / "report-confirm-empty-cells.png"))
     asked.get_by_role("button", name="Vẫn gửi").click()
@@ -80,7 +80,7 @@ def test_village_head_submits_officer_returns_head_resubmits_officer_accepts(pho
     expect(card).to_contain_text("Bị trả lại")
     expect(card).to_contain_text("Thiếu số hồ sơ dịch vụ công (CQ02)")
     card.get_by_role("button", name="Sửa và gửi lại").click()
-    page.get_by_label("CQ02", exact=False).fill("4")
+    page.locator("#v-cq02").fill("4")
     page.get_by_role("button", name="Gửi báo cáo").click()
     page.locator("#confirm-send").get_by_role("button", name="Vẫn gửi").click()
     expect(page.locator("#status")).to_contain_text("Đã gửi")
@@ -131,7 +131,7 @@ def test_the_month_goes_out_from_home_in_five_taps_when_the_log_is_kept(phone_pa
         locator.click()
 
     tap(page.locator("#report-2026-11").get_by_role("button"))
-    expect(page.get_by_label("CQ01", exact=False)).to_have_value("6")
+    expect(page.locator("#v-cq01")).to_have_value("6")
     expect(page.locator("#line-cq01")).to_contain_text("Theo nhật ký: 6 người")
     page.evaluate("document.getElementById('line-cq01').scrollIntoView({block: 'center'})")
     page.screenshot(path=str(SCREENS / "report-prefilled-from-log.png"))
@@ -152,17 +152,17 @@ def test_a_draft_with_a_wrong_cell_is_kept_and_shows_its_message(phone_page, liv
     page, base = phone_page, live_server.url
     sign_in(page, base, "0904 000 001")
     page.locator("#report-2026-11").get_by_role("button").click()
-    page.get_by_label("TT01", exact=False).fill("3")
-    page.get_by_label("CQ01", exact=False).fill("12a")
+    page.locator("#v-tt01").fill("3")
+    page.locator("#v-cq01").fill("12a")
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu nháp. Còn 1 ô cần sửa trước khi gửi.")
     page.evaluate("document.getElementById('line-cq01').scrollIntoView({block: 'center'})")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(SCREENS / "report-draft-wrong-cell.png"))
     page.reload()  # stored, not just left in the form
-    expect(page.get_by_label("CQ01", exact=False)).to_have_value("12a")
+    expect(page.locator("#v-cq01")).to_have_value("12a")
     expect(page.locator("#line-cq01")).to_contain_text("Hãy nhập một số")
-    expect(page.get_by_label("TT01", exact=False)).to_have_value("3")
+    expect(page.locator("#v-tt01")).to_have_value("3")
     page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.locator(".form-error")).to_contain_text("Báo cáo chưa được gửi: có 1 ô cần sửa")
     expect(page.locator("#status")).to_contain_text("Đang soạn")
