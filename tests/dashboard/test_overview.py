@@ -127,7 +127,7 @@ def test_a_village_overview_lists_its_members_and_what_they_were_trained_in(clie
     page = client.get("/tong-quan/", {"unit": world.village_a1.code})
     o = page.context["o"]
     assert len(o.team_members) == 3 and {topics for _name, _role, topics in o.team_members} == {0}
-    assert "Báo cáo kỳ 2026-10: Đã gửi" in page.content.decode()
+    assert "Báo cáo tháng 10/2026: Đã gửi" in page.content.decode()
 
 
 def test_ethnic_groups_only_for_the_province_admin_and_the_vhxh_officer(client, world, teams):
