@@ -208,7 +208,9 @@ def feedback_tracking(request, code: str = ""):
         return redirect("portal:feedback_start")
     feedback = Feedback.objects.select_related("unit", "service").filter(code=code).first()
     if feedback is None:
-        raise Http404
+        # A mistyped code is the visitor's slip, not a missing page: say so beside the code box.
+        message = _("Không tìm thấy phản ánh với mã này. Hãy kiểm tra lại mã bạn đã ghi hoặc trên giấy biên nhận.")
+        return render(request, "portal/feedback_start.html", {"code": code, "code_error": message}, status=404)
     # The citizen sees the steps and the answer, never who handled it or other people's data.
     return render(request, "portal/feedback_tracking.html", {"feedback": feedback,
                                                              "events": feedback.events.all()})
