@@ -89,3 +89,36 @@ def test_a_large_photo_is_made_smaller_on_the_phone_before_it_is_sent(phone_page
     page.context.close()
     stored = Activity.objects.get().photo
     assert 0 < stored.size <= 300 * 1024 and stored.read(3) == b"\xff\xd8\xff"
+
+
+def test_a_questionnaire_refused_by_the_server_stays_until_the_member_opens_it_and_deletes_it(
+        phone_page, live_server, tmp_path):
+    world = World()
+    team = make_team(world, world.village_a1, members=1)
+    survey = surveys.survey_create(user=world.officer_a, owner=world.commune_a, title="Điện thoại trong hộ",
+                                   description="", submission_key=uuid.uuid4())
+    question = surveys.question_add(user=world.officer_a, survey=survey, text="Hộ có mấy điện thoại thông minh?",
+                                    kind="number", choices=[], required=True, submission_key=uuid.uuid4())
+    surveys.survey_assign(user=world.officer_a, survey=survey, teams=[team],
+                          deadline=timezone.localdate() + datetime.timedelta(days=7))
+    page, base = phone_page, live_server.url
+    sign_in(page, base, "0904 000 001")
+    page.goto(f"{base}/nhat-ky/khao-sat/{survey.pk}/")
+    page.context.set_offline(True)
+    page.get_by_label("Hộ có mấy điện thoại thông minh?").fill("4")
+    page.get_by_role("button", name="Lưu phiếu").click()
+    expect(page.locator("#queue .count")).to_have_text("1 phiếu đang chờ gửi")
+    surveys.survey_close(user=world.officer_a, survey=survey)  # the commune closes it meanwhile
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#queue .count")).to_have_text("1 phiếu bị từ chối: hãy mở ra sửa rồi lưu lại, hoặc xoá")
+    expect(page.locator("#queue li")).to_contain_text("Khảo sát đã kết thúc, không nhận thêm phiếu.")
+    page.get_by_role("button", name="Mở ra sửa").click()
+    expect(page.locator("#survey-problem")).to_have_text("Khảo sát đã kết thúc, không nhận thêm phiếu.")
+    expect(page.locator(f"#field-q{question.pk} input")).to_have_value("4")
+    page.screenshot(path=str(tmp_path / "survey-refused.png"), full_page=True)
+    page.locator("#queue").get_by_role("button", name="Xoá").click()
+    page.get_by_role("dialog").get_by_role("button", name="Xoá").click()
+    expect(page.locator("#queue")).to_be_hidden()
+    page.context.close()
+    assert not Answer.objects.exists()

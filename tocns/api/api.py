@@ -104,10 +104,22 @@ def post_activity(request, payload: ActivityIn):
     return Status(201 if created else 200, activity)
 
 
-@fieldwork.post("/activities/batch", response={200: list[BatchResult], 400: dict})
+def _not_the_owner(request):
+    """A phone's queue belongs to the member who made it (the page sends `X-Tocns-Owner`, the user
+    id it was signed in with). Under another account it is refused whole, before anything is looked at."""
+    owner = request.headers.get("X-Tocns-Owner")
+    if owner is not None and owner != str(request.user.pk):
+        return Status(409, {"detail": {"owner": [_("Các mục này được ghi khi một tài khoản khác đăng nhập: hãy "
+                                                   "đăng nhập bằng tài khoản đó để gửi.")]}})
+    return None
+
+
+@fieldwork.post("/activities/batch", response={200: list[BatchResult], 400: dict, 409: dict})
 def post_activities(request, payload: list[ActivityIn]):
     """The phone's whole queue at once; each entry is stored, found already stored, or refused
     with its reasons, independently of the others."""
+    if refused := _not_the_owner(request):
+        return refused
     if len(payload) > MAX_BATCH:
         return Status(400, {"detail": {"batch": [_("Tối đa %(n)s mục một lần.") % {"n": MAX_BATCH}]}})
     outcomes = activities_record_batch(user=request.user, entries=[entry.dict() for entry in payload])
@@ -116,9 +128,12 @@ def post_activities(request, payload: list[ActivityIn]):
     return Status(200, results)
 
 
-@fieldwork.post("/survey-answers/batch", response={200: list[AnswerResult], 400: dict}, tags=["Khảo sát"])
+@fieldwork.post("/survey-answers/batch", response={200: list[AnswerResult], 400: dict, 409: dict},
+                tags=["Khảo sát"])
 def post_survey_answers(request, payload: list[AnswerIn]):
     """Filled questionnaires queued on the phone; like activities, each `client_id` is stored once."""
+    if refused := _not_the_owner(request):
+        return refused
     if len(payload) > MAX_BATCH:
         return Status(400, {"detail": {"batch": [_("Tối đa %(n)s mục một lần.") % {"n": MAX_BATCH}]}})
     outcomes = answers_record_batch(user=request.user, entries=[entry.dict() for entry in payload])

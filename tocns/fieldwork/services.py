@@ -25,7 +25,10 @@ from .tallies import tally_after_commit
 
 MAX_PEOPLE = 2000
 MAX_DAYS_BACK = 366
-CLOCK_SKEW = timedelta(minutes=10)
+# A phone's clock may be hours off (set by hand, never synced). The day the member chose is the
+# activity's day; the phone's time is only recorded, and refused only when it is absurd.
+CLOCK_SKEW = timedelta(hours=12)
+DAYS_AHEAD = 1  # a phone a few hours ahead may already be on tomorrow's date
 PART_COUNTS = ("households_count", "women_count", "elderly_count", "minority_count")
 
 
@@ -66,7 +69,7 @@ def _day(raw, errors: dict, *, today: date) -> date | None:
     day = raw if isinstance(raw, date) else parse_date(str(raw or ""))
     if day is None:
         errors["date"] = _("Ngày viết theo dạng năm-tháng-ngày (ví dụ 2026-11-28).")
-    elif day > today:
+    elif day > today + timedelta(days=DAYS_AHEAD):
         errors["date"] = _("Ngày hoạt động không được sau hôm nay.")
     elif day < today - timedelta(days=MAX_DAYS_BACK):
         errors["date"] = _("Chỉ ghi được hoạt động trong vòng một năm.")
@@ -84,7 +87,8 @@ def made_at_of(raw, errors: dict):
     if timezone.is_naive(made):
         made = timezone.make_aware(made)
     if made > now + CLOCK_SKEW:
-        errors["made_at"] = _("Thời điểm ghi ở tương lai: hãy kiểm tra đồng hồ điện thoại.")
+        errors["made_at"] = _("Đồng hồ điện thoại đang nhanh hơn giờ thật quá 12 giờ: hãy chỉnh lại giờ của "
+                              "điện thoại, rồi mở mục này ra và lưu lại.")
     return made
 
 

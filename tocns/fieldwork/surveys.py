@@ -189,7 +189,9 @@ def _checked_answer(data: dict, lookups: SurveyLookups, client_id: uuid.UUID) ->
     if assignment is None:
         errors["unit"] = _("Tổ của bạn không được giao khảo sát này ở đơn vị đã chọn.")
     made_at = made_at_of(data.get("made_at"), errors)
-    if assignment is not None and timezone.localdate(made_at) > assignment.deadline:
+    # Made before the deadline and sent later (offline) is on time. The phone's clock may be fast:
+    # what arrives now was made by now at the latest, whatever the phone says.
+    if assignment is not None and timezone.localdate(min(made_at, timezone.now())) > assignment.deadline:
         errors["made_at"] = _("Phiếu ghi sau hạn %(day)s.") % {"day": assignment.deadline.strftime("%d/%m/%Y")}
     try:
         values = checked_values(questions, data.get("values") or {})

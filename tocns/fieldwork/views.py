@@ -101,8 +101,21 @@ def photo(request, pk: int):
 
 @cache_control(max_age=0, no_cache=True)
 def service_worker(request):
-    """Served under /nhat-ky/ so that it may keep the log page for offline use."""
-    return render(request, "fieldwork/sw.js", content_type="application/javascript")
+    """The site's service worker (templates/fieldwork/sw.js). Its URL is under /nhat-ky/, but the
+    header lets it serve the whole site, so that the monthly report and signing out work offline."""
+    text = {
+        "brand": _("Tổ CNS cộng đồng"),
+        "offline": [_("Chưa có mạng"), _("Trang này chưa được lưu trên máy để mở khi không có mạng. Nhật ký, "
+                                          "khảo sát và báo cáo tháng đã mở khi có mạng thì vẫn mở được."),
+                    _("Mở nhật ký")],
+        "signedOut": [_("Đã đăng xuất trên máy này"),
+                      _("Máy đang không có mạng: khi có mạng, máy sẽ báo cho máy chủ để kết thúc phiên đăng nhập. "
+                        "Các mục chưa gửi vẫn được giữ và sẽ được gửi khi bạn đăng nhập lại."), _("Đăng nhập")],
+    }
+    response = render(request, "fieldwork/sw.js", {"text": json.dumps(text, ensure_ascii=False)},
+                      content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    return response
 
 
 def manifest(request):

@@ -67,9 +67,34 @@
   form.querySelectorAll("input[name=services]").forEach(function (i) { names[i.value] = i.nextElementSibling.textContent; });
   function day(iso) { var p = String(iso).split("-"); return p.length === 3 ? p[2] + "/" + p[1] + "/" + p[0] : iso; }
 
+  // A copy of the page kept for offline use may be days old: today is the phone's today.
+  var date = form.elements.date, now = new Date();
+  var today = [now.getFullYear(), ("0" + (now.getMonth() + 1)).slice(-2), ("0" + now.getDate()).slice(-2)].join("-");
+  if (today > date.max) {
+    if (date.value === date.max) date.value = today;
+    date.max = today;
+  }
+
+  var editing = null;  // a refused entry opened back into the form
+  function edit(e) {
+    editing = e;
+    form.elements.client_id.value = e.client_id;
+    form.querySelectorAll("input[name=services]").forEach(function (i) { i.checked = e.services.indexOf(i.value) >= 0; });
+    var quick = form.querySelector("input[name=people_count][value='" + e.people_count + "']");
+    form.querySelectorAll("input[name=people_count]").forEach(function (i) { i.checked = i === quick; });
+    form.elements.people_count_other.value = quick ? "" : e.people_count;
+    form.querySelectorAll("input[name=kind]").forEach(function (i) { i.checked = i.value === e.kind; });
+    ["date", "unit", "households_count", "women_count", "elderly_count", "minority_count", "notes"].forEach(function (n) {
+      form.elements[n].value = e[n] === null || e[n] === undefined ? "" : e[n];
+    });
+    form.elements.door_to_door.checked = !!e.door_to_door;
+    form.querySelectorAll("details").forEach(function (d) { d.open = true; });
+    problemShown(e.reason);
+  }
+
   var queue = window.TocnsQueue({
-    key: "tocns.log.queue", api: form.dataset.api, csrf: value("csrfmiddlewaretoken"), panel: panel, text: text,
-    fileName: "nhat-ky-chua-gui-",
+    kind: "log", legacy: "tocns.log.queue", api: form.dataset.api, csrf: value("csrfmiddlewaretoken"), panel: panel,
+    text: text, fileName: "nhat-ky-chua-gui-", edit: edit,
     describe: function (e) {
       var what = e.services.map(function (code) { return names[code] || code; }).join(", ") || e.kind;
       return e.people_count + " " + text.people + " · " + what + (e.has_photo ? " · 📷" : "") + " · " + day(e.date);
@@ -90,7 +115,12 @@
     photo(function (data, problem) {
       if (problemShown(problem)) return;
       if (data) { entry.photo = data; entry.has_photo = true; }  // has_photo stays once the photo is sent
+      else if (editing && editing.client_id === entry.client_id && editing.photo) {
+        entry.photo = editing.photo; entry.has_photo = true;
+      }
       try { queue.add(entry); } catch (e) { problemShown(text.full); return; }
+      editing = null;
+      problemShown("");
       form.elements.client_id.value = window.TocnsQueue.uuid();
       form.querySelectorAll("input[name=services], input[name=people_count]").forEach(function (i) { i.checked = false; });
       form.elements.people_count_other.value = "";
@@ -99,5 +129,4 @@
     });
   });
 
-  if ("serviceWorker" in navigator && form.dataset.worker) navigator.serviceWorker.register(form.dataset.worker);
 })();

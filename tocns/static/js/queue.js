@@ -1,37 +1,79 @@
-// Entries kept on the phone (localStorage) until the server has them: each shown with its state
-// (waiting, sending, stored, refused with the reason), retried on its own every 30 s and when the
-// connection comes back, sent in parts small enough for a weak connection, and sent with the id
-// made here, so sending one again never doubles it. Used by the field log and the survey pages.
+// Entries kept on the phone (localStorage) until the server has them, each under the member who
+// made it (tocns.queue.<kind>.<user id>: another account on the same phone neither sees nor sends
+// them). Each is shown with its state, retried every 30 s and when the connection comes back, sent
+// in parts small enough for a weak connection and with the id made here, so sending one again never
+// doubles it. One the server refuses stays, with the reason, until the member fixes or deletes it.
+// When the session has ended, the page asks the member to sign in again and keeps everything.
 (function () {
   "use strict";
+  var user = document.body.dataset.user;
+  var opened = {};
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, function (c) {
       var r = Math.random() * 16 | 0; return (c === "x" ? r : (r & 3 | 8)).toString(16);
     });
   }
+  function read(key) { try { return JSON.parse(localStorage.getItem(key)) || []; } catch (e) { return []; } }
+  // The token of the page may be older than the latest sign-in (a copy kept for offline use).
+  function csrf(fallback) { var m = /(?:^|; )csrftoken=([^;]*)/.exec(document.cookie); return m ? m[1] : fallback; }
 
-  // options: key, api, csrf, panel (with .count, ul and an optional .queue-file button),
-  // text {waiting, allSent, states}, describe(entry) -> the line shown, fileName.
+  // options: kind (log, survey, report), api, csrf, and for a page: panel (with .count, .signin,
+  // ul, .queue-file, data-* texts), text {waiting, allSent, states}, describe(entry), fileName,
+  // edit(entry) to open a refused entry back into the form.
   function Queue(options) {
-    var sending = false;
-    var panel = options.panel;
-    function load() { try { return JSON.parse(localStorage.getItem(options.key)) || []; } catch (e) { return []; } }
-    function save(queue) { localStorage.setItem(options.key, JSON.stringify(queue)); }  // throws when full
+    var sending = false, signIn = false;
+    var panel = options.panel, kind = options.kind, key = "tocns.queue." + kind + "." + user;
+    opened[kind] = true;
+    localStorage.setItem("tocns.api." + kind, options.api);  // lets any signed-in page send them
+    function load() { return read(key).filter(function (e) { return String(e.owner) === user; }); }
+    function save(queue) {  // throws when the storage is full
+      if (queue.length) localStorage.setItem(key, JSON.stringify(queue)); else localStorage.removeItem(key);
+    }
+    // Entries from before queues had an owner: most likely the member using this phone now.
+    if (options.legacy && localStorage.getItem(options.legacy)) {
+      try {
+        save(load().concat(read(options.legacy).map(function (e) { e.owner = user; return e; })));
+        localStorage.removeItem(options.legacy);
+      } catch (e) { /* full: they stay where they were */ }
+    }
+
+    function button(label, action, id) {
+      var b = document.createElement("button");
+      b.type = "button"; b.textContent = label; b.dataset.do = action; b.dataset.id = id;
+      return b;
+    }
 
     function render() {
-      var queue = load();
-      var waiting = queue.filter(function (e) { return e.state !== "stored"; }).length;
+      if (!panel) return;
+      var queue = load(), t = options.text, data = panel.dataset;
+      var left = queue.filter(function (e) { return e.state === "waiting" || e.state === "sending"; }).length;
+      var refused = queue.filter(function (e) { return e.state === "refused"; });
+      var lines = [];
+      if (left) lines.push(t.waiting.replace("%s", left));
+      if (refused.length) lines.push(data.refused.replace("%s", refused.length));
       panel.hidden = queue.length === 0;
-      panel.querySelector(".count").textContent = waiting ? options.text.waiting.replace("%s", waiting) : options.text.allSent;
+      panel.querySelector(".count").textContent = lines.join(" · ") || t.allSent;
+      panel.querySelector(".signin").hidden = !(signIn && left);
+      var file = panel.querySelector(".queue-file");
+      if (file) file.hidden = !(left || refused.length);
       var list = panel.querySelector("ul");
       list.textContent = "";
-      queue.slice(-20).reverse().forEach(function (e) {
-        var li = document.createElement("li");
-        li.className = "state-" + e.state;
-        li.textContent = options.describe(e) + " — " + options.text.states[e.state] + (e.reason ? ": " + e.reason : "");
-        list.appendChild(li);
-      });
+      // Refused entries stay in sight until they are dealt with; of the others, the latest 20.
+      refused.concat(queue.filter(function (e) { return e.state !== "refused"; }).slice(-20).reverse())
+        .forEach(function (e) {
+          var li = document.createElement("li");
+          li.className = "state-" + e.state;
+          li.appendChild(document.createTextNode(
+            options.describe(e) + " — " + t.states[e.state] + (e.reason ? ": " + e.reason : "")));
+          if (e.state === "refused") {
+            var actions = li.appendChild(document.createElement("div"));
+            actions.className = "actions";
+            if (options.edit) actions.appendChild(button(data.edit, "edit", e.client_id));
+            actions.appendChild(button(data.remove, "remove", e.client_id));
+          }
+          list.appendChild(li);
+        });
     }
 
     function sync() {
@@ -52,9 +94,13 @@
       save(queue); render();
       fetch(options.api, {
         method: "POST", credentials: "same-origin",
-        headers: {"Content-Type": "application/json", "X-CSRFToken": options.csrf},
-        body: JSON.stringify(batch.map(function (e) { var c = Object.assign({}, e); delete c.state; delete c.reason; return c; }))
+        headers: {"Content-Type": "application/json", "X-CSRFToken": csrf(options.csrf), "X-Tocns-Owner": user},
+        body: JSON.stringify(batch.map(function (e) {
+          var c = Object.assign({}, e); delete c.state; delete c.reason; delete c.owner; return c;
+        }))
       }).then(function (response) {
+        // Signed out, session ended, or another account signed in meanwhile: nothing is sent.
+        signIn = [401, 403, 409].indexOf(response.status) >= 0;
         if (!response.ok) throw new Error(response.status);
         return response.json();
       }).then(function (results) {
@@ -63,7 +109,7 @@
         var now = load();
         now.forEach(function (e) {
           var r = byId[e.client_id];
-          if (!r) return;
+          if (!r || e.state !== "sending") return;
           if (r.status === "refused") {
             e.state = "refused";
             e.reason = Object.keys(r.errors).map(function (k) { return r.errors[k].join(" "); }).join(" ");
@@ -82,29 +128,52 @@
       }).then(function () { sending = false; render(); if (more) sync(); });
     }
 
-    function add(entry) {
-      entry.state = "waiting";
-      var queue = load(); queue.push(entry);
+    function add(entry) {  // a fixed entry takes the place of the refused one (same client id)
+      entry.state = "waiting"; entry.owner = Number(user); delete entry.reason;
+      var queue = load().filter(function (e) { return e.client_id !== entry.client_id; });
+      queue.push(entry);
       save(queue);  // throws when storage is full: nothing is lost, the form keeps what was typed
       render(); sync();
     }
 
-    var file = panel.querySelector(".queue-file");
-    if (file) file.addEventListener("click", function () {
-      var blob = new Blob([JSON.stringify(load().filter(function (e) { return e.state !== "stored"; }))],
-                          {type: "application/json"});
-      var a = document.createElement("a");
-      a.href = URL.createObjectURL(blob);
-      a.download = options.fileName + new Date().toISOString().slice(0, 10) + ".json";
-      a.click();
-    });
-    if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+    function remove(id) { save(load().filter(function (e) { return e.client_id !== id; })); render(); }
+
+    if (panel) {
+      panel.querySelector("ul").addEventListener("click", function (event) {
+        var b = event.target.closest("button[data-id]");
+        var entry = b && load().filter(function (e) { return e.client_id === b.dataset.id; })[0];
+        if (!entry) return;
+        if (b.dataset.do === "edit") options.edit(entry);
+        else window.TocnsAsk(panel.dataset.removeAsk, panel.dataset.remove, panel.dataset.keep,
+                             function () { remove(entry.client_id); });
+      });
+      var file = panel.querySelector(".queue-file");
+      if (file) file.addEventListener("click", function () {
+        var blob = new Blob([JSON.stringify(load().filter(function (e) { return e.state !== "stored"; }))],
+                            {type: "application/json"});
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(blob);
+        a.download = options.fileName + new Date().toISOString().slice(0, 10) + ".json";
+        a.click();
+      });
+      if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+      setInterval(function () { if (!signIn) sync(); }, 30000);
+    }
     window.addEventListener("online", sync);
-    setInterval(sync, 30000);
     render(); sync();
-    return {add: add, load: load, render: render, sync: sync};
+    return {add: add, load: load, remove: remove, render: render, sync: sync};
   }
 
-  window.TocnsQueue = Queue;
-  window.TocnsQueue.uuid = uuid;
+  // From any signed-in page: send what the member left waiting in queues this page does not show.
+  Queue.syncAll = function () {
+    var kinds = [];
+    for (var i = 0; i < localStorage.length; i++) {
+      var m = /^tocns\.queue\.(\w+)\.(\d+)$/.exec(localStorage.key(i));
+      if (m && m[2] === user && !opened[m[1]] && localStorage.getItem("tocns.api." + m[1])) kinds.push(m[1]);
+    }
+    kinds.forEach(function (kind) { Queue({kind: kind, api: localStorage.getItem("tocns.api." + kind)}); });
+  };
+  Queue.uuid = uuid;
+  Queue.opened = opened;
+  window.TocnsQueue = user ? Queue : null;
 })();

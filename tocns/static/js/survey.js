@@ -37,9 +37,23 @@
     return !first;
   }
 
+  function edit(e) {  // a refused questionnaire opened back into the form
+    form.elements.client_id.value = e.client_id;
+    form.elements.unit.value = e.unit;
+    questions.forEach(function (box) {
+      var given = [].concat(e.values[box.dataset.question] === undefined ? [] : e.values[box.dataset.question]);
+      box.querySelectorAll("input").forEach(function (i) {
+        if (i.type === "text") i.value = given[0] || ""; else i.checked = given.indexOf(i.value) >= 0;
+      });
+    });
+    var problem = document.getElementById("survey-problem");
+    problem.textContent = e.reason; problem.hidden = false;
+    window.scrollTo(0, 0);
+  }
+
   var queue = window.TocnsQueue({
-    key: "tocns.survey.queue", api: form.dataset.api, csrf: form.elements.csrfmiddlewaretoken.value, panel: panel,
-    text: text, fileName: "khao-sat-chua-gui-",
+    kind: "survey", legacy: "tocns.survey.queue", api: form.dataset.api,
+    csrf: form.elements.csrfmiddlewaretoken.value, panel: panel, text: text, fileName: "khao-sat-chua-gui-", edit: edit,
     describe: function (e) {  // when it was made and its first answers, so the member knows which one
       var first = Object.keys(e.values).slice(0, 2).map(function (k) { return [].concat(e.values[k]).join(", "); });
       return text.entry + " " + new Date(e.made_at).toLocaleTimeString("vi-VN") + " · " + first.join(" · ");
@@ -63,5 +77,4 @@
     window.scrollTo(0, 0);
   });
 
-  if ("serviceWorker" in navigator && form.dataset.worker) navigator.serviceWorker.register(form.dataset.worker);
 })();
