@@ -28,6 +28,14 @@ def test_a_period_is_written_in_words(value, words):
     assert Template("{% load periods %}{{ value|period }}").render(Context({"value": value})) == words
 
 
+@pytest.mark.parametrize("value, words", [
+    ("2026-11-19", "19/11/2026"), ("2026-11-19T15:30:00+07:00", "19/11/2026"),
+    ("2026-11-19T20:00:00+00:00", "20/11/2026"),  # 3 in the morning of the 20th in Vietnam
+    ("hôm qua", "hôm qua"), (None, "")])
+def test_a_day_from_a_phones_queue_is_written_dd_mm_yyyy(value, words):
+    assert Template("{% load periods %}{{ value|day }}").render(Context({"value": value})) == words
+
+
 def test_the_leaders_report_list_writes_months_as_people_do(client, world, team):
     submit_report(team, 2026, 10, {"CQ01": "3"}, by=world.leader_a1)
     client.force_login(world.leader_a1)

@@ -1,8 +1,11 @@
-"""Periods as people read them: "tháng 10/2026", never the key "2026-10", which stays in links
-and file names. The words come from Period.label, so every page and document says it alike."""
+"""Periods and days as people read them: "tháng 10/2026" and "20/11/2026", never the key "2026-10"
+or the ISO day "2026-11-20", which stay in links, forms, files and the phone's queue. A period's
+words come from Period.label, so every page and document says it alike."""
+
+import datetime
 
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from ..choices import PeriodType
 from ..periods import Period, parse_period, period_of, year_period
@@ -18,7 +21,23 @@ def period(value) -> str:
     try:
         return parse_period(str(value)).label
     except ValueError:
-        return value
+        return value or ""
+
+
+@register.filter
+def day(value) -> str:
+    """A day or moment as a phone's queue writes it ("2026-11-20", "2026-11-20T08:15:00+07:00")
+    written 20/11/2026; anything else unchanged."""
+    text = str(value or "")
+    try:
+        if len(text) > 10:  # a moment: its day in Vietnam, whatever zone the phone wrote
+            moment = datetime.datetime.fromisoformat(text)
+            found = (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date()
+        else:
+            found = datetime.date.fromisoformat(text)
+    except ValueError:
+        return value or ""
+    return dateformat.format(found, "d/m/Y")
 
 
 @register.simple_tag
