@@ -14,6 +14,8 @@ from ninja.security import django_auth
 from tocns.accounts.selectors import search_units, unit_for_user_or_404
 from tocns.fieldwork.services import activities_record_batch, activity_record
 from tocns.fieldwork.surveys import answers_record_batch
+from tocns.reports.selectors import can_edit, report_for_user_or_404
+from tocns.reports.services import report_save
 from tocns.teams.selectors import members_on, team_for_user_or_404, teams_for_user
 
 from .auth import BearerToken
@@ -24,6 +26,8 @@ from .schemas import (
     AnswerResult,
     BatchResult,
     MeOut,
+    ReportSaveIn,
+    ReportSaveResult,
     TeamDetailOut,
     TeamOut,
     UnitOut,
@@ -141,6 +145,40 @@ def post_survey_answers(request, payload: list[AnswerIn]):
                         for o in outcomes])
 
 
+reports = Router(tags=["Báo cáo"])
+
+
+@reports.post("/reports/batch", response={200: list[ReportSaveResult], 400: dict, 409: dict})
+def post_reports(request, payload: list[ReportSaveIn]):
+    """Monthly reports filled on the phone with no connection, sent when it comes back. Each entry
+    is one save (a draft, or sending it) made on `version`; its `client_id` is the page's save key,
+    so an entry sent twice is applied once. The rules are the report page's (reports.services)."""
+    if refused := _not_the_owner(request):
+        return refused
+    if len(payload) > MAX_BATCH:
+        return Status(400, {"detail": {"batch": [_("Tối đa %(n)s mục một lần.") % {"n": MAX_BATCH}]}})
+    return Status(200, [_report_from_phone(request.user, entry) for entry in payload])
+
+
+def _report_from_phone(user, entry: ReportSaveIn) -> dict:
+    answer = {"client_id": entry.client_id, "status": "refused"}
+    try:
+        report = report_for_user_or_404(user, entry.report)
+    except Http404:
+        report = None
+    if report is None or not can_edit(user, report):
+        return answer | {"errors": {"report": [_("Không tìm thấy báo cáo này, hoặc bạn không nhập được báo cáo này.")]}}
+    applied = bool(entry.client_id) and entry.client_id == report.last_save_key
+    values = {code: "" if value is None else str(value) for code, value in entry.values.items()}
+    try:
+        saved = report_save(report=report, values=values, comments=entry.comments, texts=entry.texts,
+                            version=entry.version, save_key=entry.client_id, submit=entry.submit, by=user)
+    except ValidationError as exc:
+        return answer | {"errors": exc.message_dict if hasattr(exc, "error_dict") else {"report": exc.messages}}
+    return answer | {"status": "duplicate" if applied else "stored", "version": saved.version,
+                     "state": saved.get_status_display(), "to_fix": saved.values.exclude(raw="").count()}
+
+
 @api.get("/me", response=MeOut, tags=["Tài khoản"])
 def me(request):
     user = request.user
@@ -161,3 +199,4 @@ def not_found(request, exc):
 api.add_router("", units)
 api.add_router("", teams)
 api.add_router("", fieldwork)
+api.add_router("", reports)

@@ -164,3 +164,24 @@ class AnswerResult(Schema):
     status: str  # stored (new), duplicate (stored before), refused
     errors: dict[str, list[str]] = {}
     answer: AnswerOut | None = None
+
+
+class ReportSaveIn(Schema):
+    """One save of a monthly report made on the phone with no connection: a draft, or sending it."""
+
+    client_id: str  # the page's save key: the same one again changes nothing
+    report: int
+    version: int  # the report's version the page was built on
+    values: dict[str, str | int | float | None] = {}  # by indicator code, as typed
+    comments: dict[str, str] = {}
+    texts: dict[str, str] = {}  # results, difficulties, proposals
+    submit: bool = False
+
+
+class ReportSaveResult(Schema):
+    client_id: str
+    status: str  # stored (new), duplicate (applied before), refused
+    errors: dict[str, list[str]] = {}  # by indicator code, or "report"
+    version: int | None = None  # the report's version now
+    state: str = ""  # the report's status, as the page shows it
+    to_fix: int = 0  # cells a draft keeps with a wrong value

@@ -20,7 +20,7 @@
 
   // options: kind (log, survey, report), api, csrf, and for a page: panel (with .count, .signin,
   // ul, .queue-file, data-* texts), text {waiting, allSent, states}, describe(entry), fileName,
-  // edit(entry) to open a refused entry back into the form.
+  // edit(entry) to open a refused entry back into the form, done(entry, result, queue) after an answer.
   function Queue(options) {
     var sending = false, signIn = false;
     var panel = options.panel, kind = options.kind, key = "tocns.queue." + kind + "." + user;
@@ -117,6 +117,7 @@
             e.state = "stored"; e.stored_at = Date.now();
             delete e.photo;  // the server has it: free the phone's storage
           }
+          if (options.done) options.done(e, r, now);  // the page may show it, or mend what waits after it
         });
         // Entries stored more than a day ago need not stay on the phone.
         save(now.filter(function (e) { return e.state !== "stored" || Date.now() - e.stored_at < 864e5; }));

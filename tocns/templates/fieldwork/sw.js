@@ -29,10 +29,10 @@ function keep(request, response) {
   }
   if (response.status !== 200 || response.redirected || response.type !== "basic" ||
       new URL(response.url).pathname === LOGIN) return Promise.resolve();
-  var copy = response.clone();
-  return response.text().then(function (html) {
-    if (html.indexOf('<meta name="tocns-offline"') < 0) return;
-    return caches.open(PAGES).then(function (c) { return c.put(url.origin + url.pathname, copy); });
+  var copy = response.clone(), key = url.origin + url.pathname;
+  return Promise.all([response.text(), caches.open(PAGES)]).then(function (both) {
+    // A page that no longer asks (a report once sent) leaves no old copy behind.
+    return both[0].indexOf('<meta name="tocns-offline"') < 0 ? both[1].delete(key) : both[1].put(key, copy);
   });
 }
 
