@@ -28,7 +28,8 @@ function keep(request, response) {
     return response.ok ? caches.open(FILES).then(function (c) { return c.put(request, response); }) : Promise.resolve();
   }
   if (response.status !== 200 || response.redirected || response.type !== "basic" ||
-      new URL(response.url).pathname === LOGIN) return Promise.resolve();
+      new URL(response.url).pathname === LOGIN ||
+      (response.headers.get("Content-Type") || "").indexOf("text/html") !== 0) return Promise.resolve();
   var copy = response.clone(), key = url.origin + url.pathname;
   return Promise.all([response.text(), caches.open(PAGES)]).then(function (both) {
     // A page that no longer asks (a report once sent) leaves no old copy behind.
