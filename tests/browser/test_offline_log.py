@@ -207,3 +207,27 @@ def test_a_phone_three_hours_fast_has_its_entry_stored_on_the_day_it_shows(phone
     assert activity.date == timezone.localtime(phone_now).date()
     ahead = activity.made_at - activity.received_at  # the phone's time, recorded as it was
     assert datetime.timedelta(hours=2, minutes=55) < ahead < datetime.timedelta(hours=3)
+
+
+def test_a_phone_with_the_worker_of_the_log_alone_moves_to_the_one_for_the_whole_site(phone_page, live_server):
+    ensure_catalogue()
+    ensure_services()
+    world = World()
+    make_team(world, world.village_a1, members=1)
+    page, base = phone_page, live_server.url
+    page.goto(f"{base}/accounts/login/?next=/nhat-ky/")
+    sign_in_here(page, "0904 000 001")
+    # What an earlier version registered: a worker for /nhat-ky/ only.
+    page.evaluate("navigator.serviceWorker.register('/nhat-ky/sw.js', {scope: '/nhat-ky/'})")
+    scopes = []
+    for _ in range(100):
+        scopes = page.evaluate("""async () => (await navigator.serviceWorker.getRegistrations())
+            .map(r => new URL(r.scope).pathname)""")
+        if scopes == ["/"]:
+            break
+        time.sleep(0.1)
+    assert scopes == ["/"]
+    kept_for_offline(page, "/nhat-ky/")
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ghi nhật ký hoạt động")
