@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from tocns.accounts.models import Role
 from tocns.accounts.selectors import home_units, scope_for, unit_for_user_or_404
 from tocns.lib.http import XLSX, attachment
+from tocns.reports.periods import parse_period
 from tocns.reports.settings_selectors import communes_split_by, province_administered_by
 
 from ..inbox import inbox_for
@@ -91,8 +92,8 @@ def overview_xlsx(request):
             part.append([month.strftime("%m/%Y"), n, people])
         part = book.create_sheet(_("Báo cáo tháng"))
         part.append([_("Kỳ"), _("Đã gửi"), _("Đúng hạn"), _("Số tổ thôn phải gửi")])
-        for row in data.reports:
-            part.append(list(row))
+        for key, *counts in data.reports:
+            part.append([parse_period(key).label, *counts])
         if data.children:
             part = book.create_sheet(_("Theo đơn vị"))
             part.append([_("Mã"), _("Đơn vị"), _("Tổ đã thành lập"), _("Thành viên"), _("Đã tập huấn"),
