@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tocns.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "tocns.accounts.middleware.PrivatePagesMiddleware",
     "tocns.lib.security.SecurityHeadersMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a failed login.
     "axes.middleware.AxesMiddleware",

@@ -62,3 +62,10 @@ def test_a_commune_overview_links_up_only_for_the_province(client, world):
     client.force_login(world.province_admin)
     page = client.get(f"/tong-quan/?unit={world.commune_a.code}").content.decode()
     assert f'href="?unit={world.province.code}"' in page
+
+
+def test_a_members_pages_are_not_kept_by_the_browser_but_public_pages_may_be(client, world):
+    client.force_login(world.leader_a1)
+    assert "no-store" in client.get("/").headers["Cache-Control"]
+    client.logout()
+    assert "no-store" not in client.get("/huong-dan/").headers.get("Cache-Control", "")
