@@ -48,6 +48,7 @@ bench: install
 	$(PY) bench/reports.py
 	$(PY) bench/fieldwork.py
 	$(PY) bench/dashboard.py
+	$(PY) bench/leader_month.py
 
 clean:
 	rm -rf $(VENV) var staticfiles
