@@ -24,7 +24,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from page_weight import BASE, CHROMIUM, FLAGS, PASSWORD, ROOT, Meter, manage, server_env, start_server  # noqa: E402
+from page_weight import BASE, CHROMIUM, FLAGS, PASSWORD, Meter, demo_database, server_env, start_server  # noqa: E402
 
 # The Playwright sync API runs an event loop in this thread; the ORM calls between its steps are plain sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -32,16 +32,7 @@ THROTTLE = {"offline": False, "latency": 300, "downloadThroughput": 750_000 / 8,
 
 
 def prepare(env):
-    manage("migrate", "--noinput", env=env)
-    manage("load_units", "--province", "08", env=env)
-    manage("seed_demo", env=env)
-    manage("collectstatic", "--noinput", env=env)
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tocns.settings")
-    django.setup()
+    demo_database(env)
     from django.utils import timezone
 
     from tocns.accounts.models import Assignment, Role
@@ -153,7 +144,6 @@ def run(browser, usernames, period_key):
 
 def main():
     env = server_env()
-    os.environ.update({"DATABASE_URL": env["DATABASE_URL"]})
     usernames, period_key = prepare(env)
     server = start_server(env)
     try:

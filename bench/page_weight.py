@@ -124,8 +124,9 @@ def run_public(browser, paths):
     return rows, hosts
 
 
-def main():
-    env = server_env()
+def demo_database(env):
+    """The default demo in the bench database (built once, a later run adds nothing), static files
+    collected, and Django set up in this process to read it."""
     os.environ.update({k: env[k] for k in ("DATABASE_URL",)})
     manage("migrate", "--noinput", env=env)
     manage("load_units", "--province", "08", env=env)
@@ -137,6 +138,11 @@ def main():
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tocns.settings")
     django.setup()
+
+
+def main():
+    env = server_env()
+    demo_database(env)
     from tocns.geo.models import AdminUnit
     from tocns.teams.models import Team
 

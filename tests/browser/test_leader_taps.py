@@ -13,8 +13,9 @@ from tocns.fieldwork.models import Activity
 from tocns.fieldwork.services import activity_record
 from tocns.reports.models import Report
 
-from ..factories import TEST_PASSWORD, World, make_team
+from ..factories import World, make_team
 from ..reports.factories import ensure_catalogue, established_long_ago
+from .test_monthly_report import sign_in
 from .test_offline_log import ensure_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,14 +31,6 @@ class Taps:
     def tap(self, locator):
         locator.click()
         self.count += 1
-
-
-def sign_in(page, base):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Số điện thoại hoặc tên đăng nhập").fill("0904 000 001")
-    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Chào")
 
 
 @pytest.fixture
@@ -61,7 +54,7 @@ def test_month_report_goes_out_from_home_in_five_taps_when_the_log_is_kept(phone
     monkeypatch.setattr(timezone, "now", lambda: frozen)
     world, team = leader_with_a_kept_log
     page, base = phone_page, live_server.url
-    sign_in(page, base)
+    sign_in(page, base, "0904 000 001")
     taps = Taps(page)
     taps.tap(page.locator("#report-2026-11").get_by_role("button"))
     # The log's counts are already in their cells, each saying where it came from.
@@ -80,7 +73,7 @@ def test_month_report_goes_out_from_home_in_five_taps_when_the_log_is_kept(phone
 def test_one_vneid_help_is_logged_from_home_in_five_taps(phone_page, live_server, leader_with_a_kept_log):
     world, _team = leader_with_a_kept_log
     page, base = phone_page, live_server.url
-    sign_in(page, base)
+    sign_in(page, base, "0904 000 001")
     before = Activity.objects.count()
     taps = Taps(page)
     taps.tap(page.get_by_role("link", name="Ghi nhật ký").first)
