@@ -44,6 +44,9 @@ def test_village_head_submits_officer_returns_head_resubmits_officer_accepts(pho
     # The village head: this month's report from the card on his home page.
     sign_in(page, base, "0904 000 001")
     page.locator("#report-2026-11").get_by_role("button").click()
+    # The live check needs htmx, which loads with the page: a thumb is never faster than that here,
+    # a test on a loaded machine can be.
+    page.wait_for_url("**/reports/*/", wait_until="load")
     cq01 = page.locator("#v-cq01")
     cq01.fill("-5")
     cq01.blur()  # checked as it is typed, before sending
