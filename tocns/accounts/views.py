@@ -35,7 +35,9 @@ class SignInView(auth_views.LoginView):
 
 def locked_out(request, response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+    return render(request, "accounts/locked_out.html", {
+        "minutes": minutes, "by_address": getattr(request, "lockout_by_address", False),
+    }, status=429)
 
 
 @login_required
