@@ -11,8 +11,10 @@ class ReopenForm(forms.Form):
     days = forms.IntegerField(label=_("Mở lại trong (ngày)"), min_value=1, max_value=30, initial=3,
                               error_messages={"min_value": _("Từ 1 đến 30 ngày."),
                                               "max_value": _("Từ 1 đến 30 ngày."),
-                                              "invalid": _("Hãy nhập số ngày.")})
-    reason = forms.CharField(label=_("Lý do"), max_length=200)
+                                              "invalid": _("Hãy nhập số ngày."),
+                                              "required": _("Hãy nhập số ngày mở lại (1 đến 30).")})
+    reason = forms.CharField(label=_("Lý do"), max_length=200,
+                             error_messages={"required": _("Hãy ghi lý do mở lại.")})
 
 
 class NarrativeForm(forms.Form):

@@ -228,14 +228,17 @@ def report_review(request, pk: int):
     report = selectors.report_for_user_or_404(request.user, pk)
     if not selectors.can_review(request.user, report):
         raise Http404
-    comment = request.POST.get("comment", "")
+    comment, action = request.POST.get("comment", ""), request.POST.get("action")
     try:
-        if request.POST.get("action") == "return":
+        # Only a pressed button decides: a bare POST (a retried or forged request) accepts nothing.
+        if action == "return":
             services.report_return(report=report, by=request.user, comment=comment)
             messages.success(request, _("Đã trả lại báo cáo để tổ sửa."))
-        else:
+        elif action == "accept":
             services.report_accept(report=report, by=request.user, comment=comment)
             messages.success(request, _("Đã tiếp nhận báo cáo."))
+        else:
+            raise ValidationError(_("Hãy chọn Tiếp nhận hoặc Trả lại để sửa."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("reports:detail", pk=report.pk)

@@ -174,11 +174,39 @@ class DecideForm(forms.Form):
 
 
 class MembershipEndForm(forms.Form):
-    end_date = forms.DateField(label=_("Ngày thôi"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                               help_text=_("Để trống là hôm nay."),
-                               widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
-    reason = forms.CharField(label=_("Lý do"), max_length=200, required=False)
+    """Ending a membership says when and why; a blank form ends nothing."""
+
+    end_date = forms.DateField(label=_("Ngày thôi"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                               widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+                               error_messages={"required": _("Hãy nhập ngày thôi tham gia (dd/mm/yyyy)."),
+                                               "invalid": _("Ngày viết theo dạng dd/mm/yyyy.")})
+    reason = forms.CharField(label=_("Lý do"), max_length=200,
+                             help_text=_("Ví dụ: chuyển công tác, xin thôi vì lý do sức khỏe."),
+                             error_messages={"required": _("Hãy ghi lý do thôi tham gia tổ."),
+                                             "max_length": _("Lý do dài tối đa 200 ký tự.")})
+
+    def __init__(self, *args, membership=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("end_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+
+    def clean_end_date(self):
+        day = self.cleaned_data["end_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Ngày thôi không được sau hôm nay."))
+        if self.membership is not None and day < self.membership.start_date:
+            raise forms.ValidationError(_("Ngày thôi không được trước ngày bắt đầu (%(day)s).") % {
+                "day": self.membership.start_date.strftime("%d/%m/%Y")})
+        return day
+
+    def clean_reason(self):
+        reason = clean_spaces(self.cleaned_data["reason"])
+        if not reason:
+            raise forms.ValidationError(_("Hãy ghi lý do thôi tham gia tổ."))
+        return reason
 
 
 class RoleChangeForm(forms.Form):
-    role = forms.ChoiceField(label=_("Vai trò mới"), choices=MemberRole.choices)
+    role = forms.ChoiceField(label=_("Vai trò mới"), choices=MemberRole.choices,
+                             error_messages={"required": _("Hãy chọn vai trò mới."),
+                                             "invalid_choice": _("Hãy chọn một vai trò trong danh sách.")})

@@ -105,6 +105,8 @@ def membership_end(*, membership: Membership, end_date: date | None = None, reas
     if locked.end_date is not None:
         return locked
     end_date = end_date or timezone.localdate()
+    if end_date > timezone.localdate():
+        raise ValidationError({"end_date": _("Ngày kết thúc không được sau hôm nay.")})
     if end_date < locked.start_date:
         raise ValidationError({"end_date": _("Ngày kết thúc không được trước ngày bắt đầu.")})
     locked.end_date, locked.end_reason = end_date, reason[:200]

@@ -52,6 +52,12 @@ def _parse_day(raw: str):
     return None
 
 
+def _posted(request):
+    """The form's data on a POST even when it is empty, so a bare POST shows what is missing
+    (`request.POST or None` would leave the form unbound and silent)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _team_or_404(request, pk: int, *, check=None) -> Team:
     team = selectors.team_for_user_or_404(request.user, pk)
     if check is not None and not check(request.user, team):
@@ -223,7 +229,7 @@ def _membership_or_404(request, team: Team, membership_pk: int) -> Membership:
 def member_end(request, pk: int, membership_pk: int):
     team = _team_or_404(request, pk, check=selectors.can_manage_members)
     membership = _membership_or_404(request, team, membership_pk)
-    form = MembershipEndForm(request.POST or None)
+    form = MembershipEndForm(_posted(request), membership=membership)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_end(membership=membership, end_date=form.cleaned_data["end_date"],
@@ -242,7 +248,7 @@ def member_end(request, pk: int, membership_pk: int):
 def member_role(request, pk: int, membership_pk: int):
     team = _team_or_404(request, pk, check=selectors.can_manage_members)
     membership = _membership_or_404(request, team, membership_pk)
-    form = RoleChangeForm(request.POST or None, initial={"role": membership.role})
+    form = RoleChangeForm(_posted(request), initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
             new = services.membership_change_role(membership=membership, role=form.cleaned_data["role"],
@@ -359,7 +365,7 @@ def decision_draft(request, pk: int):
 
 def _decision_page(request, team: Team, *, establish: bool):
     chairman = selectors.commune_chairman_name(team.commune)
-    form = DecisionForm(request.POST or None, request.FILES or None, initial={"signer_name": chairman})
+    form = DecisionForm(_posted(request), request.FILES or None, initial={"signer_name": chairman})
     if request.method == "POST" and form.is_valid():
         service = services.team_establish if establish else services.team_dissolve
         try:
