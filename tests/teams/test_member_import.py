@@ -149,7 +149,6 @@ def test_collaborators_are_not_counted_toward_the_cap(world, team):
     ({"Năm sinh": "199x"}, "Năm sinh: Năm sinh phải là một số"),
     ({"Họ và tên": ""}, "Họ và tên: Hãy nhập họ và tên."),
     ({"Dân tộc": "Xyz", "Đồng ý cung cấp dân tộc": "Có"}, "Dân tộc: “Xyz” không có trong danh mục 54 dân tộc"),
-    ({"Dân tộc": "Tày"}, "Đồng ý cung cấp dân tộc: Chỉ ghi dân tộc khi người đó đồng ý"),
     ({"Thành phần": "Phi hành gia"}, "Thành phần: «Phi hành gia» không có trong danh sách"),
     ({"Giới tính": "Khác"}, "Giới tính: «Khác» không có trong danh sách (Nam; Nữ)"),
     ({"Thôn nơi ở": "Thôn Không Có"}, "Thôn nơi ở: không có thôn, tổ dân phố «Thôn Không Có» trong Xã Thượng Lâm"),
@@ -165,6 +164,25 @@ def test_a_bad_cell_is_reported_with_its_row_and_column_and_nothing_is_written(t
     assert [row for row, _message in errors] == [3]
     assert errors[0][1].startswith(expected)
     assert refused(team, data) == [f"Dòng 3: {errors[0][1]}"]
+
+
+def test_an_ethnic_group_without_consent_imports_the_person_without_it_and_says_so_on_the_row(world, team):
+    good = dict(zip(FULL_HEADER, ["Giàng Seo Chứ", "Nam", 1985, "0907000001"] + [""] * 10, strict=True))
+    rows = [{**good, "Dân tộc": "Tày"},
+            {**good, "Họ và tên": "Triệu Thị Nhất", "Số điện thoại": "0907000002", "Dân tộc": "Dao",
+             "Đồng ý cung cấp dân tộc": "Không"},
+            {**good, "Họ và tên": "Hoàng Văn Páo", "Số điện thoại": "0907000003", "Dân tộc": "Mông",
+             "Đồng ý cung cấp dân tộc": "Có"}]
+    data = xlsx([FULL_HEADER, *[list(row.values()) for row in rows]])
+    checked, errors = members_import_check(team, data, "a.xlsx")
+    assert errors == []
+    assert [row["notes"] for row in checked][2] == []
+    assert all("Không ghi dân tộc: chưa có sự đồng ý" in row["notes"][0] for row in checked[:2])
+    memberships = members_import_apply(team, data, "a.xlsx", world.officer_a)
+    people = [m.person for m in memberships]
+    assert [(p.full_name, p.ethnic_group) for p in people] == [
+        ("Giàng Seo Chứ", ""), ("Triệu Thị Nhất", ""), ("Hoàng Văn Páo", "Mông")]
+    assert people[0].ethnic_group_consent_at is None and people[2].ethnic_group_consent_at is not None
 
 
 def test_import_refuses_whole_file_when_one_row_is_bad(team):
@@ -386,3 +404,18 @@ def test_a_whole_commune_exports_in_a_fixed_number_of_queries(world, django_asse
     assert len(rows) == 3 + 6
     assert {row[11] for row in rows[3:]} == {"Thôn Nà Khà", "Thôn Khuổi Đăm"}
     assert [row[0] for row in rows[3:]] == [1, 2, 3, 4, 5, 6]
+
+
+def test_the_import_page_names_each_row_imported_without_its_ethnic_group(client, world, team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(world.officer_a)
+    good = dict(zip(FULL_HEADER, ["Giàng Seo Chứ", "Nam", 1985, "0907000001"] + [""] * 10, strict=True))
+    data = xlsx([FULL_HEADER, list({**good, "Dân tộc": "Tày"}.values())])
+    url = reverse("teams:members_import", args=[team.pk])
+    checked = client.post(url, {"file": SimpleUploadedFile("ds.xlsx", data)}).content.decode()
+    assert "Tệp hợp lệ: 1 người" in checked and "Dòng 2: Không ghi dân tộc" in checked
+    done = client.post(url, {"file": SimpleUploadedFile("ds.xlsx", data), "confirm": "1"}, follow=True)
+    assert "Dòng 2: Không ghi dân tộc: chưa có sự đồng ý" in done.content.decode()
+    assert Person.objects.get(phone="0907000001").ethnic_group == ""

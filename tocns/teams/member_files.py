@@ -351,9 +351,11 @@ class _Lookups:
         self.villages = _VillageIndex(team.commune)
 
 
-def _form_data(values: dict, lookups: _Lookups) -> tuple[dict, dict[str, str]]:
-    """PersonForm's data from a row's cells, and the errors of cells that name no known value."""
+def _form_data(values: dict, lookups: _Lookups) -> tuple[dict, dict[str, str], list[str]]:
+    """PersonForm's data from a row's cells, the errors of cells that name no known value, and notes
+    about what was left out."""
     errors: dict[str, str] = {}
+    notes: list[str] = []
     data = {key: values.get(key, "") for key in ("full_name", "birth_year", "phone", "zalo_phone", "email",
                                                  "workplace", "digital_skills")}
     if re.fullmatch(r"\d{4}\.0+", data["birth_year"]):  # 1990.0 from a CSV saved by another program
@@ -386,7 +388,12 @@ def _form_data(values: dict, lookups: _Lookups) -> tuple[dict, dict[str, str]]:
     elif consent not in _NO:
         errors["ethnic_group_consent"] = _("«%(value)s»: ghi «Có» khi người đó đồng ý, không thì để trống.") % {
             "value": values["ethnic_group_consent"]}
-    return data, errors
+    elif data["ethnic_group"]:
+        # Sensitive data without a recorded consent (Law 91/2025): the person is imported, the
+        # ethnic group is not kept, and the row says so.
+        data["ethnic_group"] = ""
+        notes.append(_("Không ghi dân tộc: chưa có sự đồng ý của người này (cột «Đồng ý cung cấp dân tộc»)."))
+    return data, errors, notes
 
 
 def _checked_rows(team: Team, data: bytes, file_name: str, *, max_rows: int = MAX_ROWS,
@@ -410,7 +417,7 @@ def _checked_rows(team: Team, data: bytes, file_name: str, *, max_rows: int = MA
         values = raw["values"]
         if not officer:
             values = {key: value for key, value in values.items() if key not in ("role", "position")}
-        form_data, cell_errors = _form_data(values, lookups)
+        form_data, cell_errors, notes = _form_data(values, lookups)
         form = PersonForm(data=form_data, commune=team.commune)
         form.is_valid()
         messages = [f"{labels[key]}: {message}" for key, message in cell_errors.items()]
@@ -427,7 +434,7 @@ def _checked_rows(team: Team, data: bytes, file_name: str, *, max_rows: int = MA
         cleaned = form.cleaned_data
         row = {"row": raw["row"], "full_name": cleaned.get("full_name") or clean_spaces(values.get("full_name")),
                "phone": cleaned.get("phone") or "", "role": role or "", "person": None, "errors": messages,
-               "data": cleaned, "duplicate": False}
+               "data": cleaned, "duplicate": False, "notes": notes}
         phone = row["phone"]
         if phone == example_phone and fold(row["full_name"]) == fold(_EXAMPLE["full_name"]):
             messages[:] = [_("Đây là dòng ví dụ của tệp mẫu: hãy xóa dòng này.")]

@@ -309,6 +309,8 @@ def members_import(request, pk: int):
                     errors = [(0, message) for message in exc.messages]
                 else:
                     messages.success(request, _("Đã nhập %(n)s thành viên.") % {"n": len(created)})
+                    for row, note in [(r["row"], n) for r in rows for n in r["notes"]]:
+                        messages.warning(request, _("Dòng %(row)s: %(note)s") % {"row": row, "note": note})
                     return redirect("teams:detail", pk=team.pk)
     return render(request, "teams/members_import.html", {"team": team, "errors": errors, "rows": rows})
 
