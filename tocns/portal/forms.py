@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from tocns.fieldwork.feedback_forms import FeedbackForm
 from tocns.teams.forms import PersonForm, clean_phone_value
 
-from .challenge import challenge_new, challenge_passed, challenge_question
+from .challenge import challenge_answer, challenge_new, challenge_question
 
 
 class ChallengeMixin(forms.Form):
@@ -29,9 +29,11 @@ class ChallengeMixin(forms.Form):
         data = super().clean()
         if data.get("website"):
             raise forms.ValidationError(_("Không gửi được đơn."))
-        if not challenge_passed(data.get("challenge_token", ""), data.get("challenge_answer", "")):
-            self.add_error("challenge_answer", _("Câu trả lời chưa đúng, hãy tính lại."))
-            # A fresh question after a wrong answer.
+        refused = challenge_answer(data.get("challenge_token", ""), data.get("challenge_answer", ""),
+                                   self.data.get("submission_key", ""))
+        if refused:
+            self.add_error("challenge_answer", refused)
+            # A fresh question after a wrong, expired or spent one.
             question, token = challenge_new()
             self.data = self.data.copy()
             self.data["challenge_token"] = token
