@@ -210,3 +210,15 @@ class RoleChangeForm(forms.Form):
     role = forms.ChoiceField(label=_("Vai trò mới"), choices=MemberRole.choices,
                              error_messages={"required": _("Hãy chọn vai trò mới."),
                                              "invalid_choice": _("Hãy chọn một vai trò trong danh sách.")})
+
+
+class PhoneSharingForm(forms.Form):
+    """Who sees a member's phone besides the leader, the deputy and the commune office."""
+
+    share = forms.ChoiceField(
+        label=_("Ai được thấy số điện thoại của bạn?"), widget=forms.RadioSelect,
+        choices=[("leaders", _("Chỉ tổ trưởng, tổ phó và cán bộ xã")),
+                 ("team", _("Cả các thành viên trong tổ")),
+                 ("public", _("Cả người dân, trên trang của tổ (kèm nút gọi và Zalo)"))],
+        error_messages={"required": _("Hãy chọn ai được thấy số điện thoại của bạn."),
+                        "invalid_choice": _("Hãy chọn ai được thấy số điện thoại của bạn.")})

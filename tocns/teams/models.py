@@ -119,6 +119,10 @@ class Person(models.Model):
     digital_skills = models.TextField(_("kỹ năng số"), blank=True)
     # The member's own choice: show their phone and Zalo on the public page of their team.
     phone_public = models.BooleanField(_("cho người dân thấy số điện thoại"), default=False)
+    # His choice too: teammates see the phone; the leader, the deputy and the offices always do.
+    # Showing it to citizens implies showing it to the team (see `phone_for_team`).
+    phone_shared_with_team = models.BooleanField(_("cho các thành viên trong tổ thấy số điện thoại"),
+                                                 default=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="person")
     province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
@@ -141,6 +145,11 @@ class Person(models.Model):
     @property
     def phone_display(self) -> str:
         return format_phone(self.phone)
+
+    @property
+    def phone_for_team(self) -> bool:
+        """Whether a teammate (not the leader or deputy) may see the phone."""
+        return self.phone_shared_with_team or self.phone_public
 
 
 class MembershipQuerySet(models.QuerySet):

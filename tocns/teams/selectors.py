@@ -112,6 +112,25 @@ def commune_chairman_name(commune: AdminUnit) -> str:
     return assignment.user.get_full_name() if assignment else ""
 
 
+def leads_team(user, team: Team) -> bool:
+    """The team's leader (by role) or its leader or deputy (by an active membership)."""
+    if not user.is_authenticated:
+        return False
+    return _holds(user, Role.TEAM_LEADER, team.unit_id) or team.memberships.active().filter(
+        person__user=user, role__in=(MemberRole.LEADER, MemberRole.DEPUTY)).exists()
+
+
+def can_see_roster(user, team: Team) -> bool:
+    """Every member's phone and the roster export (.xlsx): the leader, the deputy, the commune's
+    officers and chairman, the province admin. The export view and its link both ask this."""
+    return can_manage_members(user, team) or leads_team(user, team)
+
+
+def phone_visible_to(user, person: Person, *, sees_roster: bool) -> bool:
+    """A teammate sees a phone only by its owner's choice (his page, /teams/me/phone/)."""
+    return sees_roster or person.user_id == user.pk or person.phone_for_team
+
+
 def can_record_paper_application(user, team: Team) -> bool:
     return can_manage_members(user, team) or can_decide(user, team)
 

@@ -515,12 +515,22 @@ def application_reply(*, application: Application, reply: str) -> Application:
 
 
 @transaction.atomic
-def person_phone_public_set(*, person: Person, public: bool, by) -> Person:
-    """The member's own choice to show their phone on their team's public page."""
-    if person.phone_public != public:
-        person.phone_public = public
-        person.save(update_fields=["phone_public", "updated_at"])
-        audit_record(actor=by, action="person.phone_public", obj=person, province_id=person.province_id,
-                     commune_id=person.commune_id,
-                     summary=_("Công khai số điện thoại") if public else _("Ẩn số điện thoại"))
+def person_phone_sharing_set(*, person: Person, team: bool, public: bool, by) -> Person:
+    """The member's own choice: who sees his phone besides the leader, the deputy and the offices.
+    Showing it to citizens shows it to the team as well."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    team = team or public
+    if (person.phone_shared_with_team, person.phone_public) != (team, public):
+        person.phone_shared_with_team, person.phone_public = team, public
+        person.save(update_fields=["phone_shared_with_team", "phone_public", "updated_at"])
+        summary = (_("Công khai số điện thoại") if public else _("Cho các thành viên trong tổ thấy số điện thoại")
+                   if team else _("Ẩn số điện thoại"))
+        audit_record(actor=by, action="person.phone_sharing", obj=person, province_id=person.province_id,
+                     commune_id=person.commune_id, summary=summary, data={"team": team, "public": public})
     return person
+
+
+def person_phone_public_set(*, person: Person, public: bool, by) -> Person:
+    """Show or hide the phone to citizens; hiding it from them keeps it shared with the team."""
+    return person_phone_sharing_set(person=person, team=person.phone_shared_with_team or public, public=public,
+                                    by=by)

@@ -36,6 +36,7 @@ from .forms import (
     MemberAddForm,
     MembershipEndForm,
     PersonForm,
+    PhoneSharingForm,
     RoleChangeForm,
     check_signed_file,
 )
@@ -134,6 +135,9 @@ def team_detail(request, pk: int):
     day = _parse_day(raw_day) if raw_day else None
     day_error = raw_day and day is None
     members = selectors.members_on(team, day)
+    sees_roster = selectors.can_see_roster(request.user, team)
+    for m in members:
+        m.phone_visible = selectors.phone_visible_to(request.user, m.person, sees_roster=sees_roster)
     rules = services.team_rules(team.province)
     cap = services.team_cap(team)
     counted = sum(1 for m in members if m.role != MemberRole.COLLABORATOR)
@@ -146,6 +150,7 @@ def team_detail(request, pk: int):
         "decisions": team.decisions.all(),
         "open_applications": team.applications.filter(status__in=selectors.OPEN_STATUSES),
         "can_manage": selectors.can_manage_members(user, team),
+        "can_see_roster": sees_roster,
         "can_issue": selectors.can_issue_decisions(user, team),
         "can_decide": selectors.can_decide(user, team),
         "can_record": selectors.can_record_paper_application(user, team),
@@ -323,7 +328,7 @@ def members_template(request, pk: int):
 
 @login_required
 def members_export(request, pk: int):
-    team = _team_or_404(request, pk)
+    team = _team_or_404(request, pk, check=selectors.can_see_roster)
     return _members_export(request, team.memberships.all(), title=str(team), scope_obj=team,
                            file_stem=slugify(team.unit.name) or "to")
 
@@ -524,15 +529,28 @@ def leave_request(request, pk: int, membership_pk: int):
 
 
 
+PHONE_SHARING = {"leaders": (False, False), "team": (True, False), "public": (True, True)}
+
+
 @login_required
 def my_phone(request):
-    """A member chooses whether citizens see their phone on the team's public page."""
+    """A member chooses who sees his phone: only the leader, the deputy and the offices; his
+    teammates too; or citizens as well, on the team's public page."""
     person = Person.objects.filter(user=request.user).first()
     if person is None:
         raise Http404
+    current = "public" if person.phone_public else "team" if person.phone_shared_with_team else "leaders"
+    form = PhoneSharingForm(_posted(request), initial={"share": current})
     if request.method == "POST":
-        services.person_phone_public_set(person=person, public=request.POST.get("public") == "1", by=request.user)
-        messages.success(request, _("Đã lưu lựa chọn của bạn."))
-        return redirect("teams:my_phone")
+        if "share" not in request.POST and request.POST.get("public") in ("0", "1"):
+            # The one-tap form: show to citizens, or stop (his teammates keep seeing it).
+            services.person_phone_public_set(person=person, public=request.POST["public"] == "1", by=request.user)
+            messages.success(request, _("Đã lưu lựa chọn của bạn."))
+            return redirect("teams:my_phone")
+        if form.is_valid():
+            team_sees, public = PHONE_SHARING[form.cleaned_data["share"]]
+            services.person_phone_sharing_set(person=person, team=team_sees, public=public, by=request.user)
+            messages.success(request, _("Đã lưu lựa chọn của bạn."))
+            return redirect("teams:my_phone")
     team = Team.objects.filter(memberships__person=person, memberships__end_date__isnull=True).first()
-    return render(request, "teams/my_phone.html", {"person": person, "team": team})
+    return render(request, "teams/my_phone.html", {"person": person, "team": team, "form": form})
