@@ -178,3 +178,24 @@ def test_public_group_join_refuses_a_hostile_file_and_stores_no_application(clie
     assert time.monotonic() - started < 2
     assert response.status_code == 200 and message in response.content.decode()
     assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_refused_files_count_toward_the_senders_hourly_limit(client, world, settings):
+    from tocns.portal.models import RefusedUpload
+
+    settings.PUBLIC_APPLICATIONS_PER_HOUR = 3
+    team = make_team(world, world.commune_a)
+    url = reverse("portal:join_group", args=[team.pk])
+    for _ in range(3):
+        data = _group_form(client.get(url).content.decode())
+        response = client.post(url, {**data, "file": hostile_upload(hostile_files.far_cell)})
+        assert response.status_code == 200 and BLANK in response.content.decode()
+    assert RefusedUpload.objects.count() == 3
+    data = _group_form(client.get(url).content.decode())
+    good = xlsx([["Họ và tên", "Số điện thoại"], ["Lò Thị Dung", "0987000001"]])
+    response = client.post(url, {**data, "file": SimpleUploadedFile("ds.xlsx", good)})
+    assert response.status_code == 429 and not Application.objects.exists()
+    # Another address is not held back by this one's files.
+    other = client.post(url, {**data, "file": hostile_upload(hostile_files.far_cell)}, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200

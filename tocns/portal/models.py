@@ -18,3 +18,19 @@ class Challenge(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+
+class RefusedUpload(models.Model):
+    """A file the public group join form refused (too large once unzipped, too many rows, too slow to
+    read, damaged). It counts with the sender's applications toward the hourly limit: a file that
+    stores nothing cannot be sent again and again. Only the sender's hash is kept, never the file."""
+
+    sender_hash = models.CharField(max_length=64)
+    refused_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        indexes = [models.Index(fields=["sender_hash", "refused_at"], name="portal_refused_sender")]
+
+    def __str__(self) -> str:
+        return self.reason

@@ -19,15 +19,18 @@ from tocns.fieldwork import feedback as feedback_rules
 from tocns.fieldwork.models import Feedback, FeedbackChannel
 from tocns.fieldwork.selectors import feedback_flooding
 from tocns.geo.models import AdminUnit
+from tocns.lib.sheets import read_table
 from tocns.lib.text import fold
 from tocns.notify.selectors import notifications_about
 from tocns.teams import services
 from tocns.teams.choices import ApplicationChannel, TeamStatus
-from tocns.teams.member_files import application_entries_from_file
+from tocns.teams.member_files import PUBLIC_MAX_ROWS, application_entries_from_file
 from tocns.teams.models import Team
 from tocns.teams.selectors import application_by_tracking_code_or_404, recent_applications_from
 
 from .forms import ApplicantForm, GroupContactForm, JoinForm, PublicFeedbackForm, ReplyForm
+from .selectors import recent_refused_uploads_from
+from .services import refused_upload_record
 
 GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX = 3, 10
 
@@ -46,7 +49,21 @@ def _sender_hash(request) -> str:
 
 
 def _flooding(request) -> bool:
-    return recent_applications_from(_sender_hash(request)) >= settings.PUBLIC_APPLICATIONS_PER_HOUR
+    """Applications stored and files refused, from this sender in the last hour, against the limit."""
+    sender = _sender_hash(request)
+    return (recent_applications_from(sender) + recent_refused_uploads_from(sender)
+            >= settings.PUBLIC_APPLICATIONS_PER_HOUR)
+
+
+def _refused_file(request, data: bytes, file_name: str) -> list[tuple[int, str]]:
+    """The guarded reader's word on an uploaded list, before anything else reads it; a refused file
+    is recorded against the sender, so sending it again and again meets the hourly limit."""
+    try:
+        read_table(data, file_name, max_rows=PUBLIC_MAX_ROWS)
+    except ValidationError as exc:
+        refused_upload_record(sender_hash=_sender_hash(request), reason=" ".join(exc.messages))
+        return [(0, message) for message in exc.messages]
+    return []
 
 
 def _live_team_or_404(pk: int) -> Team:
@@ -123,10 +140,13 @@ def join_group(request, team_pk: int):
         people = PeopleFormSet(request.POST, form_kwargs={"commune": team.commune}, prefix="p")
         if _flooding(request):
             return render(request, "portal/too_many.html", status=429)
-        if form.is_valid():
-            upload = form.cleaned_data.get("file")
+        upload = request.FILES.get("file")
+        content = upload.read() if upload else b""
+        if upload:
+            file_errors = _refused_file(request, content, upload.name)
+        if not file_errors and form.is_valid():
             if upload:
-                entries, file_errors = application_entries_from_file(team, upload.read(), upload.name)
+                entries, file_errors = application_entries_from_file(team, content, upload.name)
             else:
                 entries = [f.cleaned_data for f in people if f.has_changed()] if people.is_valid() else None
                 if entries == []:
