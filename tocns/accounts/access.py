@@ -50,6 +50,11 @@ class Access:
         return self.scope.has_role(Role.PROVINCE_ADMIN)
 
     @cached_property
+    def audit(self) -> bool:
+        """The audit log: the province admin (the province) and the commune office (its commune)."""
+        return self.scope.has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER)
+
+    @cached_property
     def partner(self) -> bool:
         return self.scope.has_role(Role.PARTNER)
 

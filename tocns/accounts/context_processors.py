@@ -31,6 +31,8 @@ def navigation(request):
     if access.province_admin:
         items.append((reverse("accounts:users"), _("Người dùng")))
         items.append((reverse("dashboard:village_import"), _("Nhập thôn")))
+    if access.audit:
+        items.append((reverse("audit:list"), _("Nhật ký hệ thống")))
     if access.api_tokens:
         items.append((reverse("api_tokens:list"), _("Mã truy cập API")))
     items.append((reverse("accounts:profile"), _("Tài khoản của tôi")))
