@@ -189,9 +189,9 @@ def main():
                 rows, seen = run_journey(browser, label, who, paths)
                 results += rows
                 hosts |= seen
-            rows, seen = run_public(browser, ["/?q=thuong", f"/to/{village_team.pk}/", "/huong-dan/",
+            rows, seen = run_public(browser, ["/?q=thuong", f"/to/{village_team.public_slug}/", "/huong-dan/",
                                               "/dang-ky/?q=thuong", f"/dang-ky/xa/{commune.code}/",
-                                              f"/dang-ky/to/{village_team.pk}/", "/phan-anh/"])
+                                              f"/dang-ky/to/{village_team.public_slug}/", "/phan-anh/"])
             results += rows
             hosts |= seen
             browser.close()

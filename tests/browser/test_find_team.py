@@ -25,6 +25,6 @@ def test_a_citizen_finds_their_village_team_and_opens_the_join_form(phone_page, 
     page.screenshot(path=str(tmp_path / "team.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_role("link", name="Đăng ký tham gia tổ").click()
-    expect(page).to_have_url(f"{base}/dang-ky/to/{team.pk}/")
+    expect(page).to_have_url(f"{base}/dang-ky/to/{team.public_slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Đơn đăng ký tham gia")
     expect(page.locator("main")).to_contain_text("Nà Khà")

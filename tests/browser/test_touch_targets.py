@@ -143,14 +143,14 @@ def test_every_target_on_the_visitors_main_pages_is_a_thumb_wide_and_no_text_is_
 
     found = problems_on(page, base, [
         ("home", "/"), ("found", "/?q=na+kha"), ("join-find", "/dang-ky/?q=thuong+lam"),
-        ("join", f"/dang-ky/to/{team.pk}/"), ("feedback-find", "/phan-anh/?q=thuong+lam"),
+        ("join", f"/dang-ky/to/{team.public_slug}/"), ("feedback-find", "/phan-anh/?q=thuong+lam"),
         ("feedback", f"/phan-anh/xa/{world.commune_a.code}/"), ("feedback-code", "/phan-anh/theo-doi/?code=K7M2QX9B"),
-        ("team", f"/to/{team.pk}/"),
+        ("team", f"/to/{team.public_slug}/"),
     ], screens(tmp_path), "visitor")
 
     assert not found, "Too small for a thumb or for older eyes:\n" + "\n".join(found)
     # The consent boxes are there to be measured, each inside its label.
-    page.goto(f"{base}/dang-ky/to/{team.pk}/")
+    page.goto(f"{base}/dang-ky/to/{team.public_slug}/")
     expect(page.locator("label.check", has=page.locator("input[name=ethnic_group_consent]"))).to_be_visible()
     page.goto(f"{base}/phan-anh/xa/{world.commune_a.code}/")
     expect(page.locator("label.check", has=page.locator("input[name=consent]"))).to_be_visible()

@@ -171,7 +171,7 @@ PUBLIC_HOSTILE = [HOSTILE[0], pytest.param(compact_blank_rows, "nén bất thư�
 @pytest.mark.parametrize(("build", "message"), PUBLIC_HOSTILE)
 def test_public_group_join_refuses_a_hostile_file_and_stores_no_application(client, world, build, message):
     team = make_team(world, world.commune_a)
-    url = reverse("portal:join_group", args=[team.pk])
+    url = reverse("portal:join_group", args=[team.public_slug])
     data = _group_form(client.get(url).content.decode())
     started = time.monotonic()
     response = client.post(url, {**data, "file": hostile_upload(build)})
@@ -186,7 +186,7 @@ def test_refused_files_count_toward_the_senders_hourly_limit(client, world, sett
 
     settings.PUBLIC_APPLICATIONS_PER_HOUR = 3
     team = make_team(world, world.commune_a)
-    url = reverse("portal:join_group", args=[team.pk])
+    url = reverse("portal:join_group", args=[team.public_slug])
     for _ in range(3):
         data = _group_form(client.get(url).content.decode())
         response = client.post(url, {**data, "file": hostile_upload(hostile_files.far_cell)})

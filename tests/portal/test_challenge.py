@@ -25,7 +25,7 @@ def _payload(token: str) -> str:
 
 def test_decoding_the_token_does_not_reveal_the_numbers(client, world):
     team = make_team(world, world.village_a1)
-    page = client.get(reverse("portal:join", args=[team.pk])).content.decode()
+    page = client.get(reverse("portal:join", args=[team.public_slug])).content.decode()
     a, b = map(int, re.search(r"Để chống gửi tự động: (\d+) \+ (\d+)", page).groups())
     token = re.search(r'name="challenge_token" value="([^"]+)"', page).group(1)
     payload = json.loads(_payload(token))
@@ -36,7 +36,7 @@ def test_decoding_the_token_does_not_reveal_the_numbers(client, world):
 
 def test_a_token_used_once_is_refused_the_second_time(client, world):
     team = make_team(world, world.village_a1)
-    url = reverse("portal:join", args=[team.pk])
+    url = reverse("portal:join", args=[team.public_slug])
     first = answer(client.get(url).content.decode())
     assert client.post(url, {**person_data(), **first}).status_code == 302
     # The same token and answer on another submission (a new form's save key): refused, nothing stored.
@@ -54,7 +54,7 @@ def test_a_token_used_once_is_refused_the_second_time(client, world):
 
 def test_a_retried_submission_passes_the_spent_question_and_stores_nothing_new(client, world):
     team = make_team(world, world.village_a1)
-    url = reverse("portal:join", args=[team.pk])
+    url = reverse("portal:join", args=[team.public_slug])
     data = {**person_data(), **answer(client.get(url).content.decode())}
     first, again = client.post(url, data), client.post(url, data)
     assert first.status_code == again.status_code == 302 and first.url == again.url
@@ -63,7 +63,7 @@ def test_a_retried_submission_passes_the_spent_question_and_stores_nothing_new(c
 
 def test_a_form_shown_again_for_another_field_keeps_its_answered_question(client, world):
     team = make_team(world, world.village_a1)
-    url = reverse("portal:join", args=[team.pk])
+    url = reverse("portal:join", args=[team.public_slug])
     data = answer(client.get(url).content.decode())
     page = client.post(url, {**person_data(phone=""), **data}).content.decode()
     assert "Hãy nhập số điện thoại." in page and "Câu hỏi này đã được dùng" not in page
@@ -72,7 +72,7 @@ def test_a_form_shown_again_for_another_field_keeps_its_answered_question(client
 
 def test_a_wrong_answer_spends_the_question(client, world):
     team = make_team(world, world.village_a1)
-    url = reverse("portal:join", args=[team.pk])
+    url = reverse("portal:join", args=[team.public_slug])
     data = answer(client.get(url).content.decode())
     client.post(url, {**person_data(), **data, "challenge_answer": "99"})
     # Guessing on: even the right answer to that question no longer passes.

@@ -24,13 +24,13 @@ def test_a_citizen_finds_the_commune_without_diacritics_and_sees_its_teams(clien
     page = client.get(reverse("portal:start") + "?q=xa thuong lam").content.decode()
     assert "Xã Thượng Lâm" in page
     page = client.get(reverse("portal:commune", args=[world.commune_a.code])).content.decode()
-    assert reverse("portal:join", args=[team.pk]) in page
+    assert reverse("portal:join", args=[team.public_slug]) in page
     assert "Thôn Khuổi Đăm" in page and "chưa có tổ" in page
 
 
 def test_public_join_without_an_account(client, world):
     team = make_team(world, world.village_a1)
-    url = reverse("portal:join", args=[team.pk])
+    url = reverse("portal:join", args=[team.public_slug])
     page = client.get(url).content.decode()
     assert "<script" not in page  # the public pages need no script
     response = client.post(url, {**person_data(), **answer(page)})
@@ -43,7 +43,7 @@ def test_public_join_without_an_account(client, world):
 
 def test_a_wrong_answer_or_a_filled_trap_sends_nothing(client, world):
     team = make_team(world, world.village_a1)
-    url = reverse("portal:join", args=[team.pk])
+    url = reverse("portal:join", args=[team.public_slug])
     data = answer(client.get(url).content.decode())
     wrong = client.post(url, {**person_data(), **data, "challenge_answer": "99"}).content.decode()
     assert "Câu trả lời chưa đúng" in wrong
@@ -54,7 +54,7 @@ def test_a_wrong_answer_or_a_filled_trap_sends_nothing(client, world):
 
 def test_bad_input_is_shown_next_to_the_field(client, world):
     team = make_team(world, world.village_a1)
-    url = reverse("portal:join", args=[team.pk])
+    url = reverse("portal:join", args=[team.public_slug])
     page = client.post(url, {**person_data(phone="", birth_year="2015"), **answer(client.get(url).content.decode())})
     text = page.content.decode()
     assert "Hãy nhập số điện thoại." in text and "từ 15 tuổi trở lên" in text
@@ -64,7 +64,7 @@ def test_bad_input_is_shown_next_to_the_field(client, world):
 def test_the_public_form_is_rate_limited(client, world, settings):
     settings.PUBLIC_APPLICATIONS_PER_HOUR = 2
     team = make_team(world, world.village_a1)
-    url = reverse("portal:join", args=[team.pk])
+    url = reverse("portal:join", args=[team.public_slug])
     for i in range(3):
         page = client.get(url).content.decode()
         response = client.post(url, {**person_data(phone=f"098765432{i}"), **answer(page)})
@@ -74,7 +74,7 @@ def test_the_public_form_is_rate_limited(client, world, settings):
 
 def test_a_retried_post_makes_one_application(client, world):
     team = make_team(world, world.village_a1)
-    url = reverse("portal:join", args=[team.pk])
+    url = reverse("portal:join", args=[team.public_slug])
     data = {**person_data(), **answer(client.get(url).content.decode())}
     first, second = client.post(url, data), client.post(url, data)
     assert first.url == second.url and Application.objects.count() == 1
@@ -85,12 +85,12 @@ def test_a_dissolved_team_takes_no_applications(client, world):
     Application.objects.all().delete()
     team.status = TeamStatus.DISSOLVED
     team.save(update_fields=["status"])
-    assert client.get(reverse("portal:join", args=[team.pk])).status_code == 404
+    assert client.get(reverse("portal:join", args=[team.public_slug])).status_code == 404
 
 
 def test_a_group_list_from_the_form(client, world):
     team = make_team(world, world.commune_a)
-    url = reverse("portal:join_group", args=[team.pk])
+    url = reverse("portal:join_group", args=[team.public_slug])
     page = client.get(url).content.decode()
     data = {"p-TOTAL_FORMS": "3", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "0", "p-MAX_NUM_FORMS": "50",
             "contact_name": "Bàn Văn Tủa", "contact_phone": "0912 000 111", **answer(page),
@@ -107,7 +107,7 @@ def test_the_applicant_answers_a_request_for_information(client, world):
     from tocns.teams.services import application_request_info
 
     team = make_team(world, world.village_a1)
-    url = reverse("portal:join", args=[team.pk])
+    url = reverse("portal:join", args=[team.public_slug])
     client.post(url, {**person_data(), **answer(client.get(url).content.decode())})
     application = Application.objects.get()
     application_request_info(application=application, by=world.leader_a1, question="Bạn ở xóm nào?")
@@ -124,7 +124,7 @@ def test_an_unknown_tracking_code_is_404(client, world):
 
 def test_after_a_wrong_answer_the_new_question_matches_its_token(client, world):
     team = make_team(world, world.village_a1)
-    url = reverse("portal:join", args=[team.pk])
+    url = reverse("portal:join", args=[team.public_slug])
     data = answer(client.get(url).content.decode())
     page = client.post(url, {**person_data(), **data, "challenge_answer": "99"}).content.decode()
     token = re.search(r'name="challenge_token" value="([^"]+)"', page).group(1)
@@ -140,7 +140,7 @@ def test_a_group_list_sent_as_an_excel_file(client, world):
     from ..teams.test_member_import import HEADER, member
 
     team = make_team(world, world.commune_a)
-    url = reverse("portal:join_group", args=[team.pk])
+    url = reverse("portal:join_group", args=[team.public_slug])
     page = client.get(url).content.decode()
     data = {"p-TOTAL_FORMS": "0", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "0", "p-MAX_NUM_FORMS": "50",
             "contact_name": "Bàn Văn Tủa", "contact_phone": "0912 000 111", **answer(page)}

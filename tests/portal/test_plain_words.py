@@ -43,7 +43,7 @@ def test_a_mistyped_code_in_the_link_itself_reads_the_same(client, world):
 @pytest.mark.parametrize("form_page, box", [("join", "ethnic_group_consent"), ("feedback", "consent")])
 def test_a_consent_box_sits_inside_its_sentence_so_the_whole_sentence_ticks_it(client, world, form_page, box):
     team = make_team(world, world.village_a1)
-    url = (reverse("portal:join", args=[team.pk]) if form_page == "join"
+    url = (reverse("portal:join", args=[team.public_slug]) if form_page == "join"
            else reverse("portal:feedback_send", args=[world.commune_a.code]))
     page = client.get(url).content.decode()
     label = re.search(r'<label class="check">(.*?)</label>', page, re.S)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_a_visitor_finds_their_village_team_typed_with_or_without_diacritics(client, world, typed):
     team = make_team(world, world.village_a1, members=2)
     page = client.get("/", {"q": typed}).content.decode()
-    assert f'href="/to/{team.pk}/"' in page and "Thôn Nà Khà" in page and "Xã Thượng Lâm" in page
+    assert f'href="/to/{team.public_slug}/"' in page and "Thôn Nà Khà" in page and "Xã Thượng Lâm" in page
     assert "Thôn Khuổi Đăm" not in page
 
 
@@ -30,11 +30,11 @@ def test_the_team_page_shows_given_names_and_only_the_phones_members_made_public
     people[0].save()
     people[1].phone = "0977000111"  # not made public
     people[1].save()
-    page = client.get(f"/to/{team.pk}/").content.decode()
+    page = client.get(f"/to/{team.public_slug}/").content.decode()
     assert people[0].full_name.split()[-1] in page and people[0].full_name not in page
     assert 'href="tel:0987654321"' in page and "https://zalo.me/0987654321" in page
     assert "0977000111" not in page and "0977 000 111" not in page
-    assert f"/dang-ky/to/{team.pk}/" in page and "/phan-anh/xa/02269/" in page
+    assert f"/dang-ky/to/{team.public_slug}/" in page and "/phan-anh/xa/02269/" in page
 
 
 def test_a_member_chooses_to_show_their_phone(client, world):
@@ -46,7 +46,7 @@ def test_a_member_chooses_to_show_their_phone(client, world):
     assert "/teams/me/phone/" in client.get("/").content.decode()
     client.post("/teams/me/phone/", {"public": "1"})
     client.logout()
-    assert 'href="tel:0904000001"' in client.get(f"/to/{team.pk}/").content.decode()
+    assert 'href="tel:0904000001"' in client.get(f"/to/{team.public_slug}/").content.decode()
 
 
 def test_signed_in_users_still_get_their_own_home(client, world):

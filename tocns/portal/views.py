@@ -66,8 +66,10 @@ def _refused_file(request, data: bytes, file_name: str) -> list[tuple[int, str]]
     return []
 
 
-def _live_team_or_404(pk: int) -> Team:
-    team = Team.objects.select_related("unit", "commune").filter(pk=pk).exclude(status=TeamStatus.DISSOLVED).first()
+def _live_team_or_404(slug: str) -> Team:
+    # By its random public address only: sequential ids would let anyone walk every team.
+    team = Team.objects.select_related("unit", "commune").filter(public_slug=slug).exclude(
+        status=TeamStatus.DISSOLVED).first()
     if team is None:
         raise Http404
     return team
@@ -101,9 +103,9 @@ def commune(request, code: str):
 
 
 @never_cache
-def join(request, team_pk: int):
+def join(request, team_slug: str):
     """Step 3: one person's application."""
-    team = _live_team_or_404(team_pk)
+    team = _live_team_or_404(team_slug)
     if request.method == "POST":
         form = JoinForm(request.POST, commune=team.commune)
         if _flooding(request):
@@ -126,9 +128,9 @@ def join(request, team_pk: int):
 
 
 @never_cache
-def join_group(request, team_pk: int):
+def join_group(request, team_slug: str):
     """A group list: several people on one application, typed in or sent as the Excel template."""
-    team = _live_team_or_404(team_pk)
+    team = _live_team_or_404(team_slug)
     try:
         rows = min(max(int(request.GET.get("rows", GROUP_ROWS_DEFAULT)), 1), GROUP_ROWS_MAX)
     except ValueError:

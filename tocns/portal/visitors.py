@@ -51,8 +51,8 @@ def given_name(full_name: str) -> str:
 ROLE_ORDER = {MemberRole.LEADER: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2, MemberRole.COLLABORATOR: 3}
 
 
-def team_public(request, team_pk: int):
-    team = _live_team_or_404(team_pk)
+def team_public(request, team_slug: str):
+    team = _live_team_or_404(team_slug)
     people = []
     for membership in (Membership.objects.active().filter(team=team).select_related("person")):
         person = membership.person

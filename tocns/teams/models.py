@@ -3,6 +3,8 @@
 History is never overwritten: leaving or changing role ends a Membership row (end_date) and may
 start another; nothing is deleted."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +67,17 @@ class Decision(models.Model):
         return self.number
 
 
+SLUG_LETTERS = "abcdefghijkmnpqrstuvwxyz"  # no l or o: read aloud or copied from paper without doubt
+SLUG_ALPHABET = SLUG_LETTERS + "23456789"  # no 0 or 1 either
+SLUG_LENGTH = 10
+
+
+def new_public_slug() -> str:
+    """The address of a team's public pages: random, so /to/1/ … /to/300/ cannot be walked.
+    It starts with a letter, so an old numeric address never names a team."""
+    return secrets.choice(SLUG_LETTERS) + "".join(secrets.choice(SLUG_ALPHABET) for _ in range(SLUG_LENGTH - 1))
+
+
 class Team(models.Model):
     unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="teams", verbose_name=_("đơn vị"))
     province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
@@ -72,6 +85,8 @@ class Team(models.Model):
     status = models.CharField(_("trạng thái"), max_length=20, choices=TeamStatus.choices,
                               default=TeamStatus.PROPOSED)
     zalo_group_url = models.URLField(_("nhóm Zalo của tổ"), blank=True)
+    # The address of the team's public pages (/to/<slug>/), never the sequential id.
+    public_slug = models.CharField(max_length=16, unique=True, default=new_public_slug, editable=False)
     established_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
     is_demo = models.BooleanField(default=False)
