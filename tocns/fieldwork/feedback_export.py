@@ -5,7 +5,6 @@ them, and even then written only for people who agreed to have them kept (`conse
 the entry) and only where the officer's scope covers the feedback's village. Every export is
 recorded in the audit log: who, when, how many rows, and whether personal data went out."""
 
-import io
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from tocns.audit.models import AuditEntry
 from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
 from tocns.lib.phone import format_phone
+from tocns.lib.sheets import workbook_bytes
 
 from .models import Feedback
 
@@ -114,8 +114,6 @@ def feedback_xlsx(items, *, with_contact: bool, scope: Scope, title: str) -> tup
         count, with_names = count + 1, with_names + row["_contact"]
         sheet.append([row[key] if key in _DATES else _text(row[key]) for key in keys])
         for index, cell in enumerate(sheet[sheet.max_row]):
-            if cell.data_type == "f":
-                cell.data_type = "s"  # text typed on a public form is never a formula
             if index in dates:
                 cell.number_format = DATE_FORMAT
             elif index in wrapped:
@@ -131,9 +129,7 @@ def feedback_xlsx(items, *, with_contact: bool, scope: Scope, title: str) -> tup
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue(), count, with_names
+    return workbook_bytes(book), count, with_names  # text typed on a public form is never a formula
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@ question by question, and the teams' progress. Only the answers the exporting us
 covers; surveys ask no names, and the person who recorded is a team member, not a citizen."""
 
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from tocns.lib.sheets import workbook_bytes
 from tocns.reports.exports import BORDER, HEADER_FILL
 
 from .models import QuestionKind, Survey
@@ -26,9 +26,7 @@ def survey_xlsx(survey: Survey, questions, answers, summary: list[dict], progres
         _answers_sheet(book.active, questions, answers)
         _summary_sheet(book.create_sheet(_("Tổng hợp")), survey, summary)
         _progress_sheet(book.create_sheet(_("Tiến độ các tổ")), progress)
-        out = BytesIO()
-        book.save(out)
-        return out.getvalue()
+        return workbook_bytes(book)  # a survey's title or an answer is never a formula
 
 
 def cell_value(question, value):

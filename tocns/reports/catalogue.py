@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from tocns.accounts.models import Assignment, Role
 from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
-from tocns.lib.sheets import is_blank, read_table
+from tocns.lib.sheets import is_blank, read_table, workbook_bytes
 from tocns.lib.text import clean_spaces, fold
 from tocns.notify.services import notify
 
@@ -603,8 +603,6 @@ def targets_import_apply(*, data: bytes, file_name: str, by) -> dict[str, int]:
 
 def targets_template_xlsx(*, units, indicators) -> bytes:
     """The import template: the four columns, and two sheets listing the codes to use."""
-    import io
-
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -626,9 +624,7 @@ def targets_template_xlsx(*, units, indicators) -> bytes:
     for indicator in indicators:
         names.append([indicator.code, indicator.name, indicator.unit_of_measure])
     names.column_dimensions["B"].width = 80
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 # ---- ad-hoc requests -----------------------------------------------------------------------------

@@ -6,7 +6,6 @@ cell, never 0 (the province must see who did not report), and every figure is a 
 so the officer can add and filter in Excel. Shares are the percentage with one decimal (35.0, not
 0.35), as the roll-up page shows them: total over total, never an average of the units' shares."""
 
-import io
 from decimal import Decimal
 
 from django.utils import timezone, translation
@@ -15,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from tocns.lib.sheets import workbook_bytes
 
 from .choices import ValueType
 from .models import Indicator
@@ -125,9 +126,7 @@ def _rollup_xlsx(rollup: Rollup) -> bytes:
     properties.description = _("Số liệu tính đến %(at)s; %(count)s báo cáo đã gửi.") % {
         "at": timezone.localtime(rollup.as_of).strftime("%H:%M %d/%m/%Y"), "count": rollup.report_count}
     properties.language = "vi-VN"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def rollup_filename(rollup: Rollup) -> str:

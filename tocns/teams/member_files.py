@@ -6,7 +6,6 @@ so a rule about a person's details is written once. Like the village import, a f
 writes nothing: the officer gets every error with its row number as Excel shows it (the header is
 row 1), fixes the file and sends it again. Error row 0 means the whole file."""
 
-import io
 import re
 
 from django.core.exceptions import ValidationError
@@ -22,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
 from tocns.lib.phone import format_phone, normalize_phone
-from tocns.lib.sheets import is_blank, read_table
+from tocns.lib.sheets import is_blank, read_table, workbook_bytes
 from tocns.lib.text import clean_spaces, fold
 
 from .choices import ETHNIC_GROUPS, Gender, MemberRole, Occupation, Position, TeamStatus
@@ -196,9 +195,7 @@ def member_template_xlsx(*, commune: AdminUnit | None = None) -> bytes:
 
 
 def _book_bytes(book: Workbook) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)  # text typed on a public form is never a formula
 
 
 # ---- reading -----------------------------------------------------------------------------------
@@ -622,8 +619,6 @@ def members_export_xlsx(memberships, *, include_ethnic_group: bool = False, titl
         sheet.append(values)
         cells = sheet[sheet.max_row]
         for index, cell in enumerate(cells):
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text typed on a public form is never a formula
             widths[index] = max(widths[index], min(len(str(cell.value or "")) + 2, 50))
         for cell in cells[_DATE_COLUMNS]:
             cell.number_format = "DD/MM/YYYY"

@@ -1,7 +1,6 @@
 """The overview pages: the province, a commune or a village, each figure with its table, drilling
 down to the units below, ranked on what the viewer chooses, and the same numbers as Excel."""
 
-from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -14,6 +13,7 @@ from openpyxl.styles import Font
 from tocns.accounts.models import Role
 from tocns.accounts.selectors import home_units, scope_for, unit_for_user_or_404
 from tocns.lib.http import XLSX, attachment
+from tocns.lib.sheets import workbook_bytes
 from tocns.reports.periods import parse_period
 from tocns.reports.settings_selectors import communes_split_by, province_administered_by
 
@@ -105,6 +105,5 @@ def overview_xlsx(request):
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             sheet.column_dimensions["A"].width = 30
-        out = BytesIO()
-        book.save(out)
-    return attachment(out.getvalue(), f"tong-quan-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+        content = workbook_bytes(book)
+    return attachment(content, f"tong-quan-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
