@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Size, NUL bytes and broken UTF-8 refused before the session and CSRF middleware read the body.
+    "tocns.lib.security.RequestLimitsMiddleware",
     # GZip before anything that writes the body; Django adds random bytes against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,7 +213,24 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request limits (tocns.lib.security.RequestLimitsMiddleware answers 413 from Content-Length, before
+# the body is read; nginx's client_max_body_size stops larger bodies sooner, see docs/deployment.md).
+MB = 1024 * 1024
+# Ordinary pages: forms without files. The largest (a report, an attendance list) is a few KB.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 1 * MB)
+# Pages that take files: a decision scan up to 10 MB (the largest), guide files up to 5 MB, a phone's
+# saved queue, a photo sent without the page's script, imports; 1 MB over for the form around it.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 11 * MB)
+# The public group join list, sent without signing in: 50 rows of Excel are a few KB.
+PUBLIC_UPLOAD_MAX_BYTES = env_int("PUBLIC_UPLOAD_MAX_BYTES", 2 * MB)
+# Form fields and JSON bodies held in memory: the API's batches (the phone sends at most 1.5 MB;
+# one photo of 300 KB is 400 KB in base64). Django's default, written down because the API needs it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * MB)
+# Files under 1 MB (photos, member lists) stay in memory; larger ones (scans) go to a temporary
+# file while the request is read, so a few uploads at once do not fill a worker's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1 * MB
+# Fields in one form: room for the largest (a commune's village targets, a long report, an
+# attendance list), and still a bound on the parsing work of one request.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
