@@ -10,11 +10,12 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.test import RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from tocns.fieldwork.models import Activity
-from tocns.lib.security import UPLOAD_VIEWS
+from tocns.lib.security import UPLOAD_VIEWS, request_limit
 
 from .factories import make_team
 from .reports.factories import established_long_ago, freeze
@@ -161,8 +162,14 @@ def test_a_50_mb_photo_is_refused_from_its_length_before_the_body_is_read(client
 
 
 def test_an_ordinary_page_takes_a_small_body_and_an_upload_page_a_larger_one(client, world, settings):
+    join_group = reverse("portal:join_group", args=[make_team(world).public_slug])
+    limits = {address: request_limit(RequestFactory().post(address))
+              for address in ("/phan-anh/theo-doi/", join_group, "/teams/1/establish/", "/nhat-ky/")}
+    assert limits == {"/phan-anh/theo-doi/": settings.REQUEST_MAX_BYTES, join_group: settings.PUBLIC_UPLOAD_MAX_BYTES,
+                      "/teams/1/establish/": settings.UPLOAD_MAX_BYTES, "/nhat-ky/": settings.UPLOAD_MAX_BYTES}
+    assert settings.REQUEST_MAX_BYTES < settings.PUBLIC_UPLOAD_MAX_BYTES < settings.UPLOAD_MAX_BYTES
     assert _post_claiming(client, "/phan-anh/theo-doi/", settings.REQUEST_MAX_BYTES + 1).status_code == 413
-    assert _post_claiming(client, "/dang-ky/to/1/danh-sach/", settings.PUBLIC_UPLOAD_MAX_BYTES + 1).status_code == 413
+    assert _post_claiming(client, join_group, settings.PUBLIC_UPLOAD_MAX_BYTES + 1).status_code == 413
     assert _post_claiming(client, "/teams/1/establish/", settings.UPLOAD_MAX_BYTES + 1).status_code == 413
     response = _post_claiming(client, "/api/v1/activities/batch", settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1,
                               content_type="application/json")
