@@ -12,6 +12,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from tocns.accounts.selectors import search_units, unit_for_user_or_404
+from tocns.audit.services import record_read
 from tocns.fieldwork.services import activities_record_batch, activity_record
 from tocns.fieldwork.surveys import answers_record_batch
 from tocns.reports.selectors import can_edit, report_for_user_or_404
@@ -90,6 +91,8 @@ def get_team(request, team_id: int, on: date | None = None):
     """A team and its members, today or on a past day (`on=2026-09-01`)."""
     team = team_for_user_or_404(request.user, team_id)
     team.members = members_on(team, on)
+    record_read(actor=request.user, action="members.api", obj=team, people=[m.person_id for m in team.members],
+                summary=_("Đọc danh sách thành viên %(team)s qua API") % {"team": team})
     return team
 
 

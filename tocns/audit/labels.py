@@ -12,6 +12,8 @@ ACTIONS = {
     "person.export": _("Tải tệp dữ liệu của một người"),
     "person.anonymise": _("Ẩn danh một người"),
     "members.export": _("Tải danh sách thành viên"),
+    "team.roster": _("Xem danh sách thành viên của tổ"),
+    "decision.draft": _("Tải dự thảo quyết định (có họ tên)"),
     "members.api": _("Đọc danh sách thành viên qua API"),
     "survey.export": _("Tải kết quả khảo sát"),
     "feedback.export": _("Tải ý kiến người dân"),

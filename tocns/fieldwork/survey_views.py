@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tocns.accounts.views import add_service_errors
+from tocns.audit.services import record_read
 from tocns.lib.http import XLSX, attachment
 
 from . import selectors, surveys
@@ -165,4 +166,7 @@ def survey_download(request, pk: int):
     answers = list(selectors.answers_for_user(request.user, survey))
     summary = selectors.survey_summary(questions, [answer.values for answer in answers])
     content = survey_xlsx(survey, questions, answers, summary, selectors.survey_progress(request.user, survey))
+    record_read(actor=request.user, action="survey.export", obj=survey, province_id=survey.owner.province_id
+                or survey.owner.pk, commune_id=survey.owner.commune_id, data={"rows": len(answers)},
+                summary=_("Tải kết quả khảo sát “%(title)s” (có tên người ghi)") % {"title": survey.title})
     return attachment(content, f"khao-sat-{survey.pk}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)

@@ -22,7 +22,7 @@ from tocns.accounts.access import page_rule
 from tocns.accounts.selectors import scope_for, unit_for_user_or_404, units_for_user
 from tocns.accounts.views import add_service_errors
 from tocns.audit.selectors import entries_for
-from tocns.audit.services import audit_record
+from tocns.audit.services import record_read
 from tocns.lib.http import DOCX, XLSX, attachment
 from tocns.lib.text import fold
 from tocns.notify.selectors import notifications_about
@@ -138,6 +138,8 @@ def team_detail(request, pk: int):
     sees_roster = selectors.can_see_roster(request.user, team)
     for m in members:
         m.phone_visible = selectors.phone_visible_to(request.user, m.person, sees_roster=sees_roster)
+    record_read(actor=request.user, action="team.roster", obj=team, people=[m.person_id for m in members],
+                summary=_("Xem danh sách thành viên %(team)s") % {"team": team})
     rules = services.team_rules(team.province)
     cap = services.team_cap(team)
     counted = sum(1 for m in members if m.role != MemberRole.COLLABORATOR)
@@ -292,6 +294,8 @@ def person_edit(request, person_pk: int):
             messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": person.full_name})
             return redirect("teams:person", person_pk=person.pk)
     memberships = person.memberships.select_related("team__unit").order_by("-start_date")
+    record_read(actor=request.user, action="person.view", obj=person,
+                summary=_("Xem trang của %(name)s") % {"name": person.full_name})
     return render(request, "teams/person.html", {"person": person, "form": form, "memberships": memberships,
                                                  "entries": entries_for(person)[:20]})
 
@@ -350,11 +354,11 @@ def _members_export(request, memberships, *, title: str, scope_obj, file_stem: s
     memberships = memberships.select_related("person", "person__home_village", "team__unit")
     content = members_export_xlsx(memberships, include_ethnic_group=with_ethnic, title=title)
     # Exports of personal data are recorded (DESIGN, personal data).
-    audit_record(actor=request.user, action="members.export", obj=scope_obj,
-                 province_id=scope_obj.province_id, commune_id=scope_obj.commune_id,
-                 summary=_("Xuất danh sách thành viên: %(title)s%(ethnic)s") % {
-                     "title": title, "ethnic": _(" (có cột dân tộc)") if with_ethnic else ""},
-                 data={"rows": len(memberships), "ethnic_group": with_ethnic})
+    record_read(actor=request.user, action="members.export", obj=scope_obj, people=[m.person_id for m in memberships],
+                province_id=scope_obj.province_id, commune_id=scope_obj.commune_id,
+                summary=_("Xuất danh sách thành viên: %(title)s%(ethnic)s") % {
+                    "title": title, "ethnic": _(" (có cột dân tộc)") if with_ethnic else ""},
+                data={"rows": len(memberships), "ethnic_group": with_ethnic})
     stamp = timezone.localdate().strftime("%Y%m%d")
     return attachment(content, f"thanh-vien-{file_stem}-{stamp}.xlsx", XLSX)
 
@@ -367,6 +371,9 @@ def decision_draft(request, pk: int):
     team = _team_or_404(request, pk, check=lambda user, t: selectors.can_issue_decisions(user, t)
                         or selectors.can_manage_members(user, t))
     content = establishment_decision(team)
+    record_read(actor=request.user, action="decision.draft", obj=team, people=team.memberships.active().values_list(
+        "person_id", flat=True), summary=_("Tải dự thảo quyết định thành lập %(team)s (có họ tên, số điện thoại)") % {
+        "team": team})
     return attachment(content, f"du-thao-qd-thanh-lap-{slugify(team.unit.name) or 'to'}.docx", DOCX)
 
 
