@@ -66,7 +66,10 @@ def _count(data: dict, name: str, errors: dict, *, required: bool = False) -> in
 
 
 def _day(raw, errors: dict, *, today: date) -> date | None:
-    day = raw if isinstance(raw, date) else parse_date(str(raw or ""))
+    try:
+        day = raw if isinstance(raw, date) else parse_date(str(raw or ""))
+    except ValueError:  # well formed but impossible, as 2026-02-31: the same message as a bad form
+        day = None
     if day is None:
         errors["date"] = _("Ngày viết theo dạng năm-tháng-ngày (ví dụ 2026-11-28).")
     elif day > today + timedelta(days=DAYS_AHEAD):
@@ -80,7 +83,10 @@ def made_at_of(raw, errors: dict):
     now = timezone.now()
     if not raw:
         return now
-    made = raw if isinstance(raw, datetime) else parse_datetime(str(raw))
+    try:
+        made = raw if isinstance(raw, datetime) else parse_datetime(str(raw))
+    except ValueError:  # well formed but impossible, as 2026-13-40T25:00
+        made = None
     if made is None:
         errors["made_at"] = _("Thời điểm ghi không đúng dạng.")
         return now
