@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tocns.accounts.middleware.IdleTimeoutMiddleware",
     "tocns.accounts.middleware.PasswordChangeRequiredMiddleware",
     "tocns.accounts.middleware.PrivatePagesMiddleware",
     "tocns.lib.security.SecurityHeadersMiddleware",
@@ -169,8 +170,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
-# Sessions end after a working week of no use and on sign-out.
+# Sessions end after a working week of no use and on sign-out; for the province admin, commune
+# chairmen and officers after SESSION_IDLE_MINUTES without a request (accounts.middleware).
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 72) * 3600
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 15)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

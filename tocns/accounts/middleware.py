@@ -1,6 +1,11 @@
+import time
+
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+
+IDLE_LIMITED_ROLES = ("province_admin", "commune_chairman", "commune_officer")
 
 
 class PasswordChangeRequiredMiddleware:
@@ -33,3 +38,39 @@ class PrivatePagesMiddleware:
                 and response.get("Content-Type", "").startswith("text/html")):
             add_never_cache_headers(response)
         return response
+
+
+class IdleTimeoutMiddleware:
+    """The province admin, commune chairmen and officers hold everyone's data: their session ends
+    after SESSION_IDLE_MINUTES without a request (others keep SESSION_COOKIE_AGE). The session's
+    own expiry does it (database row and cookie), renewed at most once a minute, so an idle hour
+    is never a write per request. What such a user typed when the session ended is kept by
+    static/js/draft.js and put back after signing in."""
+
+    RENEW_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            session = request.session
+            if "idle_limited" not in session:  # a session begun before this rule: decide once
+                idle_clock_start(session, user)
+            elif session["idle_limited"] and int(time.time()) - session.get("seen", 0) >= self.RENEW_SECONDS:
+                idle_clock_start(session, user, roles_known=True)
+        return self.get_response(request)
+
+
+def idle_clock_start(session, user, *, roles_known: bool = False) -> None:
+    """Marks the session of an office role as ending after SESSION_IDLE_MINUTES from now. Called at
+    sign-in (signal, apps.py) with the roles held then, and again by the middleware once a minute."""
+    if not roles_known:
+        from .models import Assignment
+
+        session["idle_limited"] = Assignment.objects.active().filter(
+            user=user, role__in=IDLE_LIMITED_ROLES).exists()
+    if session["idle_limited"]:
+        session["seen"] = int(time.time())
+        session.set_expiry(settings.SESSION_IDLE_MINUTES * 60)
