@@ -89,6 +89,25 @@ def test_a_highly_compressed_part_is_refused_even_under_the_total():
     assert "nén bất thường" in refused_fast(out.getvalue())
 
 
+def test_large_shared_strings_or_styles_are_refused_before_openpyxl_builds_them():
+    import io
+    import zipfile
+
+    def with_part(name: str, size: int) -> bytes:
+        source = zipfile.ZipFile(io.BytesIO(xlsx([["Họ và tên"], ["Giàng Seo Chứ"]])))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for part in source.infolist():
+                if part.filename != name:
+                    archive.writestr(part, source.read(part))
+            body = b"".join(b'<xf numFmtId="%d" fontId="0"/>' % (n % 200) for n in range(size // 30))
+            archive.writestr(name, b"<styleSheet><cellXfs>" + body + b"</cellXfs></styleSheet>")
+        return out.getvalue()
+
+    assert "quá nhiều chữ" in refused_fast(with_part("xl/sharedStrings.xml", 5 * 1024 * 1024))
+    assert "định dạng quá lớn" in refused_fast(with_part("xl/styles.xml", 2 * 1024 * 1024))
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_opened():
     assert "tối đa 5 MB" in refused_fast(b"PK" + b"\0" * sheets.MAX_FILE_BYTES)
     assert "tối đa 5 MB" in refused_fast(b"a\n" * (sheets.MAX_FILE_BYTES // 2 + 1), "a.csv")

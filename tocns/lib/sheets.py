@@ -30,7 +30,12 @@ _DELIMITERS = ",;\t"
 # what costs a worker (the probe's 205 KB file unzips to 200 MB; 1,000,000 blank rows).
 MAX_FILE_BYTES = 5 * 1024 * 1024  # the file as sent, .xlsx or .csv
 MAX_UNZIPPED_BYTES = 30 * 1024 * 1024  # all parts of an .xlsx added up, as its zip directory declares
-MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024  # read-only mode still loads every shared string in memory
+# Read-only mode still loads every shared string in memory: 8 MB of short strings cost 60 MB and 3 s,
+# 4 MB about half; a province's village list holds about 1.5 MB.
+MAX_SHARED_STRINGS_BYTES = 4 * 1024 * 1024
+# Styles, the workbook, relationships, the theme: a few KB in a real file, but openpyxl builds an
+# object per style while opening (8 MB of styles cost 160 MB); pictures are not parsed, not limited.
+MAX_OTHER_XML_BYTES = 1024 * 1024
 MAX_ZIP_RATIO = 100  # unzipped:zipped of one part; real sheets stay under 20:1 ...
 RATIO_FLOOR_BYTES = 1024 * 1024  # ... and parts under 1 MB unzipped cost nothing whatever their ratio
 MAX_ZIP_PARTS = 500  # an .xlsx has a dozen parts, a few more per sheet or picture
@@ -93,9 +98,15 @@ def check_xlsx_zip(data: bytes) -> None:
                             "Hãy chép riêng trang danh sách sang một tệp mới rồi gửi lại.")
                           % {"mb": _mb(MAX_UNZIPPED_BYTES)})
     for part in parts:
-        if part.filename.lower().endswith("sharedstrings.xml") and part.file_size > MAX_SHARED_STRINGS_BYTES:
-            raise FileRefused(_("Tệp Excel có quá nhiều chữ (hơn %(mb)s MB khi mở ra), không phải một danh sách "
-                                "thông thường.") % {"mb": _mb(MAX_SHARED_STRINGS_BYTES)})
+        name = part.filename.lower()
+        if name.endswith("sharedstrings.xml"):
+            if part.file_size > MAX_SHARED_STRINGS_BYTES:
+                raise FileRefused(_("Tệp Excel có quá nhiều chữ (hơn %(mb)s MB khi mở ra), không phải một danh "
+                                    "sách thông thường.") % {"mb": _mb(MAX_SHARED_STRINGS_BYTES)})
+        elif (name.endswith((".xml", ".rels")) and not name.startswith("xl/worksheets/")
+              and part.file_size > MAX_OTHER_XML_BYTES):
+            raise FileRefused(_("Tệp Excel có phần định dạng quá lớn, không phải một danh sách thông thường. Hãy "
+                                "chép riêng trang danh sách sang một tệp mới rồi gửi lại."))
         if part.file_size > RATIO_FLOOR_BYTES and part.file_size > MAX_ZIP_RATIO * max(part.compress_size, 1):
             raise FileRefused(_("Tệp Excel được nén bất thường nên không đọc. Hãy mở tệp bằng Excel, lưu lại "
                                 "(.xlsx) rồi gửi lại."))
