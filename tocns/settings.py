@@ -257,6 +257,12 @@ LOGGING = {
 DEFAULT_PROVINCE_CODE = env_str("PROVINCE_CODE", "08")
 # Join applications one address may send from the public page per hour (flood limit).
 PUBLIC_APPLICATIONS_PER_HOUR = env_int("PUBLIC_APPLICATIONS_PER_HOUR", 5)
+# Public reads one address may make per hour (tocns.portal.throttle; 429 after that): tracking-code
+# lookups (applications and feedback together), teams' public pages, the visitor's searches. Many
+# phones may share one address behind a carrier's NAT, hence limits well above one person's need.
+PUBLIC_LOOKUPS_PER_HOUR = env_int("PUBLIC_LOOKUPS_PER_HOUR", 30)
+PUBLIC_TEAM_PAGES_PER_HOUR = env_int("PUBLIC_TEAM_PAGES_PER_HOUR", 60)
+PUBLIC_SEARCHES_PER_HOUR = env_int("PUBLIC_SEARCHES_PER_HOUR", 120)
 AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 12)  # audit log kept this long, then prune_audit
 FORMAT_MODULE_PATH = ["tocns.formats"]
 

@@ -1,6 +1,7 @@
 """Security headers that Django's SecurityMiddleware does not set itself, and the limits every
 request meets before a view runs (its size, no NUL bytes, valid UTF-8)."""
 
+import hashlib
 import re
 from urllib.parse import unquote_to_bytes
 
@@ -29,6 +30,22 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+# ---- the sender's address, for the public pages' limits ------------------------------------------
+
+def client_address(request) -> str:
+    """The sender's address; behind PROXY_COUNT trusted proxies, read from X-Forwarded-For."""
+    proxies = settings.AXES_IPWARE_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def sender_hash(request) -> str:
+    """The address salted with the secret key and hashed: what the limits count, never the address."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()
 
 
 # ---- request limits: size, NUL bytes, broken UTF-8 ------------------------------------------------

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Challenge(models.Model):
@@ -34,3 +35,26 @@ class RefusedUpload(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class ReadKind(models.TextChoices):
+    LOOKUP = "lookup", _("tra cứu mã theo dõi")
+    TEAM = "team", _("trang công khai của tổ")
+    SEARCH = "search", _("tìm tổ")
+
+
+class PublicRead(models.Model):
+    """One public read by a sender (a tracking-code lookup, a team's public page, a search), for the
+    per-address hourly limits (tocns.portal.throttle). Kept in the database so every worker process
+    counts the same; only the salted hash of the address, and only for the last hour."""
+
+    sender_hash = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10, choices=ReadKind.choices)
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["sender_hash", "kind", "read_at"], name="portal_read_sender"),
+                   models.Index(fields=["read_at"], name="portal_read_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.read_at:%d/%m/%Y %H:%M}"

@@ -1,7 +1,6 @@
 """Public pages: a citizen finds their commune and village and applies to join a team, without an
 account; then follows the application at a private link. Light pages, no script."""
 
-import hashlib
 import uuid
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from tocns.fieldwork import feedback as feedback_rules
 from tocns.fieldwork.models import Feedback, FeedbackChannel
 from tocns.fieldwork.selectors import feedback_flooding
 from tocns.geo.models import AdminUnit
+from tocns.lib.security import sender_hash as _sender_hash
 from tocns.lib.sheets import read_table
 from tocns.lib.text import fold
 from tocns.notify.selectors import notifications_about
@@ -29,23 +29,12 @@ from tocns.teams.models import Team
 from tocns.teams.selectors import application_by_tracking_code_or_404, recent_applications_from
 
 from .forms import ApplicantForm, GroupContactForm, JoinForm, PublicFeedbackForm, ReplyForm
+from .models import ReadKind
 from .selectors import recent_refused_uploads_from
 from .services import refused_upload_record
+from .throttle import limit_public_reads
 
 GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX = 3, 10
-
-
-def _client_address(request) -> str:
-    """The sender's address; behind PROXY_COUNT trusted proxies, read from X-Forwarded-For."""
-    proxies = settings.AXES_IPWARE_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _sender_hash(request) -> str:
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{_client_address(request)}".encode()).hexdigest()
 
 
 def _flooding(request) -> bool:
@@ -174,6 +163,7 @@ def join_group(request, team_slug: str):
 
 
 @never_cache
+@limit_public_reads(ReadKind.LOOKUP)
 def tracking(request, code: str):
     """The applicant's private page: status, answers, and a reply when information is asked for."""
     application = application_by_tracking_code_or_404(code)
@@ -224,6 +214,7 @@ def feedback_send(request, code: str):
 
 
 @never_cache
+@limit_public_reads(ReadKind.LOOKUP)
 def feedback_tracking(request, code: str = ""):
     code = (code or request.GET.get("code", "")).strip().upper()
     if not code:

@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 from tocns.fieldwork.models import Guide
 from tocns.geo.models import AdminUnit
 from tocns.lib.phone import format_phone
+from tocns.lib.security import sender_hash
 from tocns.lib.text import fold
 from tocns.teams.choices import MemberRole, TeamStatus
 from tocns.teams.models import Membership, Team
 
+from .models import ReadKind
+from .throttle import limit_public_reads, public_read, too_many_reads
 from .views import _live_team_or_404
 
 PREFIXES = ("xa ", "phuong ", "dac khu ", "thon ", "ban ", "to dan pho ", "to ", "khu ", "xom ")
@@ -34,6 +37,8 @@ def find_units(query: str) -> list[AdminUnit]:
 
 def visitor_home(request):
     query = request.GET.get("q", "").strip()
+    if query and (retry_at := public_read(sender=sender_hash(request), kind=ReadKind.SEARCH)):
+        return too_many_reads(request, retry_at)
     found = find_units(query) if query else []
     teams = {t.unit_id: t for t in Team.objects.filter(unit__in=found).exclude(status=TeamStatus.DISSOLVED)}
     rows = [(unit, teams.get(unit.pk)) for unit in found]
@@ -51,6 +56,7 @@ def given_name(full_name: str) -> str:
 ROLE_ORDER = {MemberRole.LEADER: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2, MemberRole.COLLABORATOR: 3}
 
 
+@limit_public_reads(ReadKind.TEAM)
 def team_public(request, team_slug: str):
     team = _live_team_or_404(team_slug)
     people = []
