@@ -99,6 +99,17 @@ def test_an_xlsx_with_bytes_changed_is_read_or_refused(noise, position):
     _read(bytes(data), "a.xlsx")
 
 
+def test_a_zip_of_a_version_python_cannot_open_is_refused_as_damaged():
+    book = Workbook()
+    book.active.append(["Họ và tên"])
+    data = bytearray(workbook_bytes(book))
+    directory = data.index(b"PK\x01\x02")
+    data[directory + 6] = 99  # "made by" and "needed to extract": version 9.9
+    data[directory + 7] = 0
+    data[directory + 6 + 2] = 99
+    assert _read(bytes(data), "a.xlsx") is None
+
+
 @FAST
 @given(st.lists(st.lists(st.one_of(st.none(), typed, st.integers()), max_size=5), max_size=8))
 def test_any_rows_written_to_csv_start_no_cell_with_a_formula(rows):
