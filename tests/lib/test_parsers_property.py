@@ -87,7 +87,7 @@ def test_any_workbook_written_by_us_is_read_back(rows):
     assert table is not None
 
 
-@FAST
+@settings(FAST, max_examples=25)  # each example opens a whole workbook
 @given(st.binary(min_size=1, max_size=64), st.integers(0, 5000))
 def test_an_xlsx_with_bytes_changed_is_read_or_refused(noise, position):
     book = Workbook()
