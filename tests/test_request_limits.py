@@ -204,3 +204,20 @@ def test_every_page_named_in_the_upload_limits_exists():
                 names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
     walk(get_resolver().url_patterns, "")
     assert set(UPLOAD_VIEWS) - names == set()
+
+
+def test_a_guide_file_of_4_mb_passes_the_limit_and_is_stored_whole(client, world, settings, tmp_path):
+    from tocns.fieldwork.models import Guide, GuideFile, Service
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.province_admin)
+    client.post("/huong-dan/moi/", {"title": "Cài VssID", "pillar": "government", "summary": "Bảo hiểm xã hội số.",
+                                    "services": [Service.objects.get(code="vneid").pk],
+                                    "submission_key": str(uuid.uuid4())})
+    guide = Guide.objects.get(title="Cài VssID")
+    # Over FILE_UPLOAD_MAX_MEMORY_SIZE (read through a temporary file), NUL bytes inside: a file may hold them.
+    content = b"%PDF-1.7\n" + bytes(range(256)) * (4 * MB // 256)
+    assert len(content) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    client.post(f"/huong-dan/{guide.pk}/sua/", {"action": "file", "file-submission_key": str(uuid.uuid4()),
+                                               "file-file": SimpleUploadedFile("vssid.pdf", content)})
+    assert GuideFile.objects.get().file.read() == content
