@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tocns.portal",
     "tocns.dashboard",
     "tocns.api",
+    "tocns.ops",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 HTTPS = env_bool("HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a monitor on plain HTTP reaches the health check
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
