@@ -67,9 +67,9 @@ UPLOAD_VIEWS = {
     "portal:join_group": "PUBLIC_UPLOAD_MAX_BYTES",  # anyone may send it: a 50-row list is a few KB
 }
 API_PREFIX = "/api/"
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-# A JSON string holding U+0000 (PostgreSQL refuses it in text): an odd run of backslashes, then u0000.
+# What Django's path decoding leaves of bytes that are not UTF-8 (it writes them back as %XX).
 BROKEN_IN_PATH = re.compile(r"%[89A-F][0-9A-F]")
+# A JSON string holding U+0000 (PostgreSQL refuses it in text): an odd run of backslashes, then u0000.
 JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
 
@@ -131,7 +131,8 @@ class RequestLimitsMiddleware:
     """Refuses, before any view runs and before the body is read, a request larger than its page
     takes (413), and one with NUL bytes or broken UTF-8 in its path or parameters (400).
 
-    Placed before the session and CSRF middleware: they would read the body first."""
+    Placed before the session and CSRF middleware, so the size is judged before anything reads the
+    body; the check for NUL bytes then reads a form or JSON body, as the CSRF check would anyway."""
 
     def __init__(self, get_response):
         self.get_response = get_response
