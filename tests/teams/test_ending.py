@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tocns.teams.choices import MemberRole, TeamStatus
+from tocns.teams.choices import ApplicationStatus, MemberRole, TeamStatus
 from tocns.teams.models import Decision, Membership
 
 from ..factories import make_team
+from .test_applications import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,27 @@ def test_an_empty_post_dissolves_nothing(client, world):
     team.refresh_from_db()
     assert team.status == TeamStatus.ESTABLISHED and team.memberships.active().count() == 3
     assert not Decision.objects.filter(team=team).exists()
+
+
+def test_a_bare_post_keeps_the_teams_zalo_group(client, world):
+    team = make_team(world, world.village_a1, members=1)
+    team.zalo_group_url = "https://zalo.me/g/nakha1"
+    team.save(update_fields=["zalo_group_url"])
+    client.force_login(world.officer_a)
+    response = client.post(reverse("teams:zalo", args=[team.pk]), {}, follow=True)
+    assert "chưa thay đổi gì" in response.content.decode()
+    team.refresh_from_db()
+    assert team.zalo_group_url == "https://zalo.me/g/nakha1"
+    client.post(reverse("teams:zalo", args=[team.pk]), {"zalo_group_url": ""})  # the form, emptied on purpose
+    team.refresh_from_db()
+    assert team.zalo_group_url == ""
+
+
+def test_a_bare_post_decides_no_application(client, world):
+    team = make_team(world, world.village_a1, members=2)
+    application = submit(world, team)
+    client.force_login(world.leader_a1)
+    page = client.post(reverse("teams:application", args=[application.pk]), {}).content.decode()
+    assert "Hãy chọn một quyết định." in page
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.PENDING

@@ -188,7 +188,9 @@ def team_zalo(request, pk: int):
     team = _team_or_404(request, pk, check=selectors.can_manage_members)
     if request.method == "POST":
         url = request.POST.get("zalo_group_url", "").strip()
-        if url and not url.startswith(("https://zalo.me/", "https://chat.zalo.me/")):
+        if "zalo_group_url" not in request.POST:  # a bare POST clears nothing; the form always sends the field
+            messages.error(request, _("Không có đường dẫn nhóm Zalo trong yêu cầu; chưa thay đổi gì."))
+        elif url and not url.startswith(("https://zalo.me/", "https://chat.zalo.me/")):
             messages.error(request, _("Đường dẫn nhóm Zalo bắt đầu bằng https://zalo.me/g/…"))
         else:
             services.team_set_zalo(team=team, url=url, by=request.user)
@@ -449,7 +451,7 @@ def application_detail(request, application_pk: int):
     application = selectors.application_for_user_or_404(request.user, application_pk)
     team = application.team
     can_decide = selectors.can_decide(request.user, team)
-    form = DecideForm(request.POST or None)
+    form = DecideForm(_posted(request))
     if request.method == "POST":
         if not can_decide:
             raise Http404
