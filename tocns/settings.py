@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tocns.portal",
     "tocns.dashboard",
     "tocns.api",
+    "tocns.privacy",
     "tocns.ops",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tap-huan/", include("tocns.training.urls")),
     path("huong-dan/", include("tocns.fieldwork.urls_guides")),
     path("nhat-ky-he-thong/", include("tocns.audit.urls")),
+    path("du-lieu-ca-nhan/", include("tocns.privacy.urls")),
     path("", include("tocns.portal.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

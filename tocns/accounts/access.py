@@ -55,6 +55,12 @@ class Access:
         return self.scope.has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER)
 
     @cached_property
+    def privacy(self) -> bool:
+        """A person's rights (Law 91/2025): the register of requests, a person's data file, erasure.
+        The province admin for the province's people, the commune office for its commune's."""
+        return self.scope.has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER)
+
+    @cached_property
     def partner(self) -> bool:
         return self.scope.has_role(Role.PARTNER)
 

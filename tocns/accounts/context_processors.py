@@ -33,6 +33,8 @@ def navigation(request):
         items.append((reverse("dashboard:village_import"), _("Nhập thôn")))
     if access.audit:
         items.append((reverse("audit:list"), _("Nhật ký hệ thống")))
+    if access.privacy:
+        items.append((reverse("privacy:list"), _("Yêu cầu về dữ liệu cá nhân")))
     if access.api_tokens:
         items.append((reverse("api_tokens:list"), _("Mã truy cập API")))
     items.append((reverse("accounts:profile"), _("Tài khoản của tôi")))

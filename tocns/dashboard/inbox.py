@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tocns.fieldwork.selectors import surveys_to_answer
+from tocns.privacy.selectors import requests_to_acknowledge
 from tocns.reports import selectors as reports
 from tocns.reports.settings_selectors import requests_for_commune
 from tocns.teams.selectors import applications_to_decide
@@ -19,7 +20,7 @@ FOLD_AFTER = 3
 
 @dataclass
 class InboxItem:
-    kind: str  # returned, due, review, application
+    kind: str  # returned, due, review, application, rights_request
     text: str
     url: str
     at: datetime
@@ -70,4 +71,14 @@ def inbox_for(user, *, with_due_reports: bool = True) -> list[InboxItem]:
         items.append(InboxItem("application", ngettext("%(n)s đơn đang chờ bạn duyệt", "%(n)s đơn đang chờ bạn duyệt",
                                                        count) % {"n": count}, reverse("teams:applications"),
                                newest.submitted_at))
+    today = timezone.localdate()
+    for rights in requests_to_acknowledge(user)[:FOLD_AFTER]:
+        # A person's request must be acknowledged within 2 working days (Law 91/2025).
+        late = rights.acknowledge_by < today
+        text = _("Quá hạn xác nhận yêu cầu của %(name)s (%(kind)s), hạn %(day)s") if late else _(
+            "Xác nhận yêu cầu của %(name)s (%(kind)s) trước %(day)s")
+        items.append(InboxItem("rights_request", text % {
+            "name": rights.person.full_name, "kind": rights.get_kind_display().lower(),
+            "day": rights.acknowledge_by.strftime("%d/%m/%Y")}, reverse("privacy:request", args=[rights.pk]),
+            rights.received_at))
     return sorted(items, key=lambda item: item.at, reverse=True)
