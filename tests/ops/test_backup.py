@@ -127,6 +127,7 @@ def test_the_backup_command_writes_one_archive_with_a_manifest(filled, media, tm
         names = opened.getnames()
         manifest = json.load(opened.extractfile("manifest.json"))
     assert names[0] == "manifest.json" and manifest["engine"] in ("sqlite", "postgresql")
+    assert archive.stat().st_mode & 0o077 == 0  # personal data: the owner alone reads it
     assert any(name.startswith("media/decisions/") for name in names)
     assert manifest["tables"]["teams_team"]["rows"] == 1 and len(manifest["media"]) == 1
     assert "uploaded files" in capsys.readouterr().out

@@ -240,7 +240,9 @@ def create_backup(*, db: dict, media_root, out: Path) -> Outcome:
             "tables": tables, "media": files,
         }
         partial = out.with_name(out.name + ".part")
-        with tarfile.open(partial, "w") as archive:
+        # Personal data inside: readable by the app's user only, whatever the umask.
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as archive:
             data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime = len(data), int(time.time())
