@@ -32,7 +32,8 @@ FIRST_BUDGET, LATER_BUDGET = 150 * 1024, 30 * 1024
 def server_env() -> dict:
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
-    env.update({"DEBUG": "0", "HTTPS": "0", "ALLOWED_HOSTS": "127.0.0.1",
+    # Demo accounts sign in without the second factor here, as on the demo server (docs/security.md).
+    env.update({"DEBUG": "0", "HTTPS": "0", "ALLOWED_HOSTS": "127.0.0.1", "SECOND_FACTOR_DEMO_EXEMPT": "1",
                 "SECRET_KEY": env.get("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghij")})
     return env
 

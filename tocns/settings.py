@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tocns.geo",
     "tocns.accounts",
     "tocns.audit",
@@ -90,10 +93,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tocns.accounts.middleware.IdleTimeoutMiddleware",
+    "tocns.accounts.middleware.SecondFactorMiddleware",
     "tocns.accounts.middleware.PasswordChangeRequiredMiddleware",
     "tocns.accounts.middleware.PrivatePagesMiddleware",
     "tocns.lib.security.SecurityHeadersMiddleware",
@@ -176,6 +181,13 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # chairmen and officers after SESSION_IDLE_MINUTES without a request (accounts.middleware).
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 72) * 3600
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 15)
+
+# Second factor (django-otp: an authenticator app's 6-digit codes, and recovery codes): these roles
+# must set it up at their first sign-in; everyone else may, on "Tài khoản của tôi". Demo accounts
+# (is_demo) are let off when SECOND_FACTOR_DEMO_EXEMPT (default: with DEBUG, as `make demo` runs).
+SECOND_FACTOR_REQUIRED_ROLES = ["province_admin", "commune_chairman", "commune_officer"]
+SECOND_FACTOR_DEMO_EXEMPT = env_bool("SECOND_FACTOR_DEMO_EXEMPT", DEBUG)
+OTP_TOTP_ISSUER = "Tổ công nghệ số"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

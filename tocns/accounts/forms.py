@@ -88,3 +88,10 @@ class UserEditForm(forms.Form):
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
+
+
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("Mã xác thực (6 số trong ứng dụng, hoặc một mã dự phòng)"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "autofocus": True, "autocapitalize": "none"}))

@@ -1,6 +1,8 @@
 import time
+from urllib.parse import quote
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -17,7 +19,8 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
-            allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
+            allowed = {reverse("accounts:password_change"), reverse("accounts:logout"),
+                       reverse("accounts:second_factor"), reverse("accounts:second_factor_setup")}
             if request.path not in allowed and not request.path.startswith(("/static/", "/healthz")):
                 return redirect("accounts:password_change")
         return self.get_response(request)
@@ -74,3 +77,32 @@ def idle_clock_start(session, user, *, roles_known: bool = False) -> None:
     if session["idle_limited"]:
         session["seen"] = int(time.time())
         session.set_expiry(settings.SESSION_IDLE_MINUTES * 60)
+
+
+class SecondFactorMiddleware:
+    """After the password, a user with an authenticator types its code, and a user whose role needs
+    one (SECOND_FACTOR_REQUIRED_ROLES) sets it up, before any other page. Whether he must is decided
+    at sign-in and kept in the session (accounts.second_factor.SESSION_KEY): no query per page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_verified():
+            from .second_factor import SESSION_KEY, second_factor_state
+
+            state = request.session.get(SESSION_KEY)
+            if state is None:
+                state = request.session[SESSION_KEY] = second_factor_state(user)
+            if state != "none" and not self._open(request.path):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "second factor needed"}, status=401)
+                target = reverse("accounts:second_factor" if state == "device" else "accounts:second_factor_setup")
+                return redirect(f"{target}?next={quote(request.get_full_path())}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _open(path: str) -> bool:
+        return path in {reverse("accounts:second_factor"), reverse("accounts:second_factor_setup"),
+                        reverse("accounts:logout")} or path.startswith(("/static/", "/healthz"))

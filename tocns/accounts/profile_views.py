@@ -18,8 +18,13 @@ def profile(request):
         services.user_set_api_access(user=request.user, enabled=enabled)
         messages.success(request, _("Đã bật trang mã truy cập API.") if enabled else _("Đã tắt trang mã truy cập API."))
         return redirect("accounts:profile")
+    from django_otp import user_has_device
+    from django_otp.plugins.otp_static.models import StaticToken
+
     access = access_for(request.user)
     return render(request, "accounts/profile.html", {
+        "second_factor_on": user_has_device(request.user, confirmed=True),
+        "recovery_left": StaticToken.objects.filter(device__user=request.user, device__name="recovery").count(),
         "assignments": request.user.assignments.active().select_related("unit"),
         "api_by_role": access.scope.has_role(*API_ROLES),
     })

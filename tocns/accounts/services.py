@@ -178,3 +178,73 @@ def user_set_api_access(*, user: User, enabled: bool) -> User:
         user.api_access = enabled
         user.save(update_fields=["api_access"])
     return user
+
+
+# ---- second factor (TOTP via django-otp, recovery codes as its static device) ------------------
+
+RECOVERY_CODES = 10
+
+
+def second_factor_required(user: User) -> bool:
+    """The office roles must use a second factor; a demo account may be let off on a demo server."""
+    from django.conf import settings
+
+    if user.is_demo and settings.SECOND_FACTOR_DEMO_EXEMPT:
+        return False
+    return Assignment.objects.active().filter(
+        user=user, role__in=settings.SECOND_FACTOR_REQUIRED_ROLES).exists()
+
+
+def totp_device_pending(*, user: User):
+    """The authenticator being set up: the user's unconfirmed TOTP device, made once and kept, so
+    the secret shown stays the same when the page is opened again (or the form sent again)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=_("Ứng dụng xác thực"), confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_confirm(*, user: User, device, token: str) -> list[str]:
+    """Turns the second factor on once the app shows a right code: the device is confirmed, any
+    older authenticator removed, and new recovery codes made. Returns the codes (shown once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    token = "".join(str(token or "").split())
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
+        raise ValidationError({"token": _("Mã chưa đúng. Hãy nhập 6 số đang hiện trong ứng dụng.")})
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return recovery_codes_new(user=user)
+
+
+@transaction.atomic
+def recovery_codes_new(*, user: User) -> list[str]:
+    """Ten new single-use recovery codes; the old ones stop working."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery",
+                                                          defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def second_factor_check(*, user: User, token: str):
+    """The device that takes this code (6 digits from the app, or a recovery code, spent), or None.
+    django-otp slows down repeated failures on each device (its throttling)."""
+    from django_otp import devices_for_user
+
+    token = "".join(str(token or "").split()).lower()
+    if not token:
+        return None
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_token(token):
+                return device
+    return None

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import profile_views, views
+from . import profile_views, second_factor, views
 
 app_name = "accounts"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("ho-so/", profile_views.profile, name="profile"),
+    path("xac-thuc/", second_factor.verify, name="second_factor"),
+    path("xac-thuc/cai-dat/", second_factor.setup, name="second_factor_setup"),
+    path("xac-thuc/ma-du-phong/", second_factor.recovery_codes, name="recovery_codes"),
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/village-options/", views.village_options, name="village_options"),
