@@ -126,3 +126,13 @@ def test_the_menu_lists_the_register_for_the_offices_only(client, world):
     for user, shown in ((world.officer_a, True), (world.province_admin, True), (world.leader_a1, False)):
         client.force_login(user)
         assert (reverse("privacy:list") in client.get(reverse("dashboard:home")).content.decode()) is shown
+
+
+def test_the_persons_page_links_to_the_audit_log_about_them(client, world):
+    person = make_person(world, full_name="Lò Thị Dung")
+    client.force_login(world.officer_a)
+    page = client.get(reverse("privacy:person", args=[person.pk])).content.decode()
+    link = f'{reverse("audit:list")}?person_id={person.pk}'
+    assert link in page
+    audit = client.get(link).content.decode()
+    assert "Đang xem nhật ký về Lò Thị Dung." in audit and "Xem dữ liệu và sự đồng ý của Lò Thị Dung" in audit
