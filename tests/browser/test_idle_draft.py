@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
@@ -46,3 +48,26 @@ def test_a_form_sent_after_the_idle_timeout_comes_back_with_what_was_typed(phone
     # Once sent, the copy is gone: the empty form stays empty.
     page.goto(f"{base}/accounts/users/new/")
     expect(page.get_by_label("Họ và tên")).to_have_value("")
+
+
+def test_the_draft_also_comes_back_through_the_second_factor_step(phone_page, live_server, settings):
+    from ..factories import totp_code, totp_device_for
+
+    settings.SECOND_FACTOR_REQUIRED_ROLES = ["province_admin", "commune_chairman", "commune_officer"]
+    world = World()
+    device = totp_device_for(world.province_admin)
+    page, base = phone_page, live_server.url
+    page.goto(f"{base}/accounts/login/?next=/accounts/users/new/")
+    sign_in_here(page, "0901 000 001")
+    page.get_by_label(re.compile("Mã xác thực")).fill(totp_code(device))
+    page.get_by_role("button", name="Xác nhận").click()
+    page.get_by_label("Họ và tên").fill("Nông Thị Hoa")
+
+    Session.objects.all().delete()
+    page.get_by_role("button", name="Tạo tài khoản").click()
+    page.get_by_role("heading", name="Đăng nhập").wait_for()
+    sign_in_here(page, "0901 000 001")
+    page.get_by_label(re.compile("Mã xác thực")).fill(totp_code(device, steps_later=1))
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page.get_by_label("Họ và tên")).to_have_value("Nông Thị Hoa")
+    assert page.url.endswith("/accounts/users/new/")

@@ -8,7 +8,9 @@
   "use strict";
   var KEY = "tocns.draft", MAX_AGE = 2 * 3600 * 1000;
   var me = document.currentScript, store = window.sessionStorage;
-  if (!store || !me) return;
+  // The sign-in steps load it themselves (data-sign-in) before the copy every office page loads.
+  if (!store || !me || window.tocnsDraft) return;
+  window.tocnsDraft = true;
   var here = location.pathname + location.search;
 
   function read() {
