@@ -36,12 +36,13 @@ def audit_xlsx(entries, *, title: str, cut: bool, filters: str) -> bytes:
     for cell in sheet[_HEADER_ROW]:
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F5F8B")
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for entry in entries:
+    # Rows counted here: openpyxl's max_row walks every cell, which made 40,000 rows take minutes.
+    for row, entry in enumerate(entries, start=_HEADER_ROW + 1):
         actor = entry.actor.full_name or entry.actor.username if entry.actor else _("Người dân / hệ thống")
         sheet.append([timezone.localtime(entry.at).replace(tzinfo=None), actor, action_label(entry.action),
                       entry.object_type, entry.object_id, entry.summary, _("Có") if entry.is_read else "",
                       len(entry.people) or None])
-        sheet.cell(row=sheet.max_row, column=1).number_format = "DD/MM/YYYY HH:MM"
+        sheet.cell(row=row, column=1).number_format = "DD/MM/YYYY HH:MM"
     for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{_HEADER_ROW + 1}"

@@ -32,9 +32,10 @@ def _sheet(book, title: str, headers: list[str], rows, widths: list[int]):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
+    count = 0
+    for count, row in enumerate(rows, start=1):
         sheet.append(list(row))
-        for cell in sheet[sheet.max_row]:
+        for cell in sheet[count + 1]:  # counted here: openpyxl's max_row walks every cell
             if hasattr(cell.value, "hour"):
                 cell.number_format = DATE_TIME
             elif hasattr(cell.value, "day"):
@@ -42,7 +43,7 @@ def _sheet(book, title: str, headers: list[str], rows, widths: list[int]):
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
-    if sheet.max_row == 1:
+    if not count:
         sheet.append([_("(không có)")])
     return sheet
 
@@ -76,10 +77,10 @@ def _book(person: Person) -> Workbook:
         (_("Ghi vào phần mềm lúc"), _local(person.created_at)), (_("Sửa lần cuối lúc"), _local(person.updated_at)),
     ]
     info.append([])
-    for label, value in fields:
+    for row, (label, value) in enumerate(fields, start=4):
         info.append([label, value])
         if hasattr(value, "hour"):
-            info.cell(row=info.max_row, column=2).number_format = DATE_TIME
+            info.cell(row=row, column=2).number_format = DATE_TIME
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 38, 50
 
     memberships = person.memberships.select_related("team__unit").order_by("start_date", "id")
