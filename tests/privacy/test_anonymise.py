@@ -70,3 +70,16 @@ def test_an_erasure_request_is_done_by_the_anonymisation(world):
     services.person_anonymise(person=person, by=world.officer_a, request=request)
     request.refresh_from_db()
     assert request.status == RequestStatus.DONE
+
+
+def test_feedback_sent_from_the_persons_phone_loses_the_name_and_phone(world):
+    from tocns.fieldwork.models import Feedback
+
+    person = make_person(world, full_name="Lò Thị Dung", phone="0987000222")
+    feedback = Feedback.objects.create(
+        code="PA-TEST2", content="Xin hướng dẫn VssID", citizen_name="Lò Thị Dung", citizen_phone="0987000222",
+        consent_at=timezone.now(), unit=world.village_a1, province=world.province, commune=world.commune_a,
+        answer_due_on=timezone.localdate(), channel="public", submission_key=str(uuid.uuid4()))
+    services.person_anonymise(person=person, by=world.officer_a)
+    feedback.refresh_from_db()
+    assert (feedback.citizen_name, feedback.citizen_phone, feedback.content) == ("", "", "Xin hướng dẫn VssID")

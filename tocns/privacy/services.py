@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tocns.audit.services import audit_record
+from tocns.fieldwork.models import Feedback
 from tocns.teams.models import ApplicationEntry, Person
 
 from .models import OPEN_STATUSES, Consent, ConsentPurpose, RequestKind, RequestStatus, RightsRequest
@@ -176,13 +177,17 @@ def request_refuse(*, request: RightsRequest, by, reason: str) -> RightsRequest:
 def person_anonymise(*, person: Person, by, request: RightsRequest | None = None) -> Person:
     """Erase a person by anonymisation, for good. Name becomes "Đã ẩn danh"; phone, Zalo, email,
     ethnic group, birth year, workplace, post, village and notes are cleared; gender and occupation
-    stay (report totals count them). Memberships, activities and attendance stay, so every history
-    and total is unchanged. A linked user account is deactivated and its name and phone cleared."""
+    stay (report totals count them). Feedback sent from their phone loses its name and phone.
+    Memberships, activities and attendance stay, so every history and total is unchanged. A linked
+    user account is deactivated and its name and phone cleared."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.full_name == ANONYMOUS_NAME:
         raise ValidationError(_("Người này đã được ẩn danh rồi."), code="done")
     if request is not None:
         request = _locked(request, allowed=OPEN_STATUSES)
+    # Feedback sent from the person's phone names them too (the same link the person file uses).
+    if person.phone:
+        Feedback.objects.filter(citizen_phone=person.phone).update(citizen_name="", citizen_phone="")
     person.full_name = ANONYMOUS_NAME
     person.phone = None
     person.zalo_phone = person.email = person.workplace = person.position = person.digital_skills = ""
