@@ -4,8 +4,6 @@ registers the member's erasure request (its deadline shown) and anonymises him a
 import pytest
 from playwright.sync_api import expect
 
-from tocns.teams.models import Person
-
 from ..factories import World, make_team
 from .test_monthly_report import sign_in
 
