@@ -136,3 +136,12 @@ def test_the_persons_page_links_to_the_audit_log_about_them(client, world):
     assert link in page
     audit = client.get(link).content.decode()
     assert "Đang xem nhật ký về Lò Thị Dung." in audit and "Xem dữ liệu và sự đồng ý của Lò Thị Dung" in audit
+
+
+def test_the_person_file_writes_a_typed_formula_as_text(client, world):
+    person = make_person(world, full_name='=HYPERLINK("http://x","Bấm")', workplace="+84 Bưu điện")
+    client.force_login(world.officer_a)
+    book = load_workbook(io.BytesIO(client.get(reverse("privacy:person_file", args=[person.pk])).content))
+    cells = {row[0].value: row[1] for row in book["Thông tin"].iter_rows(min_row=4) if row[0].value}
+    assert cells["Họ và tên"].value == '=HYPERLINK("http://x","Bấm")' and cells["Họ và tên"].data_type == "s"
+    assert cells["Nơi công tác"].data_type == "s"
