@@ -71,3 +71,14 @@ def test_a_read_refused_out_of_scope_logs_nothing(client, world, team):
     person = team.memberships.first().person
     assert client.get(reverse("teams:person", args=[person.pk])).status_code == 404
     assert not AuditEntry.objects.filter(action="person.view").exists()
+
+
+def test_a_persons_and_a_teams_history_lists_changes_not_the_views_of_their_pages(client, world, team):
+    person = team.memberships.first().person
+    client.force_login(world.officer_a)
+    for _ in range(3):
+        client.get(reverse("teams:person", args=[person.pk]))
+        client.get(reverse("teams:detail", args=[team.pk]))
+    assert AuditEntry.objects.filter(is_read=True).count() == 6
+    assert "Xem trang của" not in client.get(reverse("teams:person", args=[person.pk])).content.decode()
+    assert "Xem danh sách thành viên" not in client.get(reverse("teams:history", args=[team.pk])).content.decode()

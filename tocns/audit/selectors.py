@@ -4,7 +4,10 @@ from .models import AuditEntry
 
 
 def entries_for(obj) -> QuerySet:
-    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=obj.pk).select_related("actor")
+    """An object's history of changes, as its pages show it: reads (views, exports) are left out,
+    they are for the audit log page."""
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=obj.pk,
+                                     is_read=False).select_related("actor")
 
 
 def entries_in(*, province_ids=(), commune_ids=()) -> QuerySet:
