@@ -260,6 +260,21 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tocns@localhost")
 
+# Notice channels (tocns.notify.channels). A channel without its credentials is off.
+# Zalo ZNS: the OA's app id and secret key; the first refresh token seeds the token store once
+# (Zalo rotates it on every refresh, so the current one lives in the database, not here).
+ZALO_APP_ID = env_str("ZALO_APP_ID")
+ZALO_SECRET_KEY = env_str("ZALO_SECRET_KEY")
+ZALO_REFRESH_TOKEN = env_str("ZALO_REFRESH_TOKEN")
+ZALO_OAUTH_URL = env_str("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+ZALO_ZNS_URL = env_str("ZALO_ZNS_URL", "https://business.openapi.zalo.me")
+# Brandname SMS gateway (JSON POST); the callback receives its delivery receipts.
+SMS_API_URL = env_str("SMS_API_URL")
+SMS_API_KEY = env_str("SMS_API_KEY")
+SMS_BRANDNAME = env_str("SMS_BRANDNAME")
+SMS_CALLBACK_URL = env_str("SMS_CALLBACK_URL")
+CHANNEL_TIMEOUT = env_int("CHANNEL_TIMEOUT", 10)  # seconds for one call to Zalo or the SMS gateway
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

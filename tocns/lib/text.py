@@ -29,3 +29,17 @@ def clean_spaces(text: str | None) -> str:
 
 def has_diacritics(text: str) -> bool:
     return fold(text) != clean_spaces(text).lower()
+
+
+def unaccent(text: str | None) -> str:
+    """Vietnamese without diacritics, case kept: "Đã nhận báo cáo" -> "Da nhan bao cao".
+
+    SMS gateways bill an accented message as Unicode (70 characters a part); without the marks
+    one part holds 160. Spaces are collapsed as fold() does, but the case is kept for reading.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFD", str(text))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()

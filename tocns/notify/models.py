@@ -41,3 +41,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ZaloToken(models.Model):
+    """The Zalo OA's current tokens: one row. The refresh token is single-use and rotated at each
+    refresh, so it is kept here (not in the environment) and changed under a row lock."""
+
+    key = models.CharField(max_length=20, unique=True, default="oa")
+    access_token = models.TextField(blank=True)
+    refresh_token = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khoá truy cập Zalo")
+        verbose_name_plural = _("khoá truy cập Zalo")
+
+    def __str__(self) -> str:
+        return self.key
