@@ -1,5 +1,6 @@
 """The notice channels against fake Zalo and SMS servers on loopback."""
 
+import hashlib
 import threading
 from datetime import timedelta
 
@@ -33,8 +34,12 @@ def zns(channel, request_id, phone=PHONE, template_id="tpl-1"):
                         request_id=request_id)
 
 
+def seeded(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def expired_store():
-    ZaloToken.objects.create(key="oa", access_token="at-old", refresh_token="rt-0",
+    ZaloToken.objects.create(key="oa", access_token="at-old", refresh_token="rt-0", seed=seeded("rt-0"),
                              expires_at=timezone.now() - timedelta(minutes=1))
 
 
@@ -88,11 +93,21 @@ def test_two_workers_refreshing_at_once_spend_the_refresh_token_once(fake):
 
 @pytest.mark.django_db
 def test_a_spent_refresh_token_refused_is_a_configuration_error(fake):
-    ZaloToken.objects.create(key="oa", refresh_token="rt-spent")
+    ZaloToken.objects.create(key="oa", refresh_token="rt-spent", seed=seeded("rt-0"))
     result = zns(ZaloChannel(), "n-1")
     assert result.outcome is Outcome.CONFIG
     assert result.code == "-14014"
     assert not fake.zns_sent
+
+
+@pytest.mark.django_db
+def test_a_new_refresh_token_in_the_environment_replaces_the_refused_one_once(fake, settings):
+    ZaloToken.objects.create(key="oa", refresh_token="rt-spent", seed=seeded("rt-older"))
+    channel = ZaloChannel()
+    assert zns(channel, "n-1").sent and zns(channel, "n-2").sent
+    # rt-0 from the environment was spent once; the rotated rt-1 is kept, not overwritten by rt-0.
+    assert fake.refreshes == 1 and fake.refused_refreshes == 0
+    assert ZaloToken.objects.get().refresh_token == "rt-1"
 
 
 @pytest.mark.django_db

@@ -52,6 +52,9 @@ class ZaloToken(models.Model):
     refresh_token = models.TextField(blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     refreshed_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the ZALO_REFRESH_TOKEN this row was seeded from: a new one put in the environment
+    # (after a lost or refused token) replaces the stored one once, an unchanged one never does.
+    seed = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("khoá truy cập Zalo")

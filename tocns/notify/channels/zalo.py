@@ -4,6 +4,7 @@ The OA access token lives about 25 hours; the refresh token is single-use and Za
 each refresh. Both live in one ZaloToken row, refreshed under its row lock: a second worker that
 waited on the lock finds the new token and does not spend the old refresh token again."""
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -61,8 +62,15 @@ class ZaloChannel(Channel):
 
     # Tokens -------------------------------------------------------------------------------
     def _store(self) -> ZaloToken:
-        token, _created = ZaloToken.objects.get_or_create(
-            key="oa", defaults={"refresh_token": settings.ZALO_REFRESH_TOKEN})
+        seed = settings.ZALO_REFRESH_TOKEN
+        digest = hashlib.sha256(seed.encode()).hexdigest() if seed else ""
+        token, _created = ZaloToken.objects.get_or_create(key="oa", defaults={"refresh_token": seed, "seed": digest})
+        if digest and token.seed != digest:
+            with transaction.atomic():
+                token = ZaloToken.objects.select_for_update().get(key="oa")
+                if token.seed != digest:
+                    token.refresh_token, token.seed, token.access_token, token.expires_at = seed, digest, "", None
+                    token.save(update_fields=["refresh_token", "seed", "access_token", "expires_at"])
         return token
 
     def access_token(self) -> str:
