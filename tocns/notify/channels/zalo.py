@@ -99,7 +99,7 @@ class ZaloChannel(Channel):
                 raise TokenRefreshFailed(str(body.get("error", "")),
                                          str(body.get("error_description") or body.get("error_name") or body))
             token.access_token, token.refresh_token = body["access_token"], body["refresh_token"]
-            token.expires_at = now + timedelta(seconds=int(body.get("expires_in") or 90000))
+            token.expires_at = now + timedelta(seconds=_seconds(body.get("expires_in")))
             token.refreshed_at = now
             token.save(update_fields=["access_token", "refresh_token", "expires_at", "refreshed_at"])
             return token.access_token
@@ -131,6 +131,14 @@ class ZaloChannel(Channel):
         _status, body = post(f"{settings.ZALO_ZNS_URL}/message/template", json_body=payload,
                              headers={"access_token": access})
         return body
+
+
+def _seconds(raw) -> int:
+    """Zalo sends expires_in as a string ("90000"); a missing or odd one counts as 25 hours."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 90000
 
 
 def _code(body: dict) -> int | None:
