@@ -151,3 +151,22 @@ def test_a_group_list_sent_as_an_excel_file(client, world):
     data = {**data, **answer(text)}
     response = client.post(url, {**data, "file": SimpleUploadedFile("ds.xlsx", good)})
     assert response.status_code == 302 and Application.objects.get().entries.count() == 2
+
+
+def test_a_group_list_with_an_ethnic_group_but_no_consent_is_kept_without_it_and_the_sender_is_told(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..factories import xlsx
+    from ..teams.test_member_import import FULL_HEADER
+
+    team = make_team(world, world.commune_a)
+    url = reverse("portal:join_group", args=[team.public_slug])
+    page = client.get(url).content.decode()
+    data = {"p-TOTAL_FORMS": "0", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "0", "p-MAX_NUM_FORMS": "50",
+            "contact_name": "Bàn Văn Tủa", "contact_phone": "0912 000 111", **answer(page)}
+    row = ["Lò Thị Dung", "Nữ", 1990, "0987000001", "", "", "", "", "", "", "", "", "Tày", ""]
+    response = client.post(url, {**data, "file": SimpleUploadedFile("ds.xlsx", xlsx([FULL_HEADER, row]))},
+                           follow=True)
+    entry = Application.objects.get().entries.get()
+    assert entry.ethnic_group == ""
+    assert "Dòng 2: Không ghi dân tộc: chưa có sự đồng ý của người này" in response.content.decode()

@@ -125,7 +125,7 @@ def join_group(request, team_slug: str):
     except ValueError:
         rows = GROUP_ROWS_DEFAULT
     PeopleFormSet = formset_factory(ApplicantForm, extra=rows, max_num=GROUP_ROWS_MAX * 5)
-    file_errors = []
+    file_errors, file_notes = [], []
     if request.method == "POST":
         form = GroupContactForm(request.POST, request.FILES)
         people = PeopleFormSet(request.POST, form_kwargs={"commune": team.commune}, prefix="p")
@@ -137,7 +137,7 @@ def join_group(request, team_slug: str):
             file_errors = _refused_file(request, content, upload.name)
         if not file_errors and form.is_valid():
             if upload:
-                entries, file_errors = application_entries_from_file(team, content, upload.name)
+                entries, file_errors = application_entries_from_file(team, content, upload.name, notes=file_notes)
             else:
                 entries = [f.cleaned_data for f in people if f.has_changed()] if people.is_valid() else None
                 if entries == []:
@@ -153,6 +153,8 @@ def join_group(request, team_slug: str):
                 except ValidationError as exc:
                     add_service_errors(form, exc)
                 else:
+                    for note in file_notes:  # what the file held that was not kept, said to the sender
+                        messages.warning(request, note)
                     return redirect("portal:tracking", code=application.tracking_code)
     else:
         form = GroupContactForm(initial={"submission_key": uuid.uuid4().hex})

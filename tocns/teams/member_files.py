@@ -510,19 +510,22 @@ def members_import_check(team: Team, data: bytes, file_name: str) -> tuple[list[
     return rows, _errors_of(rows)
 
 
-def application_entries_from_file(team: Team, data: bytes,
-                                  file_name: str) -> tuple[list[dict], list[tuple[int, str]]]:
+def application_entries_from_file(team: Team, data: bytes, file_name: str,
+                                  notes: list[str] | None = None) -> tuple[list[dict], list[tuple[int, str]]]:
     """The people of a group list sent with a public join application, from the same template.
 
     Returns (entries, errors): entries are PersonForm's cleaned data, one per row, for
     application_submit_join; there are none when any row has an error. Posts and roles in the file
     are not taken (the officer records them), and nothing is said about who already holds a phone
-    number: the sender is not signed in."""
+    number: the sender is not signed in. What was left out of a row (an ethnic group without its
+    consent) is added to `notes`, one line a row, for the sender to read."""
     team = Team.objects.select_related("unit", "province", "commune").get(pk=team.pk)
     rows, errors = _checked_rows(team, data, file_name, max_rows=PUBLIC_MAX_ROWS, officer=False)
     errors = errors or _errors_of(rows)
     if errors:
         return [], errors
+    if notes is not None:
+        notes.extend(_line(row["row"], note) for row in rows for note in row.get("notes", []))
     return [{key: value for key, value in row["data"].items() if key != "position"} for row in rows], []
 
 
