@@ -57,6 +57,14 @@ def test_the_province_admin_reads_every_commune_and_the_officer_only_his(client,
     assert "Xem trang của Lò Thị Dung" in page and "Nông Thị Hoa" not in page
 
 
+def test_an_officer_who_chairs_another_commune_reads_only_the_log_of_his_office(client, world, log):
+    from tocns.accounts.models import Assignment, Role
+
+    Assignment.objects.create(user=world.officer_a, role=Role.COMMUNE_CHAIRMAN, unit=world.commune_b)
+    page = _listed(client, world.officer_a)
+    assert "Xem trang của Lò Thị Dung" in page and "Nông Thị Hoa" not in page
+
+
 @pytest.mark.parametrize("persona", ["commune_chairman", "team_leader", "team_member", "partner"])
 def test_other_roles_get_no_audit_page_and_no_menu_entry(client, world, persona):
     user = world.personas()[persona]

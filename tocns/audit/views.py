@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tocns.accounts.access import access_for, page_rule
+from tocns.accounts.models import Assignment, Role
 from tocns.lib.http import XLSX, attachment
 from tocns.lib.text import fold
 
@@ -101,7 +102,10 @@ def _filtered(request):
     """The form, the entries it selects inside the user's scope (None when the form has errors), and
     the person it names (for the page's heading)."""
     scope = access_for(request.user).scope
-    entries = entries_in(province_ids=scope.province_ids, commune_ids=scope.commune_ids)
+    # The commune office reads its commune's log; being chairman of another commune opens nothing here.
+    offices = Assignment.objects.active().filter(user=request.user, role=Role.COMMUNE_OFFICER).values_list(
+        "unit__commune_id", flat=True)
+    entries = entries_in(province_ids=scope.province_ids, commune_ids=list(offices))
     form = AuditFilterForm(request.GET or None, entries=entries)
     if not request.GET:
         return form, entries.select_related("actor"), None
