@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from tocns.accounts.selectors import Scope
@@ -19,14 +19,11 @@ from tocns.audit.models import AuditEntry
 from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
 from tocns.lib.phone import format_phone
-from tocns.lib.sheets import workbook_bytes
+from tocns.lib.sheets import LIST_HEADER_ROW, start_list_sheet, workbook_bytes
 
 from .models import Feedback
 
 DATE_FORMAT = "DD/MM/YYYY"
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="1F5F8B")
-_HEADER_ROW = 3  # under the title and the line saying when and what was exported
 _WRAPPED = ("content", "answer")
 _DATES = ("received", "due", "answered")
 
@@ -92,20 +89,11 @@ def feedback_xlsx(items, *, with_contact: bool, scope: Scope, title: str) -> tup
     sheet = book.active
     sheet.title = _("Ý kiến, phản ánh")
     last = get_column_letter(len(columns))
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.merge_cells(f"A1:{last}1")
     note = _("Xuất ngày %(day)s.") % {"day": today.strftime("%d/%m/%Y")}
     if with_contact:
         note += " " + _("Có họ tên, số điện thoại của người đã đồng ý cho lưu: chỉ dùng để trả lời ý kiến, "
                         "không chia sẻ.")
-    sheet.append([note])
-    sheet["A2"].font = Font(italic=True, color="595959")
-    sheet.merge_cells(f"A2:{last}2")
-    sheet.append([header for _key, header, _width in columns])
-    for cell in sheet[_HEADER_ROW]:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    start_list_sheet(sheet, title=title, note=note, headers=[header for _key, header, _width in columns])
     wrapped = {keys.index(key) for key in _WRAPPED}
     dates = {keys.index(key) for key in _DATES}
     count = with_names = 0
@@ -122,13 +110,13 @@ def feedback_xlsx(items, *, with_contact: bool, scope: Scope, title: str) -> tup
                 cell.alignment = Alignment(vertical="top")
     for index, (_key, _header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = f"B{_HEADER_ROW + 1}"
+    sheet.freeze_panes = f"B{LIST_HEADER_ROW + 1}"
     if count:
-        sheet.auto_filter.ref = f"A{_HEADER_ROW}:{last}{count + _HEADER_ROW}"
+        sheet.auto_filter.ref = f"A{LIST_HEADER_ROW}:{last}{count + LIST_HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+    sheet.print_title_rows = f"{LIST_HEADER_ROW}:{LIST_HEADER_ROW}"
     return workbook_bytes(book), count, with_names  # text typed on a public form is never a formula
 
 

@@ -281,3 +281,26 @@ def csv_bytes(rows) -> bytes:
     for row in rows:
         writer.writerow([csv_cell(value) for value in row])
     return out.getvalue().encode("utf-8-sig")
+
+
+# Every list exported for officers opens the same way: a title, a line saying when and what was
+# exported, then the column headers on row LIST_HEADER_ROW (frozen and filtered by the caller).
+LIST_HEADER_ROW = 3
+
+
+def start_list_sheet(sheet, *, title: str, note: str, headers: list[str]) -> None:
+    """Write the title (row 1), the note (row 2) and the styled header row of an exported list."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    last = get_column_letter(len(headers))
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.merge_cells(f"A1:{last}1")
+    sheet.append([note])
+    sheet["A2"].font = Font(italic=True, color="595959")
+    sheet.merge_cells(f"A2:{last}2")
+    sheet.append(headers)
+    for cell in sheet[LIST_HEADER_ROW]:
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F5F8B")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
 from tocns.lib.phone import format_phone, normalize_phone
-from tocns.lib.sheets import is_blank, read_table, workbook_bytes
+from tocns.lib.sheets import LIST_HEADER_ROW, is_blank, read_table, start_list_sheet, workbook_bytes
 from tocns.lib.text import clean_spaces, fold
 
 from .choices import ETHNIC_GROUPS, Gender, MemberRole, Occupation, Position, TeamStatus
@@ -597,15 +597,8 @@ def members_export_xlsx(memberships, *, include_ethnic_group: bool = False, titl
     sheet = book.active
     sheet.title = _("Danh sách")
     last = get_column_letter(len(columns))
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.merge_cells(f"A1:{last}1")
-    sheet.append([_("Xuất ngày %(day)s") % {"day": timezone.localdate().strftime("%d/%m/%Y")}])
-    sheet["A2"].font = Font(italic=True, color="595959")
-    sheet.append([label for label, _width in columns])
-    for cell in sheet[3]:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    start_list_sheet(sheet, title=title, note=_("Xuất ngày %(day)s") % {
+        "day": timezone.localdate().strftime("%d/%m/%Y")}, headers=[label for label, _width in columns])
     widths = [width for _label, width in columns]
     count = 0
     for count, membership in enumerate(memberships, start=1):
@@ -629,7 +622,7 @@ def members_export_xlsx(memberships, *, include_ethnic_group: bool = False, titl
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "C4"
     if count:
-        sheet.auto_filter.ref = f"A3:{last}{count + 3}"
+        sheet.auto_filter.ref = f"A{LIST_HEADER_ROW}:{last}{count + LIST_HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
