@@ -22,6 +22,15 @@ def ensure_services():
     importlib.import_module("tocns.fieldwork.migrations.0002_service_catalogue").load(apps, None)
 
 
+def village_team(members: int = 1):
+    """Thôn Nà Khà's team with its leader (0904 000 001), and the report and service catalogues that a
+    live-server test must load again (its database is emptied after each test)."""
+    ensure_catalogue()
+    ensure_services()
+    world = World()
+    return world, make_team(world, world.village_a1, members=members)
+
+
 def log_entry(page, count: str, notes: str = ""):
     page.locator("label", has_text="VNeID").first.click()
     page.locator(".counts label").get_by_text(count, exact=True).click()
@@ -45,10 +54,7 @@ def kept_for_offline(page, path: str) -> None:
 
 
 def test_log_two_entries_offline_and_see_them_uploaded_once(phone_page, live_server, tmp_path):
-    ensure_catalogue()
-    ensure_services()
-    world = World()
-    make_team(world, world.village_a1, members=1)
+    world, _team = village_team()
     page, base = phone_page, live_server.url
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Số điện thoại hoặc tên đăng nhập").fill("0904 000 001")
@@ -99,10 +105,7 @@ def sign_in_here(page, phone: str):
 
 def test_an_expired_session_asks_to_sign_in_again_and_keeps_the_entries_and_the_offline_copy(
         phone_page, live_server, tmp_path):
-    ensure_catalogue()
-    ensure_services()
-    world = World()
-    make_team(world, world.village_a1, members=1)
+    world, _team = village_team()
     page, base = phone_page, live_server.url
     page.goto(f"{base}/accounts/login/?next=/nhat-ky/")
     sign_in_here(page, "0904 000 001")
@@ -141,10 +144,7 @@ def test_an_expired_session_asks_to_sign_in_again_and_keeps_the_entries_and_the_
 
 def test_an_entry_the_server_refuses_stays_with_its_reason_until_the_member_fixes_or_deletes_it(
         phone_page, live_server, tmp_path):
-    ensure_catalogue()
-    ensure_services()
-    world = World()
-    team = make_team(world, world.village_a1, members=1)
+    world, team = village_team()
     today = timezone.localdate()
     team.established_on = today  # the team was set up today: the server refuses yesterday's help
     team.save(update_fields=["established_on"])
@@ -190,10 +190,7 @@ def test_an_entry_the_server_refuses_stays_with_its_reason_until_the_member_fixe
 
 
 def test_a_phone_three_hours_fast_has_its_entry_stored_on_the_day_it_shows(phone_page, live_server):
-    ensure_catalogue()
-    ensure_services()
-    world = World()
-    make_team(world, world.village_a1, members=1)
+    world, _team = village_team()
     page, base = phone_page, live_server.url
     phone_now = timezone.now() + datetime.timedelta(hours=3)
     page.clock.install(time=phone_now)
@@ -210,10 +207,7 @@ def test_a_phone_three_hours_fast_has_its_entry_stored_on_the_day_it_shows(phone
 
 
 def test_a_phone_with_the_worker_of_the_log_alone_moves_to_the_one_for_the_whole_site(phone_page, live_server):
-    ensure_catalogue()
-    ensure_services()
-    world = World()
-    make_team(world, world.village_a1, members=1)
+    world, _team = village_team()
     page, base = phone_page, live_server.url
     page.goto(f"{base}/accounts/login/?next=/nhat-ky/")
     sign_in_here(page, "0904 000 001")

@@ -7,10 +7,8 @@ from playwright.sync_api import expect
 
 from tocns.fieldwork.models import Activity
 
-from ..factories import World, make_team
-from ..reports.factories import ensure_catalogue
 from .test_monthly_report import sign_in
-from .test_offline_log import ensure_services, kept_for_offline, log_entry
+from .test_offline_log import kept_for_offline, log_entry, village_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,10 +22,7 @@ def open_menu_and_sign_out(page):
 
 def test_a_second_member_on_the_same_phone_neither_sees_nor_sends_the_first_members_entries(
         phone_page, live_server, tmp_path):
-    ensure_catalogue()
-    ensure_services()
-    world = World()
-    make_team(world, world.village_a1, members=2)
+    world, _team = village_team(members=2)
     page, base = phone_page, live_server.url
 
     # The leader logs three helps with no connection; the notes hold a citizen's name and numbers.

@@ -10,9 +10,8 @@ from tocns.fieldwork import surveys
 from tocns.fieldwork.models import Activity, Answer
 
 from ..factories import World, make_team
-from ..reports.factories import ensure_catalogue
 from .test_monthly_report import sign_in
-from .test_offline_log import ensure_services
+from .test_offline_log import village_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,10 +60,7 @@ def test_a_village_head_answers_a_survey_online_and_offline_and_each_answer_is_s
 
 def test_a_large_photo_is_made_smaller_on_the_phone_before_it_is_sent(phone_page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    ensure_catalogue()
-    ensure_services()
-    world = World()
-    make_team(world, world.village_a1, members=1)
+    world, _team = village_team(members=1)
     page, base = phone_page, live_server.url
     sign_in(page, base, "0904 000 001")
     page.goto(f"{base}/nhat-ky/")
