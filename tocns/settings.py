@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "tocns.geo",
     "tocns.accounts",
     "tocns.audit",
@@ -274,6 +276,24 @@ SMS_API_KEY = env_str("SMS_API_KEY")
 SMS_BRANDNAME = env_str("SMS_BRANDNAME")
 SMS_CALLBACK_URL = env_str("SMS_CALLBACK_URL")
 CHANNEL_TIMEOUT = env_int("CHANNEL_TIMEOUT", 10)  # seconds for one call to Zalo or the SMS gateway
+# The OA secret key signs Zalo's webhook calls (X-ZEvent-Signature); without it receipts are refused.
+ZALO_OA_SECRET_KEY = env_str("ZALO_OA_SECRET_KEY")
+# ZNS template id of each kind of notice, as approved for the OA: "report_due_5=251234,report_due_1=251235".
+# A kind without one goes by SMS.
+ZALO_TEMPLATES = dict(
+    item.split("=", 1) for item in env_str("ZALO_TEMPLATES").replace(" ", "").split(",") if "=" in item)
+# The gateway's delivery receipts are unsigned GETs: the callback URL carries this token, and a
+# receipt without it is refused.
+SMS_CALLBACK_TOKEN = env_str("SMS_CALLBACK_TOKEN")
+# No Zalo or SMS from this hour to that one, Vietnam time: a notice made at night waits.
+NOTICE_QUIET_FROM = env_int("NOTICE_QUIET_FROM", 21)
+NOTICE_QUIET_UNTIL = env_int("NOTICE_QUIET_UNTIL", 7)
+# The address people open the app at, for links in SMS and Zalo ("" leaves the link out).
+SITE_URL = env_str("SITE_URL").rstrip("/")
+
+# The worker (`manage.py outbox_worker`, django-tasks with its database backend) sends notices.
+# A task is written in the same transaction as the notice it carries.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,

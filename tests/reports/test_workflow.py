@@ -170,7 +170,8 @@ def test_return_needs_a_comment_and_tells_the_leader(world, team):
     with pytest.raises(ValidationError):
         services.report_return(report=report, by=world.officer_a, comment=" ")
     services.report_return(report=report, by=world.officer_a, comment="Kiểm tra lại CQ01")
-    assert Notification.objects.get(recipient=world.leader_a1).body == "Cần sửa: Kiểm tra lại CQ01"
+    told = Notification.objects.get(recipient=world.leader_a1)
+    assert told.subject == "Báo cáo bị trả lại: Thôn Nà Khà 10/2026" and "Cần sửa: Kiểm tra lại CQ01" in told.body
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
     with pytest.raises(ValidationError):

@@ -11,7 +11,7 @@ from tocns.teams.choices import ApplicationStatus, MemberRole, TeamStatus
 from tocns.teams.forms import PersonForm
 from tocns.teams.models import Application, Membership, Person
 
-from ..factories import make_person, make_team, person_data
+from ..factories import make_person, make_team, person_data, run_outbox
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 10, 1)
@@ -33,14 +33,15 @@ def submit(world, team, *entries, key="k1", email=""):
 def test_village_head_approves_and_the_applicant_is_told_by_email(world, django_capture_on_commit_callbacks):
     team = make_team(world, members=2)
     application = submit(world, team, email="dung@example.vn")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.application_approve(application=application, by=world.leader_a1, on=DAY)
+    services.application_approve(application=application, by=world.leader_a1, on=DAY)
+    run_outbox()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.APPROVED
     assert application.decided_by == world.leader_a1 and application.decided_at is not None
     member = team.memberships.active().get(person__phone="0987654321")
     assert member.role == MemberRole.MEMBER and member.start_date == DAY and member.created_by == world.leader_a1
-    assert len(mail.outbox) == 1 and "chấp thuận" in mail.outbox[0].subject
+    assert [m.subject for m in mail.outbox] == ["Đã nhận đơn đăng ký tham gia",
+                                                "Đơn đăng ký tham gia đã được chấp thuận"]
     assert Notification.objects.get(email="dung@example.vn").status == "sent"
     assert AuditEntry.objects.filter(action="application.approved", object_id=application.pk).exists()
 

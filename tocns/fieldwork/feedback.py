@@ -13,6 +13,8 @@ from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
 from tocns.lib.phone import normalize_phone
 from tocns.lib.text import clean_spaces
+from tocns.notify.models import NoticeKind
+from tocns.notify.services import notify
 
 from .models import Feedback, FeedbackEvent, FeedbackKind, FeedbackStatus, FieldworkRules, Service
 
@@ -133,7 +135,14 @@ def feedback_answer(*, feedback: Feedback, answer: str, by) -> Feedback:
         raise ValidationError({"answer": _("Hãy ghi nội dung trả lời.")})
     feedback = _locked(feedback, (FeedbackStatus.RECEIVED, FeedbackStatus.FORWARDED))
     feedback.answer, feedback.answered_at = answer.strip(), timezone.now()
-    return _step(feedback, FeedbackStatus.ANSWERED, by, answer.strip())
+    feedback = _step(feedback, FeedbackStatus.ANSWERED, by, answer.strip())
+    if feedback.citizen_phone and feedback.consent_at:
+        # The citizen left a number for this answer (with consent); the page of the code shows it too.
+        notify(kind=NoticeKind.FEEDBACK_ANSWERED, about=feedback, name=feedback.citizen_name,
+               phone=feedback.citizen_phone, key=f"feedback_answered:{feedback.pk}",
+               params={"code": feedback.code, "answer": answer.strip(),
+                       "by": feedback.forwarded_to or feedback.commune.name})
+    return feedback
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
 from tocns.lib.sheets import is_blank, read_table, workbook_bytes
 from tocns.lib.text import clean_spaces, fold
+from tocns.notify.models import NoticeKind
 from tocns.notify.services import notify
 
 from .checks import format_number, parse_number
@@ -671,10 +672,8 @@ def request_create(*, province: AdminUnit, form: ReportForm, title: str, period_
     officers = Assignment.objects.active().filter(role=Role.COMMUNE_OFFICER, unit__in=communes,
                                                   user__is_active=True).select_related("user", "unit")
     for assignment in officers:
-        notify(subject=_("Yêu cầu báo cáo đột xuất: %(title)s") % {"title": title},
-               body=_("Tỉnh yêu cầu %(unit)s gửi báo cáo “%(title)s”, số liệu từ %(start)s đến %(end)s, hạn gửi "
-                      "%(due)s. Vào mục Báo cáo trên trang chủ để lập báo cáo.") % {
-                   "unit": assignment.unit.name, "title": title, "start": period_start.strftime("%d/%m/%Y"),
-                   "end": period_end.strftime("%d/%m/%Y"), "due": due_on.strftime("%d/%m/%Y")},
-               about=request, recipient=assignment.user)
+        notify(kind=NoticeKind.REPORT_REQUESTED, params={
+            "unit": assignment.unit.name, "title": title, "start": period_start.strftime("%d/%m/%Y"),
+            "end": period_end.strftime("%d/%m/%Y"), "due": due_on.strftime("%d/%m/%Y")},
+            about=request, recipient=assignment.user, key=f"report_request:{request.pk}:{assignment.user_id}")
     return request

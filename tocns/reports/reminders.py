@@ -17,11 +17,11 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from tocns.accounts.models import Assignment, Role
 from tocns.geo.models import AdminUnit
 from tocns.lib.phone import format_phone
+from tocns.notify.models import NoticeKind
 from tocns.teams.models import Team
 
 from . import selectors
@@ -58,15 +58,14 @@ def _holders(role: str, unit_ids) -> dict[int, list]:
     return out
 
 
-def _days(n: int) -> str:
-    return ngettext("còn %(n)s ngày", "còn %(n)s ngày", n) % {"n": n}
+NOTICE_KINDS = {"due5": NoticeKind.REPORT_DUE_5, "due1": NoticeKind.REPORT_DUE_1, "late1": NoticeKind.REPORT_OVERDUE}
 
 
-def _send(users, *, subject: str, body: str, about) -> None:
+def _send(users, *, kind: str, params: dict, about, key: str) -> None:
     from tocns.notify.services import notify
 
     for user in users:
-        notify(subject=subject, body=body, about=about, recipient=user)
+        notify(kind=NOTICE_KINDS[kind], params=params, about=about, recipient=user, key=f"{key}:{user.pk}")
 
 
 def _remind_leaders(form: ReportForm, period: Period, kind: str, days: int, missing, counts: Counter) -> None:
@@ -79,13 +78,12 @@ def _remind_leaders(form: ReportForm, period: Period, kind: str, days: int, miss
         if not users:
             counts["no_recipient"] += 1
             continue
-        subject = _("Nhắc gửi báo cáo %(period)s: %(left)s") % {"period": period.label, "left": _days(days)}
-        body = _("%(team)s chưa gửi báo cáo %(period)s. Hạn gửi: hết ngày %(due)s (%(left)s). Hãy vào mục "
-                 "Báo cáo để nhập và gửi; nếu chưa làm xong, hãy lưu nháp rồi gửi trước hạn.") % {
-            "team": team, "period": period.label, "due": due, "left": _days(days)}
-        sent = _once(f"{kind}:{form.code}:{row.unit.code}:{period.key}",
-                     lambda users=users, subject=subject, body=body, team=team: _send(
-                         users, subject=subject, body=body, about=team))
+        params = {"unit": str(team), "report": _("báo cáo %(period)s") % {"period": period.label}, "due": due,
+                  "days": days, "hint": _("Hãy vào mục Báo cáo để nhập và gửi; nếu chưa làm xong, hãy lưu nháp "
+                                          "rồi gửi trước hạn.")}
+        key = f"{kind}:{form.code}:{row.unit.code}:{period.key}"
+        sent = _once(key, lambda users=users, params=params, team=team, key=key: _send(
+            users, kind=kind, params=params, about=team, key=key))
         counts["team_due" if sent else "already_sent"] += 1
 
 
@@ -109,15 +107,12 @@ def _remind_officers_of_late_teams(form: ReportForm, period: Period, missing, co
             counts["no_recipient"] += 1
             continue
         commune = communes[commune_id]
-        subject = ngettext("%(unit)s: %(n)s tổ chưa gửi báo cáo %(period)s",
-                           "%(unit)s: %(n)s tổ chưa gửi báo cáo %(period)s", len(rows)) % {
-            "unit": commune.name, "n": len(rows), "period": period.label}
-        body = "\n".join([_("Đã hết hạn gửi báo cáo %(period)s (%(due)s). Các tổ sau chưa gửi:") % {
-            "period": period.label, "due": due}, *(_missing_line(row) for row in rows),
-            _("Hãy gọi nhắc tổ trưởng, hoặc nhập giúp khi tổ gửi số liệu qua Zalo.")])
-        sent = _once(f"late1:{form.code}:{commune.code}:{period.key}",
-                     lambda users=users, subject=subject, body=body, commune=commune: _send(
-                         users, subject=subject, body=body, about=commune))
+        params = {"unit": commune.name, "count": len(rows), "due": due,
+                  "report": _("báo cáo %(period)s") % {"period": period.label},
+                  "lines": "\n".join(_missing_line(row) for row in rows)}
+        key = f"late1:{form.code}:{commune.code}:{period.key}"
+        sent = _once(key, lambda users=users, params=params, commune=commune, key=key: _send(
+            users, kind="late1", params=params, about=commune, key=key))
         counts["team_late" if sent else "already_sent"] += 1
 
 
@@ -129,14 +124,12 @@ def _remind_communes(*, form: ReportForm, label: str, key: str, due: date, days:
         if not users:
             counts["no_recipient"] += 1
             continue
-        subject = _("Nhắc gửi %(report)s: %(left)s") % {"report": label, "left": _days(days)}
-        body = _("%(unit)s chưa gửi %(report)s (%(form)s). Hạn gửi: hết ngày %(due)s (%(left)s). Vào mục Báo cáo "
-                 "để lập báo cáo; số liệu được lấy sẵn từ báo cáo đã tiếp nhận của các tổ.") % {
-            "unit": row.unit.name, "report": label, "form": form.name, "due": due.strftime("%d/%m/%Y"),
-            "left": _days(days)}
-        sent = _once(f"{kind}:{form.code}:{row.unit.code}:{key}",
-                     lambda users=users, subject=subject, body=body, about=about or row.unit: _send(
-                         users, subject=subject, body=body, about=about))
+        params = {"unit": row.unit.name, "report": label, "due": due.strftime("%d/%m/%Y"), "days": days,
+                  "hint": _("Mẫu: %(form)s. Vào mục Báo cáo để lập báo cáo; số liệu được lấy sẵn từ báo cáo đã "
+                            "tiếp nhận của các tổ.") % {"form": form.name}}
+        log_key = f"{kind}:{form.code}:{row.unit.code}:{key}"
+        sent = _once(log_key, lambda users=users, params=params, about=about or row.unit, log_key=log_key: _send(
+            users, kind=kind, params=params, about=about, key=log_key))
         counts[counter if sent else "already_sent"] += 1
 
 

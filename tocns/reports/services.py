@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tocns.geo.models import AdminUnit
+from tocns.notify.models import NoticeKind
 from tocns.notify.services import notify
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Team
@@ -224,10 +225,9 @@ def report_return(*, report: Report, by, comment: str) -> Report:
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
     ReportEvent.objects.create(report=report, action=ReportAction.RETURNED, by=by, comment=comment.strip())
     if report.submitted_by_id:
-        notify(subject=_("Báo cáo bị trả lại: %(unit)s %(period)s") % {
-            "unit": report.unit.name, "period": report.period_start.strftime("%m/%Y")},
-            body=_("Cần sửa: %(comment)s") % {"comment": comment.strip()}, about=report,
-            recipient=report.submitted_by)
+        notify(kind=NoticeKind.REPORT_RETURNED, params={
+            "unit": report.unit.name, "report": report.period_start.strftime("%m/%Y"), "comment": comment.strip()},
+            about=report, recipient=report.submitted_by)
     return report
 
 

@@ -15,6 +15,7 @@ from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
 from tocns.lib.phone import format_phone
 from tocns.lib.text import fold
+from tocns.notify.models import NoticeKind
 from tocns.notify.services import notify
 
 from .choices import (
@@ -363,6 +364,7 @@ def application_submit_join(*, team: Team, entries: list[dict], contact_name: st
                                         ethnic_group_consent_at=now if entry.get("ethnic_group") else None)
     audit_record(actor=by, action="application.submit", obj=application,
                  summary=_("Đơn đăng ký tham gia %(team)s: %(count)s người") % {"team": team, "count": len(entries)})
+    _tell_received(application)
     return application
 
 
@@ -387,6 +389,7 @@ def application_submit_leave(*, membership: Membership, message: str = "", submi
     )
     audit_record(actor=by, action="application.submit", obj=application,
                  summary=_("%(name)s xin ra khỏi %(team)s") % {"name": person.full_name, "team": team})
+    _tell_received(application)
     return application
 
 
@@ -400,11 +403,20 @@ def _locked_open_application(application: Application) -> Application:
     return application
 
 
-def _tell_applicant(application: Application, subject: str, body: str) -> None:
+def _tell_applicant(application: Application, result: str, note: str, *,
+                    kind: str = NoticeKind.APPLICATION_DECIDED) -> None:
     # A member who asked in the app reads the answer there too.
     recipient = application.submitted_by if application.channel == ApplicationChannel.MEMBER else None
-    notify(subject=subject, body=body, about=application, recipient=recipient, name=application.contact_name,
-           email=application.contact_email, phone=application.contact_phone)
+    notify(kind=kind, params={"name": application.contact_name, "team": str(application.team), "result": result,
+                              "note": note, "application": application.get_kind_display().lower(),
+                              "code": application.tracking_code},
+           about=application, recipient=recipient, name=application.contact_name,
+           email=application.contact_email, phone=application.contact_phone,
+           key=f"application:{application.pk}:{kind}:{application.status}")
+
+
+def _tell_received(application: Application) -> None:
+    _tell_applicant(application, "", "", kind=NoticeKind.APPLICATION_RECEIVED)
 
 
 def _application_close(application: Application, *, status: str, by, answer: str = "") -> None:

@@ -61,10 +61,34 @@ def invite_teams(*, by, course: Course, teams) -> int:
             new.append(Invitation(course=course, person_id=membership.person_id, team=membership.team,
                                   commune_id=membership.team.commune_id, invited_by=by))
     Invitation.objects.bulk_create(new)
+    _tell_invited(course, new)
     if new:
         _audit(by, "course.invite", course, _("Mời %(n)s thành viên của %(teams)s tổ") % {
             "n": len(new), "teams": len(teams)}, {"teams": [team.pk for team in teams]})
     return len(new)
+
+
+def _tell_invited(course: Course, invitations: list[Invitation]) -> None:
+    """Each newly invited person is told the course and its next session, by Zalo or SMS."""
+    from tocns.notify.models import NoticeKind
+    from tocns.notify.services import notify
+    from tocns.teams.models import Person
+
+    if not invitations:
+        return
+    upcoming = course.sessions.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+    if upcoming is None:
+        starts, place = _("sẽ báo sau"), _("sẽ báo sau")
+    else:
+        starts = timezone.localtime(upcoming.starts_at).strftime("%H:%M %d/%m/%Y")
+        place = upcoming.place or (_("học trực tuyến") if upcoming.online_link else _("sẽ báo sau"))
+    people = Person.objects.select_related("user").in_bulk([invitation.person_id for invitation in invitations])
+    for invitation in invitations:
+        person = people[invitation.person_id]
+        notify(kind=NoticeKind.TRAINING_INVITATION, about=course, recipient=person.user, name=person.full_name,
+               phone=person.phone or "", email=person.email,
+               params={"name": person.full_name, "course": course.title, "starts": starts, "place": place},
+               key=f"training_invitation:{course.pk}:{person.pk}")
 
 
 @transaction.atomic

@@ -33,6 +33,14 @@ class SendResult:
 
 class Channel:
     name = ""
+    label = ""
+    # True when the provider drops a second call with the same request id: a call cut off midway
+    # may then be made again safely. Otherwise it is never repeated.
+    drops_duplicates = False
+
+    def template_for(self, kind: str) -> str:
+        """The provider's template for this kind of notice ("" when the channel needs none)."""
+        return "-"
 
     def configured(self) -> bool:
         raise NotImplementedError

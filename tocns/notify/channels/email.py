@@ -8,6 +8,7 @@ from .base import Channel, Outcome, SendResult
 
 class EmailChannel(Channel):
     name = "email"
+    label = "Thư điện tử"
 
     def configured(self) -> bool:
         return bool(settings.EMAIL_BACKEND)

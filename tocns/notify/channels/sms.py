@@ -32,6 +32,8 @@ def parts(text: str) -> int:
 
 class SmsChannel(Channel):
     name = "sms"
+    label = "SMS brandname"
+    drops_duplicates = True  # the gateway drops a request id it has seen that day
 
     def configured(self) -> bool:
         return bool(settings.SMS_API_URL and settings.SMS_API_KEY and settings.SMS_BRANDNAME)

@@ -16,25 +16,32 @@ from tocns.lib.phone import normalize_phone
 from ..models import ZaloToken
 from .base import Channel, Outcome, ProviderUnreachable, SendResult, post
 
-# Codes from Zalo's ZNS error table (HTTP 200, "error" in the JSON body).
+# Codes from Zalo's ZNS error table (HTTP 200, "error" in the JSON body); see docs/notices.md for
+# the sources, and which meanings are confirmed.
 TOKEN_INVALID = {-124}  # access token invalid or expired: refresh and retry once
 NOT_REACHABLE = {
     -108,  # phone number invalid
+    -114,  # the user is inactive, refused the message, or runs an old Zalo
     -118,  # no Zalo account for this phone, or it is disabled
     -119,  # the account cannot receive ZNS
     -139,  # the user refused this kind of ZNS
 }
 EXHAUSTED = {
     -115,  # the ZNS balance is too low
+    -137,  # charging the ZCA wallet failed
     -144,  # the OA's daily quota is used up
 }
 CONFIGURATION = {
+    -101, -102, -103, -104, -105,  # the app id, its secret or its link to the OA
     -109,  # template id invalid
     -111,  # template data empty
     -112,  # template data invalid (a parameter missing or too long)
+    -116,  # text invalid
+    -117,  # the OA or app may not use this template
     -125,  # OA id invalid
     -131,  # template not approved
 }
+DAILY = {-144}  # exhausted until midnight; the others until someone tops up
 # Anything else (-100 unknown, -133 outside sending hours, …) is treated as temporary; the
 # outbox bounds the attempts.
 
@@ -54,6 +61,10 @@ def _phone_84(raw: str) -> str | None:
 
 class ZaloChannel(Channel):
     name = "zalo"
+    label = "Zalo ZNS"
+
+    def template_for(self, kind: str) -> str:
+        return settings.ZALO_TEMPLATES.get(kind, "")
 
     def configured(self) -> bool:
         if not (settings.ZALO_APP_ID and settings.ZALO_SECRET_KEY):
@@ -161,4 +172,5 @@ def _classify(body: dict) -> SendResult:
         outcome = Outcome.CONFIG
     else:  # unknown codes and a token still refused after one refresh
         outcome = Outcome.RETRY
-    return SendResult(outcome, code=str(code if code is not None else body.get("error", "")), message=message)
+    return SendResult(outcome, code=str(code if code is not None else body.get("error", "")), message=message,
+                      extra={"daily": code in DAILY})
