@@ -12,21 +12,9 @@ from tocns.lib.text import unaccent
 from tocns.notify.channels import EmailChannel, Outcome, SmsChannel, ZaloChannel
 from tocns.notify.models import ZaloToken
 
-from .fakes import APP_ID, SECRET_KEY, SMS_KEY, FakeProviders
+from .fakes import SMS_KEY
 
 PHONE = "0912 345 678"
-
-
-@pytest.fixture
-def fake(settings):
-    providers = FakeProviders().start()
-    settings.ZALO_APP_ID, settings.ZALO_SECRET_KEY, settings.ZALO_REFRESH_TOKEN = APP_ID, SECRET_KEY, "rt-0"
-    settings.ZALO_OAUTH_URL = settings.ZALO_ZNS_URL = providers.url
-    settings.SMS_API_URL, settings.SMS_API_KEY = f"{providers.url}/sms/send", SMS_KEY
-    settings.SMS_BRANDNAME, settings.SMS_CALLBACK_URL = "TOCNS", "http://127.0.0.1/notify/sms/receipt"
-    settings.CHANNEL_TIMEOUT = 2
-    yield providers
-    providers.stop()
 
 
 def zns(channel, request_id, phone=PHONE, template_id="tpl-1"):
