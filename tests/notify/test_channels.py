@@ -12,8 +12,6 @@ from tocns.lib.text import unaccent
 from tocns.notify.channels import EmailChannel, Outcome, SmsChannel, ZaloChannel
 from tocns.notify.models import ZaloToken
 
-from .fakes import SMS_KEY
-
 PHONE = "0912 345 678"
 
 
