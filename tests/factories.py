@@ -167,6 +167,11 @@ def sign_in_verified(client, user):
 
 def run_outbox() -> None:
     """Let the notice worker do what is due now, as `outbox_worker` does in production, then stop."""
+    from unittest import mock
+
     from django.core.management import call_command
 
-    call_command("outbox_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+    # The worker closes "old" connections between tasks; inside a test's transaction every
+    # connection looks old (as the test client knows, it keeps them open).
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("outbox_worker", batch=True, startup_delay=False, interval=0, verbosity=0)

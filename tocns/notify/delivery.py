@@ -118,8 +118,9 @@ def enqueue(notification_id: int, at: datetime | None = None) -> None:
 
 
 def deliver(notification_id: int, *, now: datetime | None = None) -> str:
-    """Carry one notice as far as it can go now; returns what happened (for logs and tests)."""
-    now = now or timezone.now()
+    """Carry one notice as far as it can go now; returns what happened (for logs and tests).
+    `now` fixes the clock for every step (tests); by default each step reads it."""
+    fixed, now = now, now or timezone.now()
     notification = Notification.objects.filter(pk=notification_id).first()
     if notification is None or notification.status != DeliveryStatus.QUEUED:
         return "not_queued"
@@ -146,7 +147,7 @@ def deliver(notification_id: int, *, now: datetime | None = None) -> str:
     except Exception as exc:  # a bug or an unexpected library error: keep the notice, try later
         log.exception("channel %s raised for notice %s", channel.name, notification.pk)
         result = SendResult(Outcome.RETRY, code=type(exc).__name__, message=str(exc)[:300])
-    return mark(attempt.pk, result)
+    return mark(attempt.pk, result, now=fixed)
 
 
 def request_id_for(notification: Notification, channel: str) -> str:
