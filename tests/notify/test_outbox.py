@@ -268,3 +268,18 @@ def died_after_sending(monkeypatch):
 
     monkeypatch.setattr(delivery, "mark", die)
     return monkeypatch
+
+
+def test_the_leader_chooses_sms_on_his_page_and_the_consent_is_kept(client, world):
+    sign_in_verified(client, world.leader_a1)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert "Nhận thông báo" in page and 'name="notice_consent" checked' not in page  # no box ticked for him
+    refused = client.post(reverse("accounts:profile"), {"notice_choice": "sms"}).content.decode()
+    assert "Hãy đánh dấu đồng ý nhận tin nhắn qua số điện thoại này." in refused
+    assert 'value="sms" checked' in refused  # what he picked stays picked beside the error
+    client.post(reverse("accounts:profile"), {"notice_choice": "sms", "notice_consent": "on"})
+    assert delivery.current_choice(world.leader_a1.phone) == ChannelChoice.SMS
+    client.post(reverse("accounts:profile"), {"notice_choice": "app"})
+    assert delivery.current_choice(world.leader_a1.phone) == ChannelChoice.APP
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert "Chỉ tin nhắn SMS" in page and page.count("<li>") >= 2  # both choices stay on record

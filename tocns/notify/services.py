@@ -46,7 +46,8 @@ def _province_of(obj):
     return None
 
 
-def _phone_of(user) -> str:
+def phone_of(user) -> str:
+    """The number notices for this account go to: its own, else its team member record's."""
     if user is None:
         return ""
     if user.phone:
@@ -71,7 +72,7 @@ def notify(*, kind: str, params: dict | None = None, about=None, recipient=None,
         params = {"subject": str(subject), "body": str(body)}
     subject, body, short_text = render(kind, params)
     email = email or (recipient.email if recipient is not None else "")
-    phone = phone or _phone_of(recipient)
+    phone = phone or phone_of(recipient)
     fields = dict(
         kind=kind, idempotency_key=key or None, recipient=recipient, email=email, phone=phone[:15],
         recipient_name=name or (recipient.get_full_name() if recipient else ""), subject=subject, body=body,
