@@ -17,6 +17,7 @@ urlpatterns = [
     path("huong-dan/", include("tocns.fieldwork.urls_guides")),
     path("nhat-ky-he-thong/", include("tocns.audit.urls")),
     path("du-lieu-ca-nhan/", include("tocns.privacy.urls")),
+    path("thong-bao/", include("tocns.notify.urls")),
     path("", include("tocns.portal.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -31,6 +31,7 @@ def navigation(request):
     if access.province_admin:
         items.append((reverse("accounts:users"), _("Người dùng")))
         items.append((reverse("dashboard:village_import"), _("Nhập thôn")))
+        items.append((reverse("notify:channels"), _("Gửi thông báo")))
     if access.audit:
         items.append((reverse("audit:list"), _("Nhật ký hệ thống")))
     if access.privacy:
