@@ -20,8 +20,10 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_units --province $(PROVINCE)
 	DEBUG=1 $(PY) manage.py seed_demo --province $(PROVINCE)
-	@echo "Mở http://127.0.0.1:8000 (Ctrl+C để dừng)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Mở http://127.0.0.1:8000 (Ctrl+C để dừng; máy gửi thông báo chạy kèm)"
+	DEBUG=1 $(PY) manage.py outbox_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .
