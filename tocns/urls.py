@@ -19,6 +19,7 @@ urlpatterns = [
     path("du-lieu-ca-nhan/", include("tocns.privacy.urls")),
     path("thong-bao/", include("tocns.notify.urls")),
     path("", include("tocns.portal.urls")),
+    path("api/v1/notify/", include("tocns.notify.urls_webhooks")),  # providers' receipts
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("tocns.dashboard.urls")),

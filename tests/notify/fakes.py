@@ -131,3 +131,17 @@ class FakeProviders:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=2)
+
+
+# Zalo's webhook calls, signed as Zalo signs them (tests/notify/test_webhooks.py) -------------
+OA_SECRET_KEY = "oa-secret-1"  # the OA secret key, not SECRET_KEY (the app's)
+
+
+def zalo_signed(event: dict, *, secret: str = OA_SECRET_KEY) -> tuple[bytes, str]:
+    """The body Zalo posts and its X-ZEvent-Signature: "mac=" + hex SHA-256 of app_id, the body as
+    sent, the body's timestamp and the OA secret key."""
+    import hashlib
+
+    raw = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+    signed = f"{event['app_id']}".encode() + raw + f"{event['timestamp']}".encode() + secret.encode()
+    return raw, "mac=" + hashlib.sha256(signed).hexdigest()
