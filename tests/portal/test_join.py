@@ -170,3 +170,20 @@ def test_a_group_list_with_an_ethnic_group_but_no_consent_is_kept_without_it_and
     entry = Application.objects.get().entries.get()
     assert entry.ethnic_group == ""
     assert "Dòng 2: Không ghi dân tộc: chưa có sự đồng ý của người này" in response.content.decode()
+
+
+def test_the_applicant_is_told_it_was_received_and_can_stop_messages_to_his_number(client, world):
+    from tocns.notify.delivery import current_choice
+    from tocns.notify.models import ChannelChoice, NoticeKind, Notification
+
+    team = make_team(world, world.village_a1)
+    url = reverse("portal:join", args=[team.public_slug])
+    response = client.post(url, {**person_data(), **answer(client.get(url).content.decode())})
+    application = Application.objects.get()
+    received = Notification.objects.get(kind=NoticeKind.APPLICATION_RECEIVED)
+    assert received.phone == application.contact_phone and application.tracking_code in received.short_text
+    tracking = client.get(response.url).content.decode()
+    assert "Đã nhận đơn đăng ký tham gia" in tracking and "Ngừng nhận tin nhắn" in tracking
+    stopped = client.post(response.url, {"stop_messages": "1"}, follow=True).content.decode()
+    assert "Đã ngừng nhắn tin tới số của bạn" in stopped and "Bạn đã ngừng nhận tin nhắn" in stopped
+    assert current_choice(application.contact_phone) == ChannelChoice.APP

@@ -21,7 +21,10 @@ from tocns.geo.models import AdminUnit
 from tocns.lib.security import sender_hash as _sender_hash
 from tocns.lib.sheets import read_table
 from tocns.lib.text import fold
+from tocns.notify.delivery import current_choice
+from tocns.notify.models import ChannelChoice
 from tocns.notify.selectors import notifications_about
+from tocns.notify.services import preference_set as notice_preference_set
 from tocns.teams import services
 from tocns.teams.choices import ApplicationChannel, TeamStatus
 from tocns.teams.member_files import PUBLIC_MAX_ROWS, application_entries_from_file
@@ -169,6 +172,12 @@ def join_group(request, team_slug: str):
 def tracking(request, code: str):
     """The applicant's private page: status, answers, and a reply when information is asked for."""
     application = application_by_tracking_code_or_404(code)
+    if request.method == "POST" and "stop_messages" in request.POST:
+        # The applicant stops Zalo and SMS to his number; answers stay on this page.
+        if application.contact_phone:
+            notice_preference_set(phone=application.contact_phone, choice=ChannelChoice.APP, consent=False, by=None)
+            messages.success(request, _("Đã ngừng nhắn tin tới số của bạn. Kết quả vẫn xem được ở trang này."))
+        return redirect("portal:tracking", code=code)
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -180,7 +189,9 @@ def tracking(request, code: str):
             return redirect("portal:tracking", code=code)
     return render(request, "portal/tracking.html", {
         "application": application, "entries": application.entries.all(), "form": form,
-        "notifications": notifications_about(application)})
+        "notifications": notifications_about(application),
+        "messages_stopped": bool(application.contact_phone)
+        and current_choice(application.contact_phone) == ChannelChoice.APP})
 
 
 
