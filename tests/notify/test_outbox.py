@@ -154,6 +154,8 @@ def test_the_admin_sends_a_failed_notice_again(fake, settings, world):
     notice_retry(notification=notice, by=world.province_admin)
     carry(notice)
     assert notice.status == DeliveryStatus.SENT and notice.last_error == ""
+    # Sent again on purpose: a new request id, which the gateway does not drop as a repeat.
+    assert fake.sms_sent == {f"tocns-{notice.pk}-sms-2": 1}
     with pytest.raises(ValidationError):
         notice_retry(notification=notice, by=world.province_admin)
 

@@ -153,7 +153,9 @@ def deliver(notification_id: int, *, now: datetime | None = None) -> str:
 def request_id_for(notification: Notification, channel: str) -> str:
     # The same for every call of this notice on this channel, so a gateway that remembers request
     # ids drops a repeat (a timeout after the message went out, a worker killed after sending).
-    return f"tocns-{notification.pk}-{channel}"
+    # A new round when the admin sends it again on purpose (else the gateway would drop that too).
+    again = notification.delivery_attempts.filter(channel=channel, outcome=AttemptOutcome.RETIRED).count()
+    return f"tocns-{notification.pk}-{channel}" + (f"-{again + 1}" if again else "")
 
 
 def _claim(notification: Notification, channel: Channel, now: datetime) -> DeliveryAttempt | None:
