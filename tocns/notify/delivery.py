@@ -154,7 +154,8 @@ def request_id_for(notification: Notification, channel: str) -> str:
     # The same for every call of this notice on this channel, so a gateway that remembers request
     # ids drops a repeat (a timeout after the message went out, a worker killed after sending).
     # A new round when the admin sends it again on purpose (else the gateway would drop that too).
-    again = notification.delivery_attempts.filter(channel=channel, outcome=AttemptOutcome.RETIRED).count()
+    again = notification.delivery_attempts.filter(channel=channel, outcome=AttemptOutcome.RETIRED).values(
+        "request_id").distinct().count()
     return f"tocns-{notification.pk}-{channel}" + (f"-{again + 1}" if again else "")
 
 
