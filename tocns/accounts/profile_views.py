@@ -47,7 +47,9 @@ def _notice_form(request) -> dict:
     from tocns.notify.services import phone_of, preference_set
 
     phone = phone_of(request.user)
-    form = {"phone": format_phone(phone) if phone else "", "choices": ChannelChoice.choices, "errors": {},
+    form = {"phone": format_phone(phone) if phone else "", "errors": {},
+            # Email only for an account that has an address to send to.
+            "choices": [c for c in ChannelChoice.choices if c[0] != ChannelChoice.EMAIL or request.user.email],
             "choice": current_choice(phone) if phone else "", "consent": False, "saved": False,
             "history": NoticePreference.objects.filter(phone=normalize_phone(phone)).select_related("recorded_by")[:5]
             if phone else []}
