@@ -32,6 +32,9 @@ class FakeProviders:
         self.sms_sent: Counter = Counter()  # request_id -> messages actually sent
         self.sms_bodies: list[dict] = []
         self.sms_status = 200
+        # When set, a message is counted as sent and then the answer waits for this event: the
+        # moment a worker can be killed after the provider sent and before it heard back.
+        self.hold: threading.Event | None = None
 
     @property
     def url(self) -> str:
@@ -110,12 +113,17 @@ class FakeProviders:
                     status, answer = providers.sms(json.loads(raw))
                 else:
                     status, answer = 404, {"error": 404}
+                if providers.hold is not None and self.path in ("/message/template", "/sms/send"):
+                    providers.hold.wait(15)
                 data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the caller was killed while waiting (the worker-killed test)
 
             def log_message(self, *args):
                 pass
