@@ -91,6 +91,7 @@ def test_admin_sees_channel_states_todays_sends_and_a_failure_and_sends_it_again
     assert "•••••••321" in page and "0987654321" not in page and "0987 654 321" not in page
     assert "Zalo · -118 · Zalo account not existed — Không nhận được qua kênh này" in page
     assert "Tin nhắn SMS · 90 · gateway busy" in page
+    assert "thư chỉ được ghi lại trên máy chủ" in page  # the console mail backend of the tests
 
     before = tasks_for(notice)
     answer = client.post(reverse("notify:retry", args=[notice.pk]), follow=True)
@@ -179,6 +180,7 @@ def test_templates_page_shows_every_kind_with_its_sms_unaccented_and_flags_an_ov
     returned_card = page.split('id="kind-report_returned"')[1].split("</section>")[0]
     assert "Bao cao 11/2026 cua Thon Na Kha bi tra lai. Can sua: So nguoi duoc huong dan cai VNeID" in returned_card
     assert "Dài quá 160 ký tự: gửi thành 2 tin nối nhau" in returned_card
+    assert "comment bị cắt bớt" in returned_card  # ZNS takes 100 characters a value
     # A reminder is previewed from the real team and this month, and fits one SMS.
     due_card = page.split('id="kind-report_due_5"')[1].split("</section>")[0]
     assert "To CNSCD Thon Na Kha chua gui bao cao thang" in due_card
@@ -194,3 +196,17 @@ def test_the_menu_shows_the_notice_page_to_the_province_admin_only(client, world
         client.force_login(user)
         shows = CHANNELS in client.get(reverse("accounts:profile")).content.decode()
         assert shows == (persona == "province_admin"), persona
+
+
+def test_overdue_preview_lists_the_communes_teams_that_have_not_sent_this_month(client, world, no_channels):
+    from ..reports.factories import established_long_ago, submit_report
+
+    waiting = make_team(world, world.village_a1, members=1)
+    done = established_long_ago(make_team(world, world.village_a2))
+    today = timezone.localdate()
+    submit_report(done, today.year, today.month, {"TT01": "2"})
+    client.force_login(world.province_admin)
+    card = client.get(TEMPLATES).content.decode().split('id="kind-report_overdue"')[1].split("</section>")[0]
+    assert "Xã Thượng Lâm: 1 tổ chưa gửi báo cáo tháng" in card
+    assert f"– {waiting.unit.name}: tổ trưởng Giàng Seo Chứ 1," in card
+    assert "Khuổi Đăm" not in card

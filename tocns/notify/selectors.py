@@ -18,8 +18,17 @@ from tocns.lib.text import unaccent
 
 from .channels import channels
 from .channels.sms import SINGLE, parts
+from .delivery import channel_stopped
 from .kinds import TEMPLATES, render, zalo_data
-from .models import AttemptOutcome, ChannelState, DeliveryAttempt, DeliveryStatus, NoticeKind, Notification
+from .models import (
+    AttemptOutcome,
+    ChannelState,
+    DeliveryAttempt,
+    DeliveryStatus,
+    NoticeKind,
+    Notification,
+    ZaloToken,
+)
 from .services import reference_for
 
 
@@ -40,6 +49,8 @@ REQUIRED_SETTINGS = {
 }
 # Without these the channel sends, but its delivery receipts are refused.
 RECEIPT_SETTINGS = {"zalo": ("ZALO_OA_SECRET_KEY",), "sms": ("SMS_CALLBACK_URL", "SMS_CALLBACK_TOKEN")}
+# Django's mail backends that keep the mail on the server (development, tests): "configured", yet nobody gets it.
+LOCAL_MAIL_BACKENDS = ("console", "locmem", "dummy", "filebased")
 
 
 def notices_for_admin(user, province_ids) -> QuerySet:
@@ -57,24 +68,28 @@ class ChannelView:
     state: ChannelState | None
     stopped: bool
     kinds_without_template: list[str] = field(default_factory=list)
+    note: str = ""
 
 
 def channel_overview(now: datetime | None = None) -> list[ChannelView]:
     """Every channel, in fallback order, as the admin needs to judge it (install-wide)."""
-    from .delivery import channel_stopped
-
     now = now or timezone.now()
     states = {state.channel: state for state in ChannelState.objects.all()}
+    # Zalo rotates the refresh token: once seeded, the current one lives in the token store.
+    stored_token = ZaloToken.objects.exclude(refresh_token="").exists()
     views = []
     for channel in channels():
-        missing = [name for name in REQUIRED_SETTINGS.get(channel.name, ()) if not getattr(settings, name, "")]
+        missing = [name for name in REQUIRED_SETTINGS.get(channel.name, ()) if not getattr(settings, name, "")
+                   and not (name == "ZALO_REFRESH_TOKEN" and stored_token)]
         configured = channel.configured()
-        if channel.name == "zalo" and configured:
-            missing = []  # the refresh token may live in the token store instead of the environment
         receipts = [name for name in RECEIPT_SETTINGS.get(channel.name, ()) if not getattr(settings, name, "")]
         state = states.get(channel.name)
         view = ChannelView(name=channel.name, label=channel.label, configured=configured, missing=missing,
                            receipts_missing=receipts, state=state, stopped=channel_stopped(state, now))
+        backend_module = settings.EMAIL_BACKEND.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+        if channel.name == "email" and backend_module in LOCAL_MAIL_BACKENDS:
+            view.note = _("Máy chủ chưa có hộp thư gửi đi: thư chỉ được ghi lại trên máy chủ, không đến người nhận "
+                          "(EMAIL_BACKEND).")
         if channel.name == "zalo":
             view.kinds_without_template = [str(label) for value, label in NoticeKind.choices
                                            if value != NoticeKind.GENERAL and not channel.template_for(value)]
@@ -139,6 +154,7 @@ class KindPreview:
     too_long: bool = False
     template_id: str = ""
     zalo: dict = field(default_factory=dict)
+    zalo_cut: list[str] = field(default_factory=list)  # parameters longer than ZNS takes
     has_data: bool = False
 
 
@@ -171,10 +187,10 @@ def _sample_due(province_ids, days: int):
     if team is None or form is None:
         return None
     today = timezone.localdate()
-    return {"unit": str(team), "report": _month_label(today), "due": _month_due(today, form.due_day)
-            .strftime("%d/%m/%Y"), "days": str(days),
-            "hint": _("Hãy vào mục Báo cáo để nhập và gửi; nếu chưa làm xong, hãy lưu nháp rồi gửi trước hạn.")}, \
-        _("Tổ thật: %(team)s, tháng này") % {"team": team}
+    params = {"unit": str(team), "report": _month_label(today), "due": _month_due(today, form.due_day)
+              .strftime("%d/%m/%Y"), "days": str(days),
+              "hint": _("Hãy vào mục Báo cáo để nhập và gửi; nếu chưa làm xong, hãy lưu nháp rồi gửi trước hạn.")}
+    return params, _("%(team)s, tháng này (chưa có thông báo nào loại này)") % {"team": team}
 
 
 def _leader_line(team) -> str:
@@ -191,14 +207,18 @@ def _sample_overdue(province_ids):
     team, form = _real_team(province_ids), _monthly_form("village_team")
     if team is None or form is None:
         return None
-    Team = _model("teams.Team")
-    teams = list(Team.objects.filter(commune=team.commune, status="established").select_related("unit")
-                 .order_by("unit__name")[:5])
     today = timezone.localdate()
-    return {"unit": team.commune.name, "count": str(len(teams)), "report": _month_label(today),
-            "due": _month_due(today, form.due_day).strftime("%d/%m/%Y"),
-            "lines": "\n".join(_leader_line(t) for t in teams)}, \
-        _("Các tổ thật của %(commune)s, tháng này") % {"commune": team.commune.name}
+    # The commune's teams that have not sent this month's report.
+    sent = _model("reports.Report").objects.filter(form=form, period_key=f"{today:%Y-%m}", submitted_at__isnull=False)
+    teams = list(_model("teams.Team").objects.filter(commune=team.commune, status="established")
+                 .exclude(pk__in=sent.values("team_id")).select_related("unit").order_by("unit__name"))
+    if not teams:
+        return None
+    params = {"unit": team.commune.name, "count": str(len(teams)), "report": _month_label(today),
+              "due": _month_due(today, form.due_day).strftime("%d/%m/%Y"),
+              "lines": "\n".join(_leader_line(t) for t in teams)}
+    return params, _("Các tổ của %(commune)s chưa gửi báo cáo tháng này (chưa có thông báo nào loại này)") % {
+        "commune": team.commune.name}
 
 
 def _sample_returned(province_ids):
@@ -211,8 +231,9 @@ def _sample_returned(province_ids):
     team = _real_team(province_ids)
     if team is None:
         return None
-    return {"unit": team.unit.name, "report": timezone.localdate().strftime("%m/%Y"), "comment": ""}, \
-        _("Tổ thật: %(team)s, tháng này (chưa có báo cáo nào bị trả lại nên chưa có lời nhận xét)") % {"team": team}
+    params = {"unit": team.unit.name, "report": timezone.localdate().strftime("%m/%Y"), "comment": ""}
+    return params, _("%(team)s, tháng này (chưa có báo cáo nào bị trả lại nên chưa có lời nhận xét)") % {
+        "team": team}
 
 
 def _sample_requested(province_ids):
@@ -223,9 +244,9 @@ def _sample_requested(province_ids):
     commune = request.communes.order_by("name").first()
     if commune is None:
         return None
-    return {"unit": commune.name, "title": request.title, "start": request.period_start.strftime("%d/%m/%Y"),
-            "end": request.period_end.strftime("%d/%m/%Y"), "due": request.due_on.strftime("%d/%m/%Y")}, \
-        _("Yêu cầu báo cáo đột xuất gần nhất")
+    params = {"unit": commune.name, "title": request.title, "start": request.period_start.strftime("%d/%m/%Y"),
+              "end": request.period_end.strftime("%d/%m/%Y"), "due": request.due_on.strftime("%d/%m/%Y")}
+    return params, _("Yêu cầu báo cáo đột xuất gần nhất")
 
 
 def _application_params(application, result: str = "", note: str = "") -> dict:
@@ -294,21 +315,21 @@ def _sample_training(province_ids):
         place = session.place or (_("học trực tuyến") if session.online_link else _("sẽ báo sau"))
     invitation = course.invitations.select_related("person").order_by("id").first()
     name = invitation.person.full_name if invitation is not None else ""
-    return {"name": name, "course": course.title, "starts": starts, "place": place}, \
-        _("Khoá tập huấn gần nhất: %(course)s") % {"course": course.title}
+    params = {"name": name, "course": course.title, "starts": starts, "place": place}
+    return params, _("Khoá tập huấn gần nhất: %(course)s") % {"course": course.title}
 
 
 def _sample_channel_alert(province_ids):
     state = ChannelState.objects.filter(stopped_at__isnull=False).order_by("-stopped_at", "-id").first()
     if state is not None:
-        return {"channel": state.get_channel_display(), "reason": state.stopped_reason or state.stopped_code,
-                "at": timezone.localtime(state.stopped_at).strftime("%H:%M %d/%m/%Y")}, \
-            _("Lần tạm dừng kênh hiện có")
+        params = {"channel": state.get_channel_display(), "reason": state.stopped_reason or state.stopped_code,
+                  "at": timezone.localtime(state.stopped_at).strftime("%H:%M %d/%m/%Y")}
+        return params, _("Lần tạm dừng kênh hiện có")
+    # No stop on record: the first channel, with the words the alert uses when the provider gives none.
     first = channels()[0]
     label = dict(ChannelState._meta.get_field("channel").choices).get(first.name, first.label)
-    return {"channel": str(label), "reason": _("hết hạn mức"),
-            "at": timezone.localtime().strftime("%H:%M %d/%m/%Y")}, \
-        _("Kênh %(channel)s, lý do mặc định khi nhà cung cấp không ghi lý do") % {"channel": label}
+    params = {"channel": str(label), "reason": _("hết hạn mức"), "at": timezone.localtime().strftime("%H:%M %d/%m/%Y")}
+    return params, _("Kênh %(channel)s, lý do mặc định khi nhà cung cấp không ghi lý do") % {"channel": label}
 
 
 SAMPLES = {
@@ -325,16 +346,18 @@ SAMPLES = {
 }
 
 
-def sample_params(kind: str, user, province_ids) -> tuple[dict, str] | None:
-    """The parameters to preview `kind` with, and where they come from: the newest notice of that
-    kind the admin may see, else real rows of his provinces; None when there is nothing real."""
+def sample_params(kind: str, user, province_ids):
+    """The parameters to preview `kind` with, each with where it comes from, best first: the newest
+    notice of that kind the admin may see, then real rows of his provinces. Nothing is made up: a
+    kind without either yields nothing."""
     province_ids = list(province_ids)
     notice = notices_for_admin(user, province_ids).filter(kind=kind).order_by("-created_at", "-id").first()
     if notice is not None and notice.params:
-        return dict(notice.params), _("Thông báo gần nhất, %(at)s") % {
+        yield dict(notice.params), _("Thông báo gần nhất, %(at)s") % {
             "at": timezone.localtime(notice.created_at).strftime("%H:%M %d/%m/%Y")}
     builder = SAMPLES.get(kind)
-    return builder(province_ids) if builder is not None else None
+    if builder is not None and (built := builder(province_ids)) is not None:
+        yield built
 
 
 def kind_previews(user, province_ids) -> list[KindPreview]:
@@ -344,19 +367,20 @@ def kind_previews(user, province_ids) -> list[KindPreview]:
     for kind, template in TEMPLATES.items():
         preview = KindPreview(kind=kind, label=str(labels.get(kind, kind)), audience=str(template.audience),
                               template_id=zalo.template_for(kind))
-        found = sample_params(kind, user, province_ids)
-        if found is not None:
-            params, preview.source = found
+        for params, source in sample_params(kind, user, province_ids):
             try:
                 preview.subject, preview.body, short = render(kind, params)
             except (KeyError, ValueError, TypeError):
-                found = None  # params stored before the kind's text changed: no faithful preview
-            else:
-                # As the SMS channel sends it (delivery falls back to the subject when there is no short text).
-                preview.sms = unaccent(short or preview.subject)
-                preview.sms_length, preview.sms_parts = len(preview.sms), parts(preview.sms)
-                preview.too_long = preview.sms_length > SINGLE
-                preview.zalo = zalo_data(kind, params)
-                preview.has_data = True
+                continue  # stored before the kind's text changed: not a faithful preview, try the next
+            preview.source = source
+            # As the SMS channel sends it (delivery falls back to the subject when there is no short text).
+            preview.sms = unaccent(short or preview.subject)
+            preview.sms_length, preview.sms_parts = len(preview.sms), parts(preview.sms)
+            preview.too_long = preview.sms_length > SINGLE
+            preview.zalo = zalo_data(kind, params)
+            preview.zalo_cut = [key for key, value in preview.zalo.items()
+                                if len(str(params.get(key, ""))) > len(value)]
+            preview.has_data = True
+            break
         previews.append(preview)
     return previews

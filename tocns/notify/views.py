@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tocns.accounts.access import access_for, page_rule
@@ -22,6 +23,8 @@ from .channels import channels
 from .models import ChannelState
 
 PAGE_SIZE = 50
+# Column heads of today's table, short enough for a phone.
+SHORT_LABELS = {"zalo": "Zalo", "sms": "SMS", "email": gettext_lazy("Thư")}
 
 
 def _notices(request):
@@ -36,7 +39,8 @@ def channel_page(request):
     for notice in page:
         notice.masked_phone = selectors.masked_phone(notice.phone)
     return render(request, "notify/channels.html", {
-        "channels": selectors.channel_overview(), "channel_labels": [c.label for c in channels()],
+        "channels": selectors.channel_overview(),
+        "channel_labels": [SHORT_LABELS.get(c.name, c.label) for c in channels()],
         "today": selectors.sends_today(notices), "waiting": selectors.waiting_counts(notices), "page": page,
         "day": timezone.localdate(), "quiet_from": settings.NOTICE_QUIET_FROM,
         "quiet_until": settings.NOTICE_QUIET_UNTIL})
