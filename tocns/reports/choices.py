@@ -56,3 +56,32 @@ class ReportAction(models.TextChoices):
     RETURNED = "returned", _("Trả lại")
     ACCEPTED = "accepted", _("Tiếp nhận")
     REOPENED = "reopened", _("Mở lại để sửa")
+
+
+class Visibility(models.TextChoices):
+    NORMAL = "normal", _("Bình thường")
+    # Its latest commune and province totals are shown on the citizen portal.
+    PUBLIC = "public", _("Công khai")
+    # Seen only by the commune officer and chairman and the province admin (and the leader who
+    # enters it); never in the Zalo text, on a public page, or in an export unless ticked.
+    SENSITIVE = "sensitive", _("Nhạy cảm")
+
+
+class RuleOperator(models.TextChoices):
+    LT = "lt", "<"
+    LE = "le", "≤"
+    EQ = "eq", "="
+    GE = "ge", "≥"
+    GT = "gt", ">"
+    BETWEEN = "between", _("trong khoảng")
+
+
+class RuleStrength(models.TextChoices):
+    BLOCK = "block", _("Chặn: không gửi được")
+    WARN = "warn", _("Cảnh báo: gửi phải xác nhận, ghi lý do")
+
+
+class UploadStatus(models.TextChoices):
+    CHECKED = "checked", _("Đã kiểm tra, chờ xác nhận")
+    CONFIRMED = "confirmed", _("Đã nhập")
+    DISCARDED = "discarded", _("Đã huỷ")

@@ -9,7 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 from tocns.geo.models import AdminUnit
 
-from .choices import Aggregation, Level, PeriodRule, PeriodType, Pillar, ReportAction, ReportStatus, ValueType
+from .choices import (
+    Aggregation,
+    Level,
+    PeriodRule,
+    PeriodType,
+    Pillar,
+    ReportAction,
+    ReportStatus,
+    RuleOperator,
+    RuleStrength,
+    UploadStatus,
+    ValueType,
+    Visibility,
+)
 
 
 class Indicator(models.Model):
@@ -34,6 +47,8 @@ class Indicator(models.Model):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     description = models.TextField(_("hướng dẫn ghi"), blank=True)
     retired_on = models.DateField(_("thôi dùng từ"), null=True, blank=True)
+    visibility = models.CharField(_("phạm vi xem"), max_length=10, choices=Visibility.choices,
+                                  default=Visibility.NORMAL)
 
     class Meta:
         verbose_name = _("chỉ số")
@@ -70,6 +85,9 @@ class ReportForm(models.Model):
     asks_proposals = models.BooleanField(_("có phần đề xuất, kiến nghị"), default=True)
     indicators = models.ManyToManyField(Indicator, through="FormIndicator", related_name="forms")
     is_active = models.BooleanField(_("đang dùng"), default=True)
+    # Bumped by every change made on the settings pages: two admins editing one form do not
+    # silently overwrite each other.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("mẫu báo cáo")
@@ -84,6 +102,8 @@ class FormIndicator(models.Model):
     form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="lines")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveIntegerField(default=0)
+    # The heading the line is shown under on the report page ("" keeps the pillar's heading).
+    section = models.CharField(_("phần"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -232,3 +252,87 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ValidationRule(models.Model):
+    """A rule between indicators, as data (DHIS2's validation rule): `left` `operator` `right`
+    (and `right_high` for "between"), expressions over indicator codes read by reports.rules.
+    A "block" rule stops sending; a "warn" rule asks for a confirmation with a reason. Retiring
+    stops the check on every report not yet sent; the row stays as the record."""
+
+    name = models.CharField(_("tên quy tắc"), max_length=200)
+    left = models.CharField(_("vế trái"), max_length=500)
+    operator = models.CharField(_("phép so sánh"), max_length=8, choices=RuleOperator.choices)
+    right = models.CharField(_("vế phải"), max_length=500)
+    right_high = models.CharField(_("đến (với “trong khoảng”)"), max_length=500, blank=True)
+    strength = models.CharField(_("mức"), max_length=6, choices=RuleStrength.choices, default=RuleStrength.BLOCK)
+    message = models.CharField(_("thông báo khi sai"), max_length=300)
+    # Only reports of this form; empty: every form that has all the rule's indicators.
+    form = models.ForeignKey(ReportForm, on_delete=models.PROTECT, null=True, blank=True, related_name="rules",
+                             verbose_name=_("chỉ áp dụng cho mẫu"))
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    retired_at = models.DateTimeField(_("thôi dùng lúc"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("quy tắc kiểm tra")
+        verbose_name_plural = _("quy tắc kiểm tra")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def expression(self) -> str:
+        if self.operator == RuleOperator.BETWEEN:
+            return f"{self.right} ≤ {self.left} ≤ {self.right_high}"
+        return f"{self.left} {self.get_operator_display()} {self.right}"
+
+
+class RuleConfirmation(models.Model):
+    """A warning rule the sender confirmed, with his reason and the figures he confirmed."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="rule_confirmations")
+    rule = models.ForeignKey(ValidationRule, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("lý do"), max_length=300)
+    left_value = models.DecimalField(max_digits=20, decimal_places=4)
+    right_value = models.DecimalField(max_digits=20, decimal_places=4)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["report", "rule"], name="reports_rule_confirmed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.rule_id}"
+
+
+class ReportUpload(models.Model):
+    """A commune's Excel sheet of its village teams' figures for one form and period: checked and
+    kept here (every row's values and problems) until the officer confirms; then the reports are
+    written. The file's hash makes a second upload of the same file change nothing."""
+
+    form = models.ForeignKey(ReportForm, on_delete=models.PROTECT, related_name="+")
+    period_key = models.CharField(max_length=12)
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("tên tệp"), max_length=200)
+    file_hash = models.CharField(max_length=64)
+    rows = models.JSONField(default=list)  # [{"row": n, "team": id, "values": {...}, "errors": [...]}]
+    status = models.CharField(_("trạng thái"), max_length=10, choices=UploadStatus.choices,
+                              default=UploadStatus.CHECKED)
+    outcome = models.JSONField(default=dict, blank=True)  # written / skipped report ids, after confirming
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["commune", "form", "period_key"], name="reports_upload_commune")]
+
+    def __str__(self) -> str:
+        return self.file_name
