@@ -193,14 +193,19 @@ def _sample_due(province_ids, days: int):
     return params, _("%(team)s, tháng này (chưa có thông báo nào loại này)") % {"team": team}
 
 
-def _leader_line(team) -> str:
-    Membership = _model("teams.Membership")
-    leader = (Membership.objects.filter(team=team, role="leader", end_date__isnull=True).select_related("person")
-              .first())
-    if leader is not None and leader.person.phone:
-        return _("– %(unit)s: tổ trưởng %(name)s, %(phone)s") % {
-            "unit": team.unit.name, "name": leader.person.full_name, "phone": format_phone(leader.person.phone)}
-    return _("– %(unit)s: chưa có tổ trưởng") % {"unit": team.unit.name}
+def _missing_lines(teams) -> str:
+    """One line per team, as the overdue reminder writes them: its leader and phone, if any."""
+    leaders = {m.team_id: m.person for m in _model("teams.Membership").objects.filter(
+        team__in=teams, role="leader", end_date__isnull=True).select_related("person")}
+    lines = []
+    for team in teams:
+        leader = leaders.get(team.pk)
+        if leader is not None and leader.phone:
+            lines.append(_("– %(unit)s: tổ trưởng %(name)s, %(phone)s") % {
+                "unit": team.unit.name, "name": leader.full_name, "phone": format_phone(leader.phone)})
+        else:
+            lines.append(_("– %(unit)s: chưa có tổ trưởng") % {"unit": team.unit.name})
+    return "\n".join(lines)
 
 
 def _sample_overdue(province_ids):
@@ -216,7 +221,7 @@ def _sample_overdue(province_ids):
         return None
     params = {"unit": team.commune.name, "count": str(len(teams)), "report": _month_label(today),
               "due": _month_due(today, form.due_day).strftime("%d/%m/%Y"),
-              "lines": "\n".join(_leader_line(t) for t in teams)}
+              "lines": _missing_lines(teams)}
     return params, _("Các tổ của %(commune)s chưa gửi báo cáo tháng này (chưa có thông báo nào loại này)") % {
         "commune": team.commune.name}
 
