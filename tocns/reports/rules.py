@@ -229,3 +229,22 @@ def check(compiled: CompiledRule, values: dict) -> Violation | None:
 def violations(compiled_rules, values: dict) -> list[Violation]:
     """Every rule broken by these values ({code: Decimal or None}), in the rules' order."""
     return [v for rule in compiled_rules if (v := check(rule, values)) is not None]
+
+
+def rules_for_form(form) -> list[CompiledRule]:
+    """The rules in force for reports of `form`: not retired, for this form or for any form, and
+    naming only indicators the form has."""
+    from django.db.models import Q
+
+    from .models import FormIndicator, ValidationRule
+
+    codes = set(FormIndicator.objects.filter(form=form).values_list("indicator__code", flat=True))
+    compiled = []
+    for rule in ValidationRule.objects.filter(retired_at__isnull=True).filter(Q(form__isnull=True) | Q(form=form)):
+        try:
+            one = compile_rule(rule)
+        except RuleSyntaxError:
+            continue  # a rule is checked when it is saved; a bad one never breaks a report page
+        if one.codes <= codes:
+            compiled.append(one)
+    return compiled
