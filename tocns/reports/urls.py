@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rule_views, views
 
 app_name = "reports"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("completeness/", views.completeness, name="completeness"),
     path("rollup/", views.rollup, name="rollup"),
     path("rollup/document/", views.rollup_document, name="rollup_document"),
+    path("validation/", rule_views.validation_analysis, name="validation"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/check/<str:code>/", views.value_check, name="check"),
     path("<int:pk>/review/", views.report_review, name="review"),

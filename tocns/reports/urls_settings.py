@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import rule_views
 from . import settings_views as views
 
 app_name = "report_settings"
@@ -14,6 +15,10 @@ urlpatterns = [
     path("forms/", views.form_list, name="forms"),
     path("forms/<int:pk>/", views.form_edit, name="form_edit"),
     path("forms/<int:pk>/lines/", views.form_lines, name="form_lines"),
+    path("rules/", rule_views.rule_list, name="rules"),
+    path("rules/new/", rule_views.rule_add, name="rule_add"),
+    path("rules/<int:pk>/", rule_views.rule_edit, name="rule_edit"),
+    path("rules/<int:pk>/retire/", rule_views.rule_retire, name="rule_retire"),
     path("targets/", views.targets, name="targets"),
     path("targets/import/", views.targets_import, name="targets_import"),
     path("targets/template.xlsx", views.targets_template, name="targets_template"),

@@ -1,0 +1,297 @@
+"""Validation rules as data: the province admin adds, edits and retires them (services), and the
+validation analysis lists every rule broken by the reports of a unit for a period (DHIS2's
+"validation rule analysis"; selectors).
+
+rule_save and rule_retire take keyword arguments, run in one transaction, record the change with
+audit_record, and refuse with a ValidationError in Vietnamese keyed by the field at fault, writing
+nothing. An edit carries the version the admin started from: an older one is refused, so two admins
+never silently overwrite each other. Retiring sets retired_at and keeps the row: confirmations
+given against the rule still point at it.
+
+The analysis reads the reports in one query and their values in one more, and compiles each form's
+rules once (rules.rules_for_form); it shows figures of the rule's indicators, sensitive ones
+included, so it is open only to the roles that may see those (the `oversight` page rule)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tocns.accounts.models import Assignment, Role
+from tocns.audit.services import audit_record
+from tocns.geo.models import AdminUnit
+from tocns.lib.text import clean_spaces
+
+from .choices import Aggregation, RuleOperator, RuleStrength
+from .models import FormIndicator, Indicator, Report, ReportForm, ReportValue, RuleConfirmation, ValidationRule
+from .periods import Period
+from .rules import RuleSyntaxError, Violation, parse, rules_for_form, violations
+
+RULE_FIELDS = ("name", "left", "operator", "right", "right_high", "strength", "message", "form")
+SIDES = ("left", "right", "right_high")
+
+
+# ---- services ------------------------------------------------------------------------------------
+
+def _audit(by, action: str, rule: ValidationRule, summary: str, data: dict) -> None:
+    """Rules belong to no unit; their changes are logged under the province of whoever made them."""
+    province_id = None
+    if getattr(by, "is_authenticated", False):
+        province_id = (Assignment.objects.active().filter(user=by, role=Role.PROVINCE_ADMIN)
+                       .values_list("unit__province_id", flat=True).first())
+    audit_record(actor=by, action=action, obj=rule, summary=summary, data=data, province_id=province_id)
+
+
+def _syntax_message(exc: RuleSyntaxError) -> str:
+    # Some of the reader's messages already say where ("… ở vị trí 4."): say it once.
+    if _("vị trí") in exc.message:
+        return exc.message
+    return _("%(message)s (ở vị trí %(pos)s)") % {"message": exc.message, "pos": exc.position + 1}
+
+
+def _codes_list(codes) -> str:
+    return ", ".join(sorted(codes))
+
+
+def clean_rule(data: dict) -> dict:
+    """The rule's fields as they will be saved, or a ValidationError naming each field at fault:
+    both sides read by rules.parse, every code an entered (not computed) indicator, and with a form
+    chosen, only that form's indicators."""
+    errors: dict[str, str] = {}
+    clean = {name: data.get(name) for name in RULE_FIELDS}
+    for name in ("name", "message"):
+        clean[name] = clean_spaces(clean[name] or "")
+    if not clean["name"]:
+        errors["name"] = _("Hãy đặt tên cho quy tắc.")
+    if not clean["message"]:
+        errors["message"] = _("Hãy viết thông báo tổ sẽ đọc khi số liệu sai quy tắc.")
+    if clean["operator"] not in RuleOperator.values:
+        errors["operator"] = _("Hãy chọn phép so sánh.")
+    if clean["strength"] not in RuleStrength.values:
+        errors["strength"] = _("Hãy chọn mức: chặn hoặc cảnh báo.")
+    for name in SIDES:
+        clean[name] = (clean[name] or "").strip()
+    between = clean["operator"] == RuleOperator.BETWEEN
+    if not between and clean["right_high"]:
+        errors["right_high"] = _("Chỉ điền ô này khi chọn “trong khoảng”; hãy để trống.")
+
+    parsed = {}
+    for name in SIDES:
+        if name == "right_high" and not between:
+            continue
+        if name == "right_high" and not clean[name]:
+            errors[name] = _("Với “trong khoảng”, hãy nhập cả giới hạn trên.")
+            continue
+        try:
+            parsed[name] = parse(clean[name])
+        except RuleSyntaxError as exc:
+            errors[name] = _syntax_message(exc)
+        else:
+            clean[name] = parsed[name].text
+
+    named = set().union(*(expr.codes for expr in parsed.values())) if parsed else set()
+    known = {i.code: i for i in Indicator.objects.filter(code__in=named).only("code", "aggregation")}
+    report_form = clean["form"]
+    form_codes = None
+    if report_form is not None:
+        form_codes = set(FormIndicator.objects.filter(form=report_form).values_list("indicator__code", flat=True))
+    for name, expr in parsed.items():
+        unknown = expr.codes - set(known)
+        computed = {code for code in expr.codes & set(known) if known[code].aggregation == Aggregation.RATIO}
+        if unknown:
+            errors[name] = _("Không có chỉ số mã %(codes)s.") % {"codes": _codes_list(unknown)}
+        elif computed:
+            errors[name] = _("%(codes)s là tỷ lệ tính ra, không do tổ nhập: quy tắc chỉ dùng chỉ số được nhập "
+                             "(hãy viết bằng tử số và mẫu số của nó).") % {"codes": _codes_list(computed)}
+        elif form_codes is not None and expr.codes - form_codes:
+            errors[name] = _("Mẫu “%(form)s” không có chỉ số %(codes)s.") % {
+                "form": report_form.name, "codes": _codes_list(expr.codes - form_codes)}
+    if parsed and not named and not any(name in errors for name in SIDES):
+        errors["left"] = _("Quy tắc phải có ít nhất một mã chỉ số (ví dụ HN + HCN).")
+    if named and not errors and report_form is None and not _some_form_has(named):
+        errors["form"] = _("Chưa mẫu báo cáo nào có đủ các chỉ số %(codes)s: quy tắc sẽ không được kiểm tra ở "
+                           "đâu cả.") % {"codes": _codes_list(named)}
+    if errors:
+        raise ValidationError({name: [message] for name, message in errors.items()})
+    return clean
+
+
+def _some_form_has(codes: set) -> bool:
+    counts = defaultdict(int)
+    for form_id in FormIndicator.objects.filter(indicator__code__in=codes).values_list("form_id", flat=True):
+        counts[form_id] += 1
+    return any(count == len(codes) for count in counts.values())
+
+
+def _plain(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+@transaction.atomic
+def rule_save(*, rule: ValidationRule | None = None, data: dict, version: int | None = None, by) -> ValidationRule:
+    """Add a rule (rule=None) or change one. `version` is the rule's version the admin's page showed;
+    if someone saved since, nothing is written and the refusal says so."""
+    if rule is not None:
+        rule = ValidationRule.objects.select_for_update().get(pk=rule.pk)
+        if rule.retired_at is not None:
+            raise ValidationError(_("Quy tắc này đã thôi dùng: không sửa được."))
+        if version != rule.version:
+            raise ValidationError(
+                _("Quy tắc vừa được người khác sửa lúc %(at)s nên chưa lưu những gì bạn gõ. Hãy xem bản hiện tại "
+                  "ở trên, sửa lại nếu cần rồi bấm Lưu.") % {
+                    "at": timezone.localtime(rule.updated_at).strftime("%H:%M %d/%m/%Y")},
+                code="stale")
+    clean = clean_rule(data)
+    if rule is None:
+        order = (ValidationRule.objects.aggregate(top=Max("order"))["top"] or 0) + 1
+        rule = ValidationRule.objects.create(**clean, order=order, created_by=by if by and by.pk else None)
+        _audit(by, "validation_rule.create", rule, _("Thêm quy tắc kiểm tra “%(name)s”: %(rule)s") % {
+            "name": rule.name, "rule": rule.expression},
+            {name: _plain(value) for name, value in clean.items()})
+        return rule
+    changed = {name: (getattr(rule, name), value) for name, value in clean.items() if getattr(rule, name) != value}
+    if not changed:
+        return rule
+    for name, (_old, new) in changed.items():
+        setattr(rule, name, new)
+    rule.version += 1
+    rule.save(update_fields=[*changed, "version", "updated_at"])
+    _audit(by, "validation_rule.update", rule, _("Sửa quy tắc kiểm tra “%(name)s”: %(rule)s") % {
+        "name": rule.name, "rule": rule.expression},
+        {"changed": {name: [_plain(old), _plain(new)] for name, (old, new) in changed.items()}})
+    return rule
+
+
+@transaction.atomic
+def rule_retire(*, rule: ValidationRule, by) -> ValidationRule:
+    """Stop checking the rule on every report not yet sent; the row stays as the record."""
+    rule = ValidationRule.objects.select_for_update().get(pk=rule.pk)
+    if rule.retired_at is not None:
+        return rule
+    rule.retired_at = timezone.now()
+    rule.version += 1
+    rule.save(update_fields=["retired_at", "version", "updated_at"])
+    _audit(by, "validation_rule.retire", rule, _("Thôi dùng quy tắc kiểm tra “%(name)s”") % {"name": rule.name},
+           {"expression": rule.expression})
+    return rule
+
+
+# ---- selectors -----------------------------------------------------------------------------------
+
+def rules_listed():
+    """Every rule for the settings page, in force first, in the order they are checked."""
+    return ValidationRule.objects.select_related("form").order_by(
+        F("retired_at").asc(nulls_first=True), "order", "id")
+
+
+@dataclass
+class Finding:
+    """One rule broken by one report."""
+
+    report: Report
+    violation: Violation
+    confirmation: RuleConfirmation | None = None
+
+    @property
+    def rule(self):
+        return self.violation.rule
+
+
+@dataclass
+class Analysis:
+    unit: AdminUnit
+    period: Period
+    form: ReportForm | None
+    findings: list[Finding] = field(default_factory=list)
+    reports_checked: int = 0
+    rules_checked: int = 0
+
+    @property
+    def reports_with_findings(self) -> int:
+        return len({f.report.pk for f in self.findings})
+
+    @property
+    def blocking(self) -> int:
+        return sum(1 for f in self.findings if f.violation.blocks)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.blocking
+
+    def by_rule(self) -> list[tuple[ValidationRule, int]]:
+        counts: dict = {}
+        for finding in self.findings:
+            rule = finding.rule
+            counts.setdefault(rule.pk, [rule, 0])[1] += 1
+        return sorted(((rule, n) for rule, n in counts.values()), key=lambda pair: (pair[0].order, pair[0].pk))
+
+    def by_commune(self) -> list[tuple[AdminUnit, int]]:
+        """(commune, findings) for a province's analysis, communes in name order."""
+        counts: dict = {}
+        for finding in self.findings:
+            commune = finding.report.commune
+            counts.setdefault(commune.pk, [commune, 0])[1] += 1
+        return [(commune, n) for commune, n in counts.values()]
+
+    @property
+    def shown(self) -> list[Finding]:
+        return self.findings[:SHOWN]
+
+
+SHOWN = 200  # findings listed on the page; the rest are counted, and a commune's page lists its own
+REPORT_COLUMNS = ("pk", "form_id", "unit_id", "commune_id", "province_id", "status", "period_key",
+                  "unit__name", "unit__name_folded", "unit__kind", "unit__code", "commune__name",
+                  "commune__name_folded", "commune__code", "commune__kind")
+
+
+def analysis_forms(period: Period):
+    """The forms a period's analysis can be about: active ones of the period's kind."""
+    return ReportForm.objects.filter(is_active=True, period_type=period.kind).order_by("level", "code")
+
+
+def validation_analysis(*, unit: AdminUnit, period: Period, form: ReportForm | None = None) -> Analysis:
+    """Every rule in force broken by the reports of the units under `unit` (a province or a commune)
+    for `period`, for one form or every form of the period's kind. The caller has checked the user's
+    scope covers `unit`."""
+    result = Analysis(unit=unit, period=period, form=form)
+    area = Q(province=unit) if unit.is_province else Q(commune=unit)
+    reports = Report.objects.filter(area, period_key=period.key).select_related("unit", "commune").only(
+        *REPORT_COLUMNS).order_by("commune__name_folded", "unit__name_folded", "pk")
+    reports = reports.filter(form=form) if form is not None else reports.filter(form__in=analysis_forms(period))
+    reports = list(reports)
+    result.reports_checked = len(reports)
+    if not reports:
+        return result
+    forms = {f.pk: f for f in ReportForm.objects.filter(pk__in={r.form_id for r in reports})}
+    compiled = {form_id: rules_for_form(one) for form_id, one in forms.items()}
+    result.rules_checked = len({c.rule.pk for rules in compiled.values() for c in rules})
+    if not result.rules_checked:
+        return result
+
+    # The values, by a join on the same filter rather than a list of ids: the province's 3,000-odd
+    # reports would make a long IN list.
+    value_filter = Q(report__province=unit) if unit.is_province else Q(report__commune=unit)
+    value_rows = ReportValue.objects.filter(value_filter, report__period_key=period.key, value__isnull=False)
+    value_rows = value_rows.filter(report__form=form) if form is not None else value_rows.filter(
+        report__form_id__in=list(forms))
+    codes = dict(Indicator.objects.values_list("pk", "code"))
+    values: dict[int, dict] = defaultdict(dict)
+    for report_id, indicator_id, value in value_rows.values_list("report_id", "indicator_id", "value"):
+        values[report_id][codes[indicator_id]] = value
+
+    for report in reports:
+        report.form = forms[report.form_id]
+        for violation in violations(compiled[report.form_id], values.get(report.pk, {})):
+            result.findings.append(Finding(report, violation))
+    confirmations = {}
+    if any(not f.violation.blocks for f in result.findings):
+        confirmation_filter = Q(report__province=unit) if unit.is_province else Q(report__commune=unit)
+        confirmations = {(c.report_id, c.rule_id): c for c in RuleConfirmation.objects.filter(
+            confirmation_filter, report__period_key=period.key).only("report_id", "rule_id", "reason", "at")}
+    for finding in result.findings:
+        finding.confirmation = confirmations.get((finding.report.pk, finding.rule.pk))
+    return result
