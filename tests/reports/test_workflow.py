@@ -84,19 +84,16 @@ def test_a_wrong_value_is_kept_in_the_draft_and_blocks_only_sending(world, team,
     assert ReportValue.objects.get(report=report, indicator__code="TT01").value == 2
 
 
-def test_a_count_above_its_base_is_kept_in_the_draft_but_not_sent(world):
+def test_a_count_above_its_base_is_sent_as_typed_since_ratios_are_figures_not_rules(world):
     from .factories import commune_team_form
 
     team = established_long_ago(make_team(world, world.commune_a, members=1))
     report = services.report_open(form=commune_team_form(), team=team, period=month_period(2026, 10))
-    with pytest.raises(ValidationError) as exc:
-        services.report_save(report=report, values={"HT01.SO": "900", "HT01.TONG": "800"},
-                             version=report.version, save_key="x", submit=True)
-    assert "quá 100%" in exc.value.message_dict["HT01.SO"][0]
-    services.report_save(report=report, values={"HT01.SO": "900", "HT01.TONG": "800"},
-                         version=report.version, save_key="y")
+    sent = services.report_save(report=report, values={"HT01.SO": "900", "HT01.TONG": "800"},
+                                version=report.version, save_key="x", submit=True)
+    assert sent.status == ReportStatus.SUBMITTED
     cells = {v.indicator.code: (v.value, v.raw) for v in report.values.select_related("indicator")}
-    assert cells["HT01.SO"] == (None, "900") and cells["HT01.TONG"] == (800, "")
+    assert cells["HT01.SO"] == (900, "") and cells["HT01.TONG"] == (800, "")
 
 
 def test_mending_a_wrong_cell_clears_its_kept_text(world, team):

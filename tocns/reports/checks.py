@@ -1,13 +1,16 @@
 """Checking entered values: the same rules run as the leader types (htmx), when the page shows a
-saved draft, and on the server when it saves or sends."""
+saved draft, and on the server when it saves or sends. Each cell is checked on its own (a number,
+its bounds, the unit's usual figure); what ties cells together is a validation rule (rules.py),
+written by the province: ratios are figures, never a check."""
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from .choices import Aggregation, ValueType
+from .choices import ValueType
 from .models import Indicator
+from .rules import Violation, violations
 
 # ReportValue.value holds 14 digits, two after the comma: anything bigger is a slip of the thumb.
 LARGEST = Decimal("999999999999")
@@ -86,26 +89,24 @@ def check_value(indicator: Indicator, raw, *, usual: Decimal | None = None, comm
 
 def check_cells(indicators, typed: dict, *, comments: dict | None = None,
                 usual: dict | None = None) -> dict[str, Checked]:
-    """Every cell of a report as typed ({code: text}): each cell's own check, then the checks
-    between cells. A cell with an error keeps no value."""
+    """Every cell of a report as typed ({code: text}), each checked on its own. A cell with an
+    error keeps no value."""
     comments, usual = comments or {}, usual or {}
     checked = {indicator.code: check_value(indicator, typed.get(indicator.code, ""), usual=usual.get(indicator.pk),
                                            comment=comments.get(indicator.code, ""))
                for indicator in indicators}
-    _check_parts(indicators, checked)
     for result in checked.values():
         if result.error:
             result.value, result.warning = None, ""
     return checked
 
 
-def _check_parts(indicators, checked: dict[str, Checked]) -> None:
-    """A count cannot exceed its base (smartphone owners cannot outnumber adults)."""
-    by_id = {indicator.pk: indicator for indicator in indicators}
-    for ratio in Indicator.objects.filter(aggregation=Aggregation.RATIO, numerator_id__in=by_id,
-                                          denominator_id__in=by_id):
-        part, whole = by_id[ratio.numerator_id], by_id[ratio.denominator_id]
-        a, b = checked[part.code], checked[whole.code]
-        if a.value is not None and b.value is not None and not (a.error or b.error) and a.value > b.value:
-            a.error = _("Không được lớn hơn “%(whole)s” (%(b)s): tỷ lệ sẽ quá 100%%.") % {
-                "whole": whole.name, "b": format_number(b.value)}
+def broken_rules(compiled_rules, checked: dict[str, Checked]) -> list[Violation]:
+    """The rules these cells break. A cell that is empty or in error has no value, so every rule
+    naming it is skipped until it holds a number (empty is missing, never 0)."""
+    return violations(compiled_rules, {code: result.value for code, result in checked.items()})
+
+
+def rules_at(broken: list[Violation], code: str) -> list[Violation]:
+    """The broken rules that name this cell: shown beside each cell they tie together."""
+    return [violation for violation in broken if code in violation.codes]

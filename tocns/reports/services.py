@@ -1,6 +1,11 @@
 """Opening, saving, submitting and reviewing reports. Each runs in one transaction; a refused
-change raises a ValidationError with a Vietnamese message and writes nothing."""
+change raises a ValidationError with a Vietnamese message and writes nothing.
 
+Validation rules (rules.py) never stop a draft from being saved as typed; at sending a broken
+"block" rule refuses with its message, and each broken "warn" rule needs the sender's short reason,
+kept as a RuleConfirmation written in the same transaction as the submission."""
+
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,13 +21,15 @@ from tocns.notify.services import notify
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Team
 
-from .checks import Checked, check_cells
+from .checks import Checked, broken_rules, check_cells
 from .choices import Level, PeriodType, ReportAction, ReportStatus
-from .models import Indicator, Report, ReportEvent, ReportForm, ReportValue
+from .models import Indicator, Report, ReportEvent, ReportForm, ReportValue, RuleConfirmation
 from .periods import Period, closes_on, due_date
+from .rules import Violation, rules_for_form
 
 SUBMITTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 TEXT_FIELDS = ("results", "difficulties", "proposals")
+REASON_LENGTH = 300  # RuleConfirmation.reason
 
 
 def _team_served_during(team: Team, period: Period) -> bool:
@@ -130,9 +137,24 @@ def _refuse_stale_or_closed(report: Report, version: int) -> None:
         raise ValidationError(_("Đã hết thời hạn nhập báo cáo này. Hãy đề nghị cán bộ xã mở lại."), code="closed")
 
 
-def _checked_for_sending(report: Report, indicators, values: dict, comments: dict) -> dict[str, Checked]:
-    """What sending asks beyond a draft: no cell in error, every unusual figure explained, and
-    at least one figure (a report of empty cells says nothing; 0 is a figure, empty is not)."""
+@dataclass
+class SendCheck:
+    """What sending would ask the leader to confirm: the cells going out empty, and the broken
+    warning rules (each needs a reason)."""
+
+    empty: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    @property
+    def asks(self) -> bool:
+        return bool(self.empty or self.warnings)
+
+
+def _checked_for_sending(report: Report, indicators, values: dict,
+                         comments: dict) -> tuple[dict[str, Checked], list[Violation]]:
+    """What sending asks beyond a draft: no cell in error, every unusual figure explained, at
+    least one figure (a report of empty cells says nothing; 0 is a figure, empty is not), and no
+    broken "block" rule. Returns the cells and the broken "warn" rules."""
     checked = check_cells(indicators, values, comments=comments, usual=usual_values(report))
     errors = {code: [result.error or result.warning] for code, result in checked.items()
               if result.error or result.warning}
@@ -141,40 +163,98 @@ def _checked_for_sending(report: Report, indicators, values: dict, comments: dic
     if all(result.value is None for result in checked.values()):
         raise ValidationError(_("Báo cáo chưa có số liệu nào nên chưa gửi được. Hãy nhập ít nhất một ô "
                                 "(ghi 0 nếu trong kỳ không có)."), code="empty")
-    return checked
+    broken = broken_rules(rules_for_form(report.form), checked)
+    blocking = [violation for violation in broken if violation.blocks]
+    if blocking:
+        raise _rule_refusal(blocking, "rule_block")
+    return checked, [violation for violation in broken if not violation.blocks]
+
+
+def _rule_refusal(broken: list[Violation], code: str, texts: dict | None = None) -> ValidationError:
+    """A refusal naming each cell the rules tie, so the page and the phone's queue show the
+    message beside every one of them."""
+    errors: dict[str, list] = {}
+    for violation in broken:
+        text = (texts or {}).get(violation.rule.pk) or violation.describe()
+        for indicator_code in sorted(violation.codes):
+            errors.setdefault(indicator_code, []).append(ValidationError(text, code=code))
+    return ValidationError(errors)
+
+
+def reason_errors(warnings: list[Violation], reasons: dict) -> dict[int, str]:
+    """{rule id: what is wrong with its reason} for the warnings the leader confirms by sending."""
+    problems = {}
+    for violation in warnings:
+        reason = str(reasons.get(violation.rule.pk) or "").strip()
+        if not reason:
+            problems[violation.rule.pk] = _("Hãy ghi lý do ngắn vì sao số liệu vẫn đúng (bắt buộc).")
+        elif len(reason) > REASON_LENGTH:
+            problems[violation.rule.pk] = _("Lý do tối đa %(max)s ký tự (đang có %(n)s).") % {
+                "max": REASON_LENGTH, "n": len(reason)}
+    return problems
 
 
 def report_send_check(*, report: Report, values: dict, comments: dict | None = None, version: int,
-                      save_key: str) -> list[Indicator]:
-    """The cells that would go out empty if this report were sent as typed, so the page can name
-    them and ask once before sending. Raises what report_save(submit=True) would refuse; writes
-    nothing. A save key already applied names no cell: that send is done."""
+                      save_key: str) -> SendCheck:
+    """What the page asks once before sending as typed: the cells that would go out empty, and
+    the broken warning rules. Raises what report_save(submit=True) would refuse; writes nothing.
+    A save key already applied asks nothing: that send is done."""
     report = Report.objects.select_related("form").get(pk=report.pk)
     if save_key and save_key == report.last_save_key:
-        return []
+        return SendCheck()
     _refuse_stale_or_closed(report, version)
     indicators = form_indicators(report.form, report=report)
-    checked = _checked_for_sending(report, indicators, values, comments or {})
-    return [indicator for indicator in indicators if checked[indicator.code].value is None]
+    checked, warnings = _checked_for_sending(report, indicators, values, comments or {})
+    return SendCheck(empty=[indicator for indicator in indicators if checked[indicator.code].value is None],
+                     warnings=warnings)
+
+
+def _four_places(number: Decimal) -> Decimal:
+    return number.quantize(Decimal("0.0001"))
+
+
+def _confirm_warnings(report: Report, warnings: list[Violation], reasons: dict, by) -> None:
+    """One confirmation per warning rule broken at this sending; a confirmation of an earlier
+    sending whose rule now holds goes, so the page shows only what was confirmed for these figures."""
+    report.rule_confirmations.exclude(rule_id__in=[violation.rule.pk for violation in warnings]).delete()
+    now = timezone.now()
+    for violation in warnings:
+        RuleConfirmation.objects.update_or_create(report=report, rule=violation.rule, defaults={
+            "reason": str(reasons[violation.rule.pk]).strip(), "left_value": _four_places(violation.left),
+            "right_value": _four_places(violation.right), "by": by, "at": now})
 
 
 @transaction.atomic
 def report_save(*, report: Report, values: dict, comments: dict | None = None, texts: dict | None = None,
-                version: int, save_key: str, submit: bool = False, by=None) -> Report:
+                version: int, save_key: str, submit: bool = False, reasons: dict | None = None,
+                by=None) -> Report:
     """Save the draft (and submit it when asked).
 
     `values` maps indicator codes to what was typed. A draft keeps every cell, wrong ones too: a
     wrong cell keeps its text in `raw` and no value, so only sending is refused until it is mended.
     A retried request (same save_key) changes nothing; a save made on an older version than the
-    stored one is refused, never lost silently."""
+    stored one is refused, never lost silently.
+
+    A broken rule never stops a draft. Sending is refused by a broken "block" rule, and by a
+    broken "warn" rule without its reason in `reasons` ({rule id: text}); with the reasons, each
+    warning is kept as a RuleConfirmation in this transaction (a retried send writes none again)."""
     report = Report.objects.select_for_update().select_related("form").get(pk=report.pk)
     if save_key and save_key == report.last_save_key:
         return report
     _refuse_stale_or_closed(report, version)
     comments = comments or {}
     indicators = form_indicators(report.form, report=report)
+    warnings, reasons = [], reasons or {}
     if submit:
-        checked = _checked_for_sending(report, indicators, values, comments)
+        checked, warnings = _checked_for_sending(report, indicators, values, comments)
+        problems = reason_errors(warnings, reasons)
+        if problems:
+            unconfirmed = [violation for violation in warnings if violation.rule.pk in problems]
+            raise _rule_refusal(unconfirmed, "rule_reason", texts={
+                violation.rule.pk: _("%(rule)s Hãy xác nhận kèm lý do trước khi gửi.") % {
+                    "rule": violation.describe()} for violation in unconfirmed})
+        if warnings and _user(by) is None:
+            raise ValidationError(_("Cảnh báo chỉ được xác nhận bởi người gửi đã đăng nhập."), code="no_sender")
     else:
         checked = check_cells(indicators, values, comments=comments)
     existing = {v.indicator_id: v for v in report.values.all()}
@@ -203,6 +283,8 @@ def report_save(*, report: Report, values: dict, comments: dict | None = None, t
         report.reopened_until = None
         action = ReportAction.SUBMITTED
     report.save()
+    if submit:
+        _confirm_warnings(report, warnings, reasons, _user(by))
     ReportEvent.objects.create(report=report, action=action, by=_user(by))
     return report
 

@@ -20,14 +20,15 @@ from tocns.lib.http import DOCX, XLSX, attachment
 from tocns.teams.selectors import team_for_user_or_404
 
 from . import selectors, services
-from .checks import check_cells, check_value
+from .checks import broken_rules, check_cells, check_value, rules_at
 from .choices import Level, PeriodType, Pillar, ReportStatus
 from .exports import rollup_filename, rollup_xlsx
 from .forms import NarrativeForm, ReopenForm, ReviewForm
-from .models import Indicator, ReportForm
+from .models import Indicator, ReportForm, RuleConfirmation
 from .narrative import draft_narrative, report_zalo_summary, rollup_report_docx, zalo_summary
 from .periods import parse_period, period_of
 from .prefill import suggestions
+from .rules import Violation, rules_for_form
 
 
 @login_required
@@ -86,8 +87,10 @@ def report_open(request):
 
 
 def _lines(report, *, can_edit: bool, values=None, comments=None):
-    """One row per indicator, grouped by pillar: what is in the cell, where the log's count comes
-    from ("Theo nhật ký: 12 người"), and any message, checked as a send would check them."""
+    """One row per indicator, under its form section's heading (or its pillar's, where the line has
+    no section), in the form's order: what is in the cell, where the log's count comes from
+    ("Theo nhật ký: 12 người"), and any message, checked as a send would check them, the broken
+    rules beside every cell they tie."""
     stored = {v.indicator_id: v for v in report.values.all()}
     indicators = services.form_indicators(report.form, report=report)
     found = suggestions(report) if report.team_id else {}
@@ -106,18 +109,23 @@ def _lines(report, *, can_edit: bool, values=None, comments=None):
     if comments is None:
         comments = {indicator.code: stored[indicator.pk].comment for indicator in indicators if indicator.pk in stored}
     checked = check_cells(indicators, cells, comments=comments, usual=services.usual_values(report))
+    broken = broken_rules(rules_for_form(report.form), checked)
+    sections = dict(report.form.lines.values_list("indicator_id", "section"))
+    labels = dict(Pillar.choices)
     groups: dict = {}
     for indicator in indicators:
-        groups.setdefault(indicator.pillar, []).append(
+        heading = sections.get(indicator.pk) or labels[indicator.pillar]
+        groups.setdefault(heading, []).append(
             _line(indicator, cells[indicator.code], comments.get(indicator.code, ""), checked[indicator.code],
-                  found.get(indicator.code), prefilled=indicator.code in prefilled))
-    labels = dict(Pillar.choices)
-    return [(labels[pillar], rows) for pillar, rows in groups.items()]
+                  found.get(indicator.code), prefilled=indicator.code in prefilled,
+                  rules=rules_at(broken, indicator.code)))
+    return list(groups.items())
 
 
-def _line(indicator, raw: str, comment: str, checked, suggestion, *, prefilled: bool = False) -> dict:
+def _line(indicator, raw: str, comment: str, checked, suggestion, *, prefilled: bool = False,
+          rules=()) -> dict:
     return {"indicator": indicator, "raw": raw, "comment": comment, "error": checked.error,
-            "warning": checked.warning, "prefilled": prefilled,
+            "warning": checked.warning, "prefilled": prefilled, "rules": list(rules),
             "source": suggestion.line(indicator.unit_of_measure) if suggestion else "",
             "differs": bool(suggestion and str(raw).strip() and checked.value != suggestion.value)}
 
@@ -131,14 +139,15 @@ SEND, CONFIRM = "submit", "confirm"
 
 @login_required
 def report_detail(request, pk: int):
-    """The report's page. "Gửi báo cáo" (action=submit) sends at once when no cell is empty;
-    otherwise the page comes back naming the empty cells, with a "Vẫn gửi" button (action=confirm)
-    that posts the same values, version and save key, so a retried confirmation sends once and a
-    stale one is still refused. Nothing is written until the leader confirms."""
+    """The report's page. "Gửi báo cáo" (action=submit) sends at once when no cell is empty and no
+    warning rule is broken; otherwise the page comes back naming the empty cells and the warnings,
+    each with a field for its reason, and a "Vẫn gửi" button (action=confirm) that posts the same
+    values, version and save key (so a retried confirmation sends once and a stale one is still
+    refused) with the reasons. Nothing is written until the leader confirms."""
     report = selectors.report_for_user_or_404(request.user, pk)
     can_edit = selectors.can_edit(request.user, report) and services.entry_open(report)
     can_review = selectors.can_review(request.user, report) and report.status == ReportStatus.SUBMITTED
-    general_error, values, comments, empty_cells, save_key = "", None, None, [], uuid.uuid4().hex
+    general_error, values, comments, asked, save_key = "", None, None, None, uuid.uuid4().hex
     if request.method == "POST":
         # Not `can_edit`: a retried send of a report that went out answers "sent", and a report
         # that closed meanwhile says so; the services decide both.
@@ -148,20 +157,25 @@ def report_detail(request, pk: int):
         values = {code: request.POST.get(f"v_{code}", "") for code in codes}
         comments = {code: request.POST.get(f"c_{code}", "") for code in codes}
         texts = {name: request.POST.get(name, "") for name in services.TEXT_FIELDS}
+        reasons = _posted_reasons(request.POST)
         action, posted_key = request.POST.get("action"), request.POST.get("save_key", "")
         sending = action in (SEND, CONFIRM)
         try:
             version = int(request.POST.get("version", "0"))
-            if action == SEND:
-                empty_cells = services.report_send_check(report=report, values=values, comments=comments,
-                                                         version=version, save_key=posted_key)
-            if not empty_cells:
+            if sending:
+                check = services.report_send_check(report=report, values=values, comments=comments,
+                                                   version=version, save_key=posted_key)
+                problems = services.reason_errors(check.warnings, reasons) if action == CONFIRM else {}
+                if problems or (action == SEND and check.asks):
+                    asked = _asking(check, reasons, problems)
+            if asked is None:
                 saved = services.report_save(report=report, values=values, comments=comments, texts=texts,
-                                             version=version, save_key=posted_key, submit=sending, by=request.user)
+                                             version=version, save_key=posted_key, submit=sending,
+                                             reasons=reasons, by=request.user)
         except (ValidationError, ValueError) as exc:
-            general_error = _refusal(exc)
+            general_error, asked = _refusal(exc), None
         else:
-            if not empty_cells:
+            if asked is None:
                 _tell_saved(request, saved)
                 return redirect("reports:detail", pk=saved.pk)
             save_key = posted_key or save_key  # the confirmation posts the same key: sent once
@@ -175,15 +189,44 @@ def report_detail(request, pk: int):
         "can_reopen": selectors.can_review(request.user, report) and not services.entry_open(report)
         and report.status not in services.SUBMITTED,
         "groups": _lines(report, can_edit=can_edit, values=values, comments=comments),
-        "empty_cells": empty_cells, "general_error": general_error, "save_key": save_key,
-        "period_label": _period_label(report), "events": selectors.history(report), "review_form": ReviewForm(),
-        "reopen_form": ReopenForm(),
+        "asked": asked, "confirmations": _confirmations(report), "general_error": general_error,
+        "save_key": save_key, "period_label": _period_label(report), "events": selectors.history(report),
+        "review_form": ReviewForm(), "reopen_form": ReopenForm(),
     }
     return render(request, "reports/report_detail.html", context)
 
 
+def _posted_reasons(data) -> dict[int, str]:
+    """The reasons typed in the confirmation, one field per warning rule: reason_<rule id>."""
+    return {int(name.removeprefix("reason_")): text for name, text in data.items()
+            if name.startswith("reason_") and name.removeprefix("reason_").isdigit()}
+
+
+def _asking(check, reasons: dict, problems: dict) -> dict:
+    """The confirmation the page shows before sending: empty cells, and each warning with its reason."""
+    return {"empty": check.empty, "warnings": [
+        {"rule": violation.rule, "text": violation.describe(), "reason": reasons.get(violation.rule.pk, ""),
+         "error": problems.get(violation.rule.pk, ""), "cell": min(violation.codes)}
+        for violation in check.warnings]}
+
+
+def _confirmations(report) -> list[dict]:
+    """The warnings confirmed at sending, with the figures and the sender's reason, for the leader
+    and for the officer who reviews the report."""
+    return [{"text": Violation(rule=c.rule, left=c.left_value, right=c.right_value, high=None,
+                               codes=frozenset()).describe(), "reason": c.reason, "by": c.by, "at": c.at}
+            for c in RuleConfirmation.objects.filter(report=report).select_related("rule", "by")]
+
+
+RULE_REFUSALS = ("rule_block", "rule_reason")
+
+
 def _refusal(exc) -> str:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        broken = list(dict.fromkeys(error.message for errors in exc.error_dict.values() for error in errors
+                                    if error.code in RULE_REFUSALS))
+        if broken:  # the rules' own words, once each (the refusal names every cell a rule ties)
+            return _("Báo cáo chưa được gửi: %(rules)s") % {"rules": " ".join(broken)}
         # Only sending checks cells strictly; a draft keeps them whatever they hold.
         return _("Báo cáo chưa được gửi: có %(n)s ô cần sửa hoặc cần giải thích. Bấm “Lưu nháp” để giữ lại "
                  "những gì đã nhập.") % {"n": len(exc.error_dict)}
@@ -211,15 +254,26 @@ def _period_label(report) -> str:
 @login_required
 @require_POST
 def value_check(request, pk: int, code: str):
-    """The same check as the server's, for one value as it is typed (htmx)."""
+    """The same check as the server's, for one value as it is typed (htmx), and the rules that tie
+    it to other cells, with what is typed in them now (the page posts the whole form): the broken
+    rules' messages beside this cell, and beside each other cell they name (out-of-band swaps of
+    their message areas only, so a cell being typed in is never replaced)."""
     report = selectors.report_for_user_or_404(request.user, pk)
     indicator = get_object_or_404(Indicator, code=code)
     usual = services.usual_values(report).get(indicator.pk)
     raw, comment = request.POST.get(f"v_{code}", ""), request.POST.get(f"c_{code}", "")
     checked = check_value(indicator, raw, usual=usual, comment=comment)
+    indicators = services.form_indicators(report.form, report=report)
+    cells = check_cells(indicators, {i.code: request.POST.get(f"v_{i.code}", "") for i in indicators})
+    rules = rules_for_form(report.form)
+    broken = broken_rules(rules, cells)  # all of them: a tied cell's area shows its other rules too
+    tied = {other for rule in rules if code in rule.codes for other in rule.codes} - {code}
+    others = [{"code": i.code, "rules": rules_at(broken, i.code)} for i in indicators
+              if i.code in tied and f"v_{i.code}" in request.POST]
     suggestion = suggestions(report).get(code) if report.team_id else None
-    line = _line(indicator, raw, comment, checked, suggestion)
-    return render(request, "reports/report_detail.html#line", {"line": line, "report": report, "can_edit": True})
+    line = _line(indicator, raw, comment, checked, suggestion, rules=rules_at(broken, code))
+    return render(request, "reports/_cell_check.html", {"line": line, "others": others, "report": report,
+                                                        "can_edit": True})
 
 
 @login_required
