@@ -285,3 +285,14 @@ def test_the_leader_chooses_sms_on_his_page_and_the_consent_is_kept(client, worl
     assert delivery.current_choice(world.leader_a1.phone) == ChannelChoice.APP
     page = client.get(reverse("accounts:profile")).content.decode()
     assert "Chỉ tin nhắn SMS" in page and page.count("<li>") >= 2  # both choices stay on record
+
+
+def test_the_sweep_wakes_a_notice_whose_task_was_lost_but_not_one_still_waiting_its_turn(fake):
+    from django_tasks_db.models import DBTaskResult
+
+    waiting, lost = remind(key="w"), remind(key="l", phone="0912345679")
+    DBTaskResult.objects.filter(args_kwargs__args=[lost.pk]).delete()
+    later = timezone.now() + timedelta(minutes=15)
+    assert delivery.sweep(now=later)["woken"] == 1
+    assert DBTaskResult.objects.filter(status="READY", args_kwargs__args=[waiting.pk]).count() == 1
+    assert DBTaskResult.objects.filter(status="READY", args_kwargs__args=[lost.pk]).count() == 1

@@ -272,12 +272,30 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         counts[_settle_interrupted(attempt, now)] += 1
     overdue = Notification.objects.filter(status=DeliveryStatus.QUEUED).exclude(
         next_attempt_at__gt=now - LOST_AFTER).filter(created_at__lt=now - LOST_AFTER)
+    waiting = _waiting_task_ids()  # a long backlog is late, not lost: its tasks are still there
     for pk in overdue.values_list("pk", flat=True)[:5000]:
-        enqueue(pk)
-        counts["woken"] += 1
+        if pk not in waiting:
+            enqueue(pk)
+            counts["woken"] += 1
     counts["resumed"] = ChannelState.objects.filter(stopped_at__isnull=False, resume_at__lte=now).update(
         stopped_at=None, resume_at=None, stopped_code="", stopped_reason="")
     return counts
+
+
+def _waiting_task_ids() -> set[int]:
+    """Notices that have a delivery task ready to run. A task left "running" by a killed worker
+    does not count: its notice is woken again."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import deliver_notice
+
+    ids = set()
+    for args_kwargs in DBTaskResult.objects.filter(status="READY", task_path=deliver_notice.module_path).values_list(
+            "args_kwargs", flat=True):
+        args = (args_kwargs or {}).get("args") or []
+        if args:
+            ids.add(args[0])
+    return ids
 
 
 def _settle_interrupted(attempt: DeliveryAttempt, now: datetime) -> str:
