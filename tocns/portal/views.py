@@ -33,7 +33,7 @@ from tocns.teams.selectors import application_by_tracking_code_or_404, recent_ap
 
 from .forms import ApplicantForm, GroupContactForm, JoinForm, PublicFeedbackForm, ReplyForm
 from .models import ReadKind
-from .selectors import recent_refused_uploads_from
+from .selectors import commune_figures, recent_refused_uploads_from
 from .services import refused_upload_record
 from .throttle import limit_public_reads
 
@@ -85,13 +85,13 @@ def find_communes(query: str) -> list[AdminUnit]:
 
 
 def commune(request, code: str):
-    """Step 2: the commune's team and its villages' teams."""
+    """Step 2: the commune's team and its villages' teams, and the commune's public figures."""
     unit = get_object_or_404(AdminUnit.objects.active().communes(), code=code)
     teams = {t.unit_id: t for t in Team.objects.filter(commune=unit).exclude(status=TeamStatus.DISSOLVED)}
     villages = unit.children.active().order_by("name_folded")
     rows = [(village, teams.get(village.pk)) for village in villages]
     return render(request, "portal/commune.html", {"commune": unit, "commune_team": teams.get(unit.pk),
-                                                   "rows": rows})
+                                                   "rows": rows, "figures": commune_figures(unit)})
 
 
 @never_cache

@@ -16,6 +16,7 @@ from tocns.teams.choices import MemberRole, TeamStatus
 from tocns.teams.models import Membership, Team
 
 from .models import ReadKind
+from .selectors import province_figures
 from .throttle import limit_public_reads, public_read, too_many_reads
 from .views import _live_team_or_404
 
@@ -43,7 +44,7 @@ def visitor_home(request):
     teams = {t.unit_id: t for t in Team.objects.filter(unit__in=found).exclude(status=TeamStatus.DISSOLVED)}
     rows = [(unit, teams.get(unit.pk)) for unit in found]
     return render(request, "portal/home.html", {
-        "query": query, "rows": rows,
+        "query": query, "rows": rows, "figures": province_figures(),
         "guides": Guide.objects.filter(is_published=True).order_by("-updated_at")[:5]})
 
 

@@ -26,14 +26,14 @@ from tocns.notify.models import NoticeKind
 from tocns.notify.services import notify
 
 from .checks import format_number, parse_number
-from .choices import Aggregation, Level, PeriodRule, PeriodType, Pillar, ValueType
+from .choices import Aggregation, Level, PeriodRule, PeriodType, Pillar, ValueType, Visibility
 from .models import FormIndicator, Indicator, ReportForm, ReportRequest, ReportValue, Target
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,19}$")
 # What a report's history depends on: fixed once any value was reported.
 LOCKED_WHEN_USED = ("code", "value_type", "aggregation", "numerator", "denominator")
 INDICATOR_FIELDS = ("code", "name", "pillar", "unit_of_measure", "value_type", "aggregation", "numerator",
-                    "denominator", "min_value", "max_value", "outlier_factor", "description")
+                    "denominator", "min_value", "max_value", "outlier_factor", "description", "visibility")
 FORM_FIELDS = ("name", "due_day", "period_rule", "close_after_days", "asks_results", "asks_difficulties",
                "asks_proposals", "is_active")
 UP, DOWN = "up", "down"
@@ -98,6 +98,10 @@ def _clean_indicator(data: dict, instance: Indicator | None) -> dict:
     if clean["value_type"] not in ValueType.values:
         errors["value_type"] = _("Hãy chọn kiểu số.")
     clean["description"] = (clean["description"] or "").strip()
+    # Left out (an older page, a command): the indicator keeps what it had.
+    clean["visibility"] = clean["visibility"] or getattr(instance, "visibility", None) or Visibility.NORMAL
+    if clean["visibility"] not in Visibility.values:
+        errors["visibility"] = _("Hãy chọn Bình thường, Công khai hoặc Nhạy cảm.")
 
     if clean["aggregation"] == Aggregation.RATIO:
         clean["value_type"], clean["unit_of_measure"] = ValueType.PERCENT, "%"

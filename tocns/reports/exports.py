@@ -4,23 +4,31 @@ The header row holds only the codes, so the sheet stays narrow and formulas can 
 code's cell carries a comment with the indicator's full name and unit. A missing figure is an empty
 cell, never 0 (the province must see who did not report), and every figure is a number, not text,
 so the officer can add and filter in Excel. Shares are the percentage with one decimal (35.0, not
-0.35), as the roll-up page shows them: total over total, never an average of the units' shares."""
+0.35), as the roll-up page shows them: total over total, never an average of the units' shares.
+
+Indicators marked "Nhạy cảm" are left out of every export unless the exporter ticks "Kèm chỉ số
+nhạy cảm"; only the commune's officer and chairman and the province admin may (selectors.
+sees_sensitive), and such an export is written in the audit log with the indicators it carried."""
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from tocns.audit.services import audit_record
 from tocns.lib.sheets import workbook_bytes
 
 from .choices import ValueType
 from .models import Indicator
-from .narrative import is_share, zalo_title
-from .selectors import Rollup
+from .narrative import is_share, rollup_report_docx, visible, zalo_title
+from .selectors import Completeness, Rollup, sees_sensitive, sensitive_ids
 
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
@@ -65,10 +73,66 @@ def _display_width(number: int | float | None, fmt: str) -> int:
     return len(f"{number:,.2f}")
 
 
-def rollup_xlsx(rollup: Rollup) -> bytes:
-    """The roll-up as an .xlsx file (see the module notes)."""
+def rollup_xlsx(rollup: Rollup, *, include_sensitive: bool = False) -> bytes:
+    """The roll-up as an .xlsx file (see the module notes); sensitive columns only when included
+    (rollup_xlsx_for checks who asks and audits it)."""
     with translation.override("vi"):
-        return _rollup_xlsx(rollup)
+        return _rollup_xlsx(visible(rollup, include_sensitive=include_sensitive))
+
+
+def sensitive_in(rollup: Rollup) -> list[Indicator]:
+    """The roll-up's sensitive indicators (those "Kèm chỉ số nhạy cảm" would add)."""
+    hidden = sensitive_ids()
+    return [indicator for indicator in rollup.indicators if indicator.pk in hidden]
+
+
+def may_include_sensitive(user, rollup: Rollup) -> bool:
+    """Whether to offer the "Kèm chỉ số nhạy cảm" box to this user for this roll-up."""
+    return sees_sensitive(user, rollup.unit)
+
+
+def _sensitive_export(user, rollup: Rollup, include_sensitive: bool) -> list[Indicator]:
+    """The sensitive indicators an export will carry: none unless ticked; ticked by someone who may
+    not see them, the export is refused (PermissionDenied) and nothing is written."""
+    if not include_sensitive:
+        return []
+    if not sees_sensitive(user, rollup.unit):
+        raise PermissionDenied(_("Chỉ cán bộ xã, Chủ tịch UBND xã và quản trị cấp tỉnh được xuất kèm chỉ số "
+                                 "nhạy cảm."))
+    return sensitive_in(rollup)
+
+
+def _record_sensitive_export(user, rollup: Rollup, indicators: list[Indicator], what: str) -> None:
+    """The audit log's line: who took which sensitive figures out, of which unit and period."""
+    codes = [indicator.code for indicator in indicators]
+    with translation.override("vi"):
+        summary = _("Xuất %(what)s %(unit)s %(period)s kèm chỉ số nhạy cảm: %(codes)s") % {
+            "what": what, "unit": rollup.unit.name, "period": rollup.period.label,
+            "codes": ", ".join(codes) or _("(không có chỉ số nhạy cảm trong kỳ)")}
+        with transaction.atomic():
+            audit_record(actor=user, action="reports.export_sensitive", obj=rollup.unit, summary=summary,
+                         data={"file": str(what), "period": rollup.period.key, "sensitive": codes})
+
+
+def rollup_xlsx_for(*, user, rollup: Rollup, include_sensitive: bool = False) -> bytes:
+    """The Excel roll-up as `user` downloads it: with the sensitive columns only when the box was
+    ticked by someone who may, and then audited (see the module notes)."""
+    carried = _sensitive_export(user, rollup, include_sensitive)
+    content = rollup_xlsx(rollup, include_sensitive=include_sensitive)
+    if include_sensitive:
+        _record_sensitive_export(user, rollup, carried, gettext_lazy("bảng tổng hợp Excel"))
+    return content
+
+
+def rollup_docx_for(*, user, rollup: Rollup, completeness: Completeness | None, texts=(),
+                    narrative: str | None = None, include_sensitive: bool = False) -> bytes:
+    """The Word report as `user` downloads it, on the same terms as rollup_xlsx_for."""
+    carried = _sensitive_export(user, rollup, include_sensitive)
+    content = rollup_report_docx(rollup, completeness, texts=texts, narrative=narrative,
+                                 include_sensitive=include_sensitive)
+    if include_sensitive:
+        _record_sensitive_export(user, rollup, carried, gettext_lazy("báo cáo Word"))
+    return content
 
 
 def _rollup_xlsx(rollup: Rollup) -> bytes:
@@ -134,4 +198,5 @@ def rollup_filename(rollup: Rollup) -> str:
     return f"tong-hop-{rollup.unit.code}-{rollup.period.key.lower()}.xlsx"
 
 
-__all__ = ["cell_number", "rollup_filename", "rollup_xlsx"]
+__all__ = ["cell_number", "may_include_sensitive", "rollup_docx_for", "rollup_filename", "rollup_xlsx",
+           "rollup_xlsx_for", "sensitive_in"]

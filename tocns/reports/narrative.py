@@ -10,12 +10,15 @@ The Word report follows Decree 30/2020/NĐ-CP through tocns.lib.officialdoc. Its
 with a bordered table of the figures, which `OfficialDocument` (paragraphs only, a table only in an
 annex on its own page) cannot describe, so `_render` lays the document out from officialdoc's own
 parts — the same page setup, masthead, title, body paragraphs, tables and signature block — in the
-same order as `render_docx`."""
+same order as `render_docx`.
+
+Indicators marked "Nhạy cảm" are never in the Zalo text; the Word report carries them only when
+the exporter ticked "Kèm chỉ số nhạy cảm" (`include_sensitive`, checked and audited in exports.py)."""
 
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -31,7 +34,7 @@ from tocns.teams.documents import bare_name, committee_name, name_in_text, provi
 from .choices import Aggregation, Pillar, ValueType
 from .models import Indicator, Report
 from .periods import parse_period
-from .selectors import Completeness, Rollup
+from .selectors import Completeness, Rollup, sensitive_ids
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 BULLET = "•"
@@ -202,10 +205,26 @@ def zalo_title(rollup: Rollup) -> str:
         "unit": unit_phrase(rollup.unit), "period": rollup.period.label}
 
 
+def visible(rollup: Rollup, *, include_sensitive: bool = False) -> Rollup:
+    """The roll-up without its sensitive indicators, columns and figures alike (unless included)."""
+    if include_sensitive:
+        return rollup
+    hidden = set(Indicator.objects.filter(pk__in=sensitive_ids()).values_list("code", flat=True))
+    if not hidden:
+        return rollup
+
+    def keep(values: dict) -> dict:
+        return {code: value for code, value in values.items() if code not in hidden}
+
+    return replace(rollup, indicators=[i for i in rollup.indicators if i.code not in hidden],
+                   rows=[(unit, keep(values)) for unit, values in rollup.rows], total=keep(rollup.total))
+
+
 def zalo_summary(rollup: Rollup, completeness: Completeness | None = None) -> str:
-    """Plain text for the commune's or province's Zalo group: short lines, no markdown."""
+    """Plain text for the commune's or province's Zalo group: short lines, no markdown, and never a
+    sensitive figure (a Zalo group is read by every member)."""
     with translation.override("vi"):
-        return _zalo_summary(rollup, applicable(completeness, rollup))
+        return _zalo_summary(visible(rollup), applicable(completeness, rollup))
 
 
 def _zalo_summary(rollup: Rollup, completeness: Completeness | None) -> str:
@@ -250,12 +269,16 @@ def reporter_name(report: Report) -> str:
 
 
 def _report_values(report: Report) -> tuple[list[Indicator], dict]:
-    rows = list(report.values.filter(value__isnull=False).select_related("indicator"))
+    """The report's figures and the shares built on them, without sensitive ones (for Zalo)."""
+    hidden = sensitive_ids()
+    rows = list(report.values.filter(value__isnull=False).exclude(indicator_id__in=hidden)
+                .select_related("indicator"))
     values = {row.indicator.code: row.value for row in rows}
     indicators = [row.indicator for row in rows]
     codes = {indicator.pk for indicator in indicators}
     for ratio in Indicator.objects.filter(aggregation=Aggregation.RATIO, numerator_id__in=codes,
-                                          denominator_id__in=codes).select_related("numerator", "denominator"):
+                                          denominator_id__in=codes).exclude(pk__in=hidden).select_related(
+            "numerator", "denominator"):
         part, whole = values.get(ratio.numerator.code), values.get(ratio.denominator.code)
         if part is not None and whole:
             values[ratio.code] = (part * 100 / whole).quantize(Decimal("0.1"))
@@ -433,11 +456,12 @@ def _results_paragraphs(rollup: Rollup, completeness: Completeness | None) -> li
     return paragraphs
 
 
-def draft_narrative(rollup: Rollup, completeness: Completeness | None) -> str:
+def draft_narrative(rollup: Rollup, completeness: Completeness | None, *, include_sensitive: bool = False) -> str:
     """The editable opening and sections I–II of the report, paragraphs separated by blank lines:
     shown in a textarea for the officer to correct before the Word file is made."""
     with translation.override("vi"):
-        return "\n\n".join(_draft_paragraphs(rollup, applicable(completeness, rollup)))
+        shown = visible(rollup, include_sensitive=include_sensitive)
+        return "\n\n".join(_draft_paragraphs(shown, applicable(completeness, rollup)))
 
 
 def _draft_paragraphs(rollup: Rollup, completeness: Completeness | None) -> list[str]:
@@ -529,7 +553,8 @@ def indicator_table(rollup: Rollup) -> od.BodyTable:
 
 
 def report_document(rollup: Rollup, completeness: Completeness | None, *, texts=(),
-                    narrative: str | None = None) -> od.OfficialDocument:
+                    narrative: str | None = None, include_sensitive: bool = False) -> od.OfficialDocument:
+    rollup = visible(rollup, include_sensitive=include_sensitive)
     unit = rollup.unit
     province = unit if unit.is_province else unit.province
     province_upper = province_name(province).upper()
@@ -569,13 +594,14 @@ def report_document(rollup: Rollup, completeness: Completeness | None, *, texts=
 
 
 def rollup_report_docx(rollup: Rollup, completeness: Completeness | None, *, texts=(),
-                       narrative: str | None = None) -> bytes:
+                       narrative: str | None = None, include_sensitive: bool = False) -> bytes:
     """The Word report on the roll-up (see the module notes). `texts` are (unit name, difficulties,
     proposals) quoted from the team reports; `narrative`, the officer's edited text, replaces the
-    drafted opening and sections I–II (the table of figures stays)."""
+    drafted opening and sections I–II (the table of figures stays). Sensitive indicators only with
+    `include_sensitive` (exports.rollup_docx_for checks who asks and audits it)."""
     with translation.override("vi"):
         return od.render_docx(report_document(rollup, applicable(completeness, rollup), texts=texts,
-                                              narrative=narrative))
+                                              narrative=narrative, include_sensitive=include_sensitive))
 
 
 # ---- styling the paragraphs ------------------------------------------------------------------

@@ -14,9 +14,9 @@ from tocns.geo.models import AdminUnit
 from tocns.teams.choices import MemberRole, TeamStatus
 from tocns.teams.models import Membership, Team
 
-from .choices import Aggregation, Level, PeriodType, ReportStatus
+from .choices import Aggregation, Level, PeriodType, ReportStatus, Visibility
 from .models import Indicator, Report, ReportForm, ReportValue
-from .periods import Period
+from .periods import Period, parse_period
 
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 TEAM_LEVELS = (Level.VILLAGE_TEAM, Level.COMMUNE_TEAM)
@@ -24,8 +24,6 @@ TEAM_LEVELS = (Level.VILLAGE_TEAM, Level.COMMUNE_TEAM)
 
 def period_label(report: Report) -> str:
     """How people name a report's period: "tháng 10/2026", "quý IV/2026", or an ad-hoc request's title."""
-    from .periods import parse_period
-
     if report.request_id:
         return report.request.title
     return parse_period(report.period_key).label
@@ -87,6 +85,42 @@ def communes_reporting_for(user) -> QuerySet:
 
 def history(report: Report) -> QuerySet:
     return report.events.select_related("by")
+
+
+# ---- who sees sensitive indicators -------------------------------------------------------------
+
+def sensitive_ids() -> set[int]:
+    """Indicators marked "Nhạy cảm", and the ratios built on one (a share and its other part give
+    the sensitive count away)."""
+    marked = set(Indicator.objects.filter(visibility=Visibility.SENSITIVE).values_list("pk", flat=True))
+    if not marked:
+        return marked
+    return marked | set(Indicator.objects.filter(Q(numerator_id__in=marked) | Q(denominator_id__in=marked),
+                                                 aggregation=Aggregation.RATIO).values_list("pk", flat=True))
+
+
+def without_sensitive(indicators) -> list[Indicator]:
+    """The indicators that anyone who sees the figures may see."""
+    hidden = sensitive_ids()
+    return [indicator for indicator in indicators if indicator.pk not in hidden]
+
+
+def sees_sensitive(user, unit: AdminUnit) -> bool:
+    """The commune's officer and chairman and the province admin see a unit's sensitive figures
+    (and may export them); team leaders and members see them only in the leader's own report."""
+    if unit is None:
+        return False
+    return _holds(user, [Role.PROVINCE_ADMIN], [unit.province_id]) or (
+        unit.commune_id is not None and _holds(user, [Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN],
+                                               [unit.commune_id]))
+
+
+def sees_sensitive_in_report(user, report: Report) -> bool:
+    """A report's sensitive lines: the commune office and province admin, and the leader of the team
+    whose report it is (who enters them). Never the team's members."""
+    if sees_sensitive(user, report.unit):
+        return True
+    return report.form.level in TEAM_LEVELS and _holds(user, [Role.TEAM_LEADER], [report.unit_id])
 
 
 # ---- completeness ------------------------------------------------------------------------------
@@ -208,11 +242,12 @@ def _latest_per_unit(rows) -> dict:
     return totals
 
 
-def _grouped(*, where: Q, group_by: str) -> dict:
+def _grouped(*, where: Q, group_by: str, only=None) -> dict:
     """{group id: {indicator code: value}} for entered indicators; ratios are added afterwards.
     `where` filters reports and is applied through a join (not a subquery), and indicators are
-    chosen by id, so PostgreSQL can use the (indicator, report) index."""
-    catalogue = list(Indicator.objects.values_list("pk", "code", "aggregation"))
+    chosen by id, so PostgreSQL can use the (indicator, report) index. `only`: these indicator ids."""
+    catalogue = Indicator.objects.all() if only is None else Indicator.objects.filter(pk__in=only)
+    catalogue = list(catalogue.values_list("pk", "code", "aggregation"))
     codes = {pk: code for pk, code, _kind in catalogue}
     by_kind = {kind: [pk for pk, _code, aggregation in catalogue if aggregation == kind]
                for kind in (Aggregation.SUM, Aggregation.LATEST)}
@@ -312,6 +347,61 @@ def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
         total[indicator.code] = sum(present, Decimal(0)) if present else None
     return Rollup(unit=unit, period=period, indicators=indicators, rows=rows, total=_with_ratios(total, ratios),
                   report_count=reports.count(), as_of=timezone.now())
+
+
+# ---- public figures (citizen portal) ------------------------------------------------------------
+
+@dataclass
+class PublicFigures:
+    """The latest month's totals of the indicators marked "Công khai": the unit's (a commune's or
+    the province's) and, beside a commune's, the province's for the same month."""
+
+    unit: AdminUnit
+    period: Period
+    rows: list[tuple[Indicator, Decimal | None, Decimal | None]]  # indicator, unit total, province total
+
+    @property
+    def with_province(self) -> bool:
+        return not self.unit.is_province
+
+
+def public_indicators() -> list[Indicator]:
+    """Live indicators marked "Công khai", never one that is (or is built on) a sensitive one."""
+    hidden = sensitive_ids()
+    return [i for i in Indicator.objects.filter(visibility=Visibility.PUBLIC, retired_on__isnull=True)
+            .exclude(pk__in=hidden).select_related("numerator", "denominator").order_by("order", "code")]
+
+
+def _public_totals(unit: AdminUnit, key: str, indicators: list[Indicator], needed: set[int]) -> dict:
+    where = _team_reports_where(unit, [key], COUNTED)
+    group = unit.province_id if unit.is_province else unit.commune_id
+    totals = _grouped(where=where, group_by="province_id" if unit.is_province else "commune_id",
+                      only=needed).get(group, {})
+    return _with_ratios(totals, [i for i in indicators if i.aggregation == Aggregation.RATIO])
+
+
+def public_figures(unit: AdminUnit) -> PublicFigures | None:
+    """The public indicators' totals for a commune or the province, from the submitted and accepted
+    monthly team reports of the latest month that has any of them; None when there is nothing to
+    show. A handful of queries, whatever the number of teams: the home page is public."""
+    indicators = public_indicators()
+    if not indicators:
+        return None
+    needed = {i.pk for i in indicators if i.aggregation != Aggregation.RATIO}
+    needed |= {part for i in indicators if i.aggregation == Aggregation.RATIO
+               for part in (i.numerator_id, i.denominator_id)}
+    key = (Report.objects.filter(_area(unit), form__level__in=TEAM_LEVELS, form__period_type=PeriodType.MONTH,
+                                 status__in=COUNTED)
+           .filter(values__indicator_id__in=needed, values__value__isnull=False)
+           .order_by("-period_start").values_list("period_key", flat=True).first())
+    if key is None:
+        return None
+    own = _public_totals(unit, key, indicators, needed)
+    province = {} if unit.is_province else _public_totals(unit.province, key, indicators, needed)
+    rows = [(i, own.get(i.code), province.get(i.code)) for i in indicators]
+    if all(value is None and whole is None for _i, value, whole in rows):
+        return None
+    return PublicFigures(unit=unit, period=parse_period(key), rows=rows)
 
 
 def targets_progress(*, unit: AdminUnit, year: int) -> list[dict]:

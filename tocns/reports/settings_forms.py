@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tocns.geo.models import AdminUnit
 
 from .catalogue import check_year, once_forms, parse_target
-from .choices import Aggregation, PeriodRule, Pillar, ValueType
+from .choices import Aggregation, PeriodRule, Pillar, ValueType, Visibility
 from .models import Indicator
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -57,6 +57,16 @@ class IndicatorForm(forms.Form):
                                    error_messages={"required": _("Hãy nhập hệ số cảnh báo (ví dụ 3)."),
                                                    "invalid": _("Hãy nhập một số (ví dụ 3).")})
     description = forms.CharField(label=_("Hướng dẫn ghi"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # One line under each choice says who sees the figures.
+    visibility = forms.ChoiceField(
+        label=_("Ai được xem số liệu"), widget=forms.RadioSelect, initial=Visibility.NORMAL, required=False,
+        choices=[(Visibility.NORMAL, _("Bình thường: cán bộ và các tổ xem như mọi chỉ số.")),
+                 (Visibility.PUBLIC, _("Công khai: tổng số mới nhất của xã và của tỉnh hiện trên trang dành cho "
+                                       "người dân.")),
+                 (Visibility.SENSITIVE, _("Nhạy cảm: chỉ cán bộ xã, Chủ tịch UBND xã, quản trị cấp tỉnh và tổ "
+                                          "trưởng nhập số được xem; không đưa vào tin Zalo, trang công khai; tệp "
+                                          "xuất chỉ kèm khi người xuất chọn."))],
+        error_messages={"invalid_choice": _("Hãy chọn Bình thường, Công khai hoặc Nhạy cảm.")})
 
     LOCKABLE = ("code", "value_type", "aggregation", "numerator", "denominator")
 
