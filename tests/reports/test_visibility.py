@@ -3,6 +3,7 @@ commune office, the province admin and the leader who enters them: never in the 
 public page, or in an export unless the exporter ticks "Kèm chỉ số nhạy cảm" (and then audited)."""
 
 import io
+from decimal import Decimal
 
 import docx
 import pytest
@@ -209,6 +210,13 @@ def test_public_totals_appear_on_the_communes_portal_page(client, world, october
     assert "999" not in figures  # September's figure is not the latest
 
 
+def test_a_month_still_running_does_not_replace_the_last_one_on_the_portal(client, world, teams, october):
+    mark("CQ01", Visibility.PUBLIC)
+    submit_report(teams["a2"], 2026, 11, {"CQ01": "2"})  # sent early in November: the month is not over
+    page = client.get(reverse("portal:commune", args=[world.commune_a.code])).content.decode()
+    assert "tháng 10/2026" in page and "155 người" in page and "tháng 11/2026" not in page
+
+
 def test_public_totals_appear_on_the_visitors_home_page(client, world, october):
     mark("CQ01", Visibility.PUBLIC)
     mark("HT02", Visibility.PUBLIC)
@@ -292,3 +300,13 @@ def test_a_new_indicator_can_be_made_public_from_the_add_page(client, world):
         "visibility": "public"})
     assert response.status_code == 302
     assert Indicator.objects.get(code="KT06").visibility == Visibility.PUBLIC
+
+
+def test_the_public_figures_take_a_fixed_number_of_queries(world, october, django_assert_max_num_queries):
+    mark("CQ01", Visibility.PUBLIC)
+    mark("HT02", Visibility.PUBLIC)
+    with django_assert_max_num_queries(10):
+        found = selectors.public_figures(world.commune_a)
+    assert found.period.key == "2026-10"
+    assert [(i.code, own, whole) for i, own, whole in found.rows] == [
+        ("CQ01", 155, 162), ("HT02", Decimal("75.0"), Decimal("75.0"))]

@@ -382,16 +382,17 @@ def _public_totals(unit: AdminUnit, key: str, indicators: list[Indicator], neede
 
 def public_figures(unit: AdminUnit) -> PublicFigures | None:
     """The public indicators' totals for a commune or the province, from the submitted and accepted
-    monthly team reports of the latest month that has any of them; None when there is nothing to
-    show. A handful of queries, whatever the number of teams: the home page is public."""
+    monthly team reports of the latest ended month that has any of them; None when there is nothing
+    to show. A handful of queries, whatever the number of teams: the home page is public."""
     indicators = public_indicators()
     if not indicators:
         return None
     needed = {i.pk for i in indicators if i.aggregation != Aggregation.RATIO}
     needed |= {part for i in indicators if i.aggregation == Aggregation.RATIO
                for part in (i.numerator_id, i.denominator_id)}
+    # A month still running has only the teams that sent early: its totals would look like a fall.
     key = (Report.objects.filter(_area(unit), form__level__in=TEAM_LEVELS, form__period_type=PeriodType.MONTH,
-                                 status__in=COUNTED)
+                                 status__in=COUNTED, period_end__lt=timezone.localdate())
            .filter(values__indicator_id__in=needed, values__value__isnull=False)
            .order_by("-period_start").values_list("period_key", flat=True).first())
     if key is None:
