@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rule_views, views
+from . import rule_views, upload_views, views
 
 app_name = "reports"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("<int:pk>/review/", views.report_review, name="review"),
     path("<int:pk>/reopen/", views.report_reopen, name="reopen"),
     path("<int:pk>/zalo/", views.report_zalo, name="zalo"),
+    path("upload/", upload_views.upload_start, name="upload"),
+    path("upload/sheet/", upload_views.upload_sheet, name="upload_sheet"),
+    path("upload/<int:pk>/", upload_views.upload_detail, name="upload_detail"),
+    path("upload/<int:pk>/discard/", upload_views.upload_discard, name="upload_discard"),
 ]
