@@ -269,7 +269,7 @@ class Analysis:
         return self.findings[:SHOWN]
 
 
-SHOWN = 200  # findings listed on the page; the rest are counted, and a commune's page lists its own
+SHOWN = 100  # findings listed on the page; the rest are counted, and a commune's page lists its own
 COMMUNE_KINDS = ("xa", "phuong", "dac_khu")
 IDS_PER_QUERY = 20_000
 REPORT_COLUMNS = ("pk", "form_id", "status", "unit_id", "unit__name", "unit__code", "unit__kind", "commune_id",
