@@ -310,3 +310,31 @@ def test_the_public_figures_take_a_fixed_number_of_queries(world, october, djang
     assert found.period.key == "2026-10"
     assert [(i.code, own, whole) for i, own, whole in found.rows] == [
         ("CQ01", 155, 162), ("HT02", Decimal("75.0"), Decimal("75.0"))]
+
+
+# ---- the pages: the report page and the roll-up's tick box ------------------------------------------
+
+def test_a_team_member_reading_the_teams_report_does_not_see_the_sensitive_line(client, world, october):
+    report = october["a1"]
+    client.force_login(world.member_a1)
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "CQ01" in page and SENSITIVE not in page and SENSITIVE_WORD not in page
+    check = client.post(reverse("reports:check", args=[report.pk, SENSITIVE]), {f"v_{SENSITIVE}": "1"})
+    assert check.status_code == 404
+    client.force_login(world.leader_a1)
+    assert SENSITIVE in client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+
+
+def test_the_officer_ticks_the_box_on_the_roll_up_page_and_the_export_is_audited(client, world, october):
+    sign_in_verified(client, world.officer_a)
+    url = reverse("reports:rollup") + f"?unit={world.commune_a.code}&period=2026-10"
+    page = client.get(url).content.decode()
+    assert "Kèm chỉ số nhạy cảm" in page
+    plain = client.get(url + "&format=xlsx")
+    assert SENSITIVE not in sheet_of(plain.content)[0] and not AuditEntry.objects.filter(
+        action="reports.export_sensitive").exists()
+    ticked = client.get(url + "&format=xlsx&sensitive=1")
+    assert any(SENSITIVE in str(cell) for row in sheet_of(ticked.content) for cell in row)
+    assert AuditEntry.objects.filter(action="reports.export_sensitive", actor=world.officer_a).count() == 1
+    document = client.get(reverse("reports:rollup_document") + f"?unit={world.commune_a.code}&period=2026-10")
+    assert "Kèm chỉ số nhạy cảm" in document.content.decode()

@@ -22,13 +22,13 @@ from tocns.teams.selectors import team_for_user_or_404
 from . import selectors, services
 from .checks import broken_rules, check_cells, check_value, rules_at
 from .choices import Level, PeriodType, Pillar, ReportStatus
-from .exports import rollup_filename, rollup_xlsx
+from .exports import may_include_sensitive, rollup_docx_for, rollup_filename, rollup_xlsx_for, sensitive_in
 from .forms import NarrativeForm, ReopenForm, ReviewForm
 from .models import Indicator, ReportForm, RuleConfirmation
-from .narrative import draft_narrative, report_zalo_summary, rollup_report_docx, zalo_summary
+from .narrative import draft_narrative, report_zalo_summary, zalo_summary
 from .periods import parse_period, period_of
 from .prefill import suggestions
-from .rules import Violation, rules_for_form
+from .rules import RuleSyntaxError, Violation, compile_rule, rules_for_form
 
 
 @login_required
@@ -86,13 +86,19 @@ def report_open(request):
     return redirect("reports:detail", pk=report.pk)
 
 
-def _lines(report, *, can_edit: bool, values=None, comments=None):
+def _hidden_for(user, report) -> set[int]:
+    """The sensitive indicators this viewer may not see in this report (a team member)."""
+    return set() if selectors.sees_sensitive_in_report(user, report) else selectors.sensitive_ids()
+
+
+def _lines(report, *, can_edit: bool, values=None, comments=None, hidden=frozenset()):
     """One row per indicator, under its form section's heading (or its pillar's, where the line has
     no section), in the form's order: what is in the cell, where the log's count comes from
     ("Theo nhật ký: 12 người"), and any message, checked as a send would check them, the broken
     rules beside every cell they tie."""
     stored = {v.indicator_id: v for v in report.values.all()}
     indicators = services.form_indicators(report.form, report=report)
+    hidden_codes = {i.code for i in indicators if i.pk in hidden}
     found = suggestions(report) if report.team_id else {}
     cells, prefilled = {}, set()
     for indicator in indicators:
@@ -109,11 +115,13 @@ def _lines(report, *, can_edit: bool, values=None, comments=None):
     if comments is None:
         comments = {indicator.code: stored[indicator.pk].comment for indicator in indicators if indicator.pk in stored}
     checked = check_cells(indicators, cells, comments=comments, usual=services.usual_values(report))
-    broken = broken_rules(rules_for_form(report.form), checked)
+    broken = [v for v in broken_rules(rules_for_form(report.form), checked) if not v.codes & hidden_codes]
     sections = dict(report.form.lines.values_list("indicator_id", "section"))
     labels = dict(Pillar.choices)
     groups: dict = {}
     for indicator in indicators:
+        if indicator.pk in hidden:
+            continue
         heading = sections.get(indicator.pk) or labels[indicator.pillar]
         groups.setdefault(heading, []).append(
             _line(indicator, cells[indicator.code], comments.get(indicator.code, ""), checked[indicator.code],
@@ -145,6 +153,7 @@ def report_detail(request, pk: int):
     values, version and save key (so a retried confirmation sends once and a stale one is still
     refused) with the reasons. Nothing is written until the leader confirms."""
     report = selectors.report_for_user_or_404(request.user, pk)
+    hidden = _hidden_for(request.user, report)
     can_edit = selectors.can_edit(request.user, report) and services.entry_open(report)
     can_review = selectors.can_review(request.user, report) and report.status == ReportStatus.SUBMITTED
     general_error, values, comments, asked, save_key = "", None, None, None, uuid.uuid4().hex
@@ -188,8 +197,8 @@ def report_detail(request, pk: int):
         "report": report, "can_edit": can_edit, "can_review": can_review,
         "can_reopen": selectors.can_review(request.user, report) and not services.entry_open(report)
         and report.status not in services.SUBMITTED,
-        "groups": _lines(report, can_edit=can_edit, values=values, comments=comments),
-        "asked": asked, "confirmations": _confirmations(report), "general_error": general_error,
+        "groups": _lines(report, can_edit=can_edit, values=values, comments=comments, hidden=hidden),
+        "asked": asked, "confirmations": _confirmations(report, hidden), "general_error": general_error,
         "save_key": save_key, "period_label": _period_label(report), "events": selectors.history(report),
         "review_form": ReviewForm(), "reopen_form": ReopenForm(),
     }
@@ -210,12 +219,24 @@ def _asking(check, reasons: dict, problems: dict) -> dict:
         for violation in check.warnings]}
 
 
-def _confirmations(report) -> list[dict]:
+def _confirmations(report, hidden=frozenset()) -> list[dict]:
     """The warnings confirmed at sending, with the figures and the sender's reason, for the leader
-    and for the officer who reviews the report."""
-    return [{"text": Violation(rule=c.rule, left=c.left_value, right=c.right_value, high=None,
-                               codes=frozenset()).describe(), "reason": c.reason, "by": c.by, "at": c.at}
-            for c in RuleConfirmation.objects.filter(report=report).select_related("rule", "by")]
+    and for the officer who reviews the report (not one that names a figure hidden from the viewer)."""
+    hidden_codes = set(Indicator.objects.filter(pk__in=hidden).values_list("code", flat=True)) if hidden else set()
+    shown = []
+    for c in RuleConfirmation.objects.filter(report=report).select_related("rule", "by"):
+        if hidden_codes and _rule_codes(c.rule) & hidden_codes:
+            continue
+        shown.append({"text": Violation(rule=c.rule, left=c.left_value, right=c.right_value, high=None,
+                                        codes=frozenset()).describe(), "reason": c.reason, "by": c.by, "at": c.at})
+    return shown
+
+
+def _rule_codes(rule) -> set[str]:
+    try:
+        return set(compile_rule(rule).codes)
+    except RuleSyntaxError:
+        return set()
 
 
 RULE_REFUSALS = ("rule_block", "rule_reason")
@@ -260,6 +281,8 @@ def value_check(request, pk: int, code: str):
     their message areas only, so a cell being typed in is never replaced)."""
     report = selectors.report_for_user_or_404(request.user, pk)
     indicator = get_object_or_404(Indicator, code=code)
+    if indicator.pk in _hidden_for(request.user, report):
+        raise Http404  # its warning would show the usual figure
     usual = services.usual_values(report).get(indicator.pk)
     raw, comment = request.POST.get(f"v_{code}", ""), request.POST.get(f"c_{code}", "")
     checked = check_value(indicator, raw, usual=usual, comment=comment)
@@ -372,7 +395,9 @@ def rollup(request):
     result = selectors.rollup(unit=unit, period=period)
     fmt = request.GET.get("format", "")
     if fmt == "xlsx":
-        return attachment(rollup_xlsx(result), rollup_filename(result), XLSX)
+        content = rollup_xlsx_for(user=request.user, rollup=result,
+                                  include_sensitive=request.GET.get("sensitive") == "1")
+        return attachment(content, rollup_filename(result), XLSX)
     form_for_completeness = selectors.team_forms(Level.VILLAGE_TEAM).first()
     report_completeness = selectors.completeness(form=form_for_completeness, period=period, unit=unit) if (
         form_for_completeness and period.kind == PeriodType.MONTH) else None
@@ -382,7 +407,8 @@ def rollup(request):
     return render(request, "reports/rollup.html", {
         "rollup": result, "unit": unit, "period": period, "period_error": period_error,
         "completeness": report_completeness, "query": urlencode({"unit": unit.code, "period": period.key}),
-        "pillars": dict(Pillar.choices)})
+        "pillars": dict(Pillar.choices),
+        "offer_sensitive": may_include_sensitive(request.user, result) and bool(sensitive_in(result))})
 
 
 @login_required
@@ -403,8 +429,10 @@ def rollup_document(request):
                                    initial={"narrative": draft_narrative(result, report_completeness)})
     if request.method == "POST" and narrative_form.is_valid():
         texts = selectors.quoted_texts(unit=unit, period=period)
-        content = rollup_report_docx(result, report_completeness, texts=texts,
-                                     narrative=narrative_form.cleaned_data["narrative"] or None)
+        content = rollup_docx_for(user=request.user, rollup=result, completeness=report_completeness, texts=texts,
+                                  narrative=narrative_form.cleaned_data["narrative"] or None,
+                                  include_sensitive=request.POST.get("sensitive") == "1")
         return attachment(content, f"bao-cao-{unit.code}-{period.key}.docx", DOCX)
-    return render(request, "reports/rollup_document.html", {"unit": unit, "period": period,
-                                                            "form": narrative_form})
+    return render(request, "reports/rollup_document.html", {
+        "unit": unit, "period": period, "form": narrative_form,
+        "offer_sensitive": may_include_sensitive(request.user, result) and bool(sensitive_in(result))})
