@@ -41,6 +41,16 @@ ACTIONS = {
     "api_token.revoke": _("Thu hồi mã truy cập API"),
     "targets.set": _("Giao chỉ tiêu"),
     "targets.import": _("Nhập chỉ tiêu từ tệp"),
+    "feedback.receive": _("Nhận ý kiến người dân"),
+    "fieldwork_rules.update": _("Đổi số ngày phải trả lời ý kiến"),
+    "partner.add": _("Thêm doanh nghiệp đối tác"),
+    "partner.users": _("Đổi tài khoản của đối tác"),
+    "topic.add": _("Thêm chủ đề tập huấn"),
+    "notify.preference": _("Đổi cách nhận thông báo"),
+    "notify.resume": _("Mở lại kênh gửi thông báo"),
+    "notify.retry": _("Gửi lại thông báo"),
+    "report.upload": _("Nhập báo cáo các tổ từ Excel"),
+    "reports.export_sensitive": _("Xuất số liệu kèm chỉ số nhạy cảm"),
 }
 
 
