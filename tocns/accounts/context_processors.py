@@ -28,6 +28,7 @@ def navigation(request):
     if access.oversight:
         items.append((reverse("report_settings:index"), _("Chỉ số, chỉ tiêu")))
         items.append((reverse("teams:coverage"), _("Rà soát các tổ")))
+        items.append((reverse("reports:validation"), _("Kiểm tra số liệu")))
     if access.province_admin:
         items.append((reverse("accounts:users"), _("Người dùng")))
         items.append((reverse("dashboard:village_import"), _("Nhập thôn")))

@@ -6,6 +6,7 @@ Expressions are read by a small recursive-descent parser (numbers, indicator cod
 brackets), never by `eval`. A rule is skipped while any indicator it names is empty: empty is
 missing, never 0. A division by zero makes the side undefined, and the rule is skipped too."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation
@@ -115,8 +116,13 @@ class _Parser:
 
 
 def parse(text: str) -> Expr:
-    """Read one side of a rule; RuleSyntaxError carries a Vietnamese message and the position."""
-    text = (text or "").strip()
+    """Read one side of a rule; RuleSyntaxError carries a Vietnamese message and the position.
+    Pure, so each text is read once per process (a report page checks every rule of its form)."""
+    return _parse((text or "").strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> Expr:
     if not text:
         raise RuleSyntaxError(_("Hãy nhập biểu thức (ví dụ: HN + HCN)."), 0)
     if len(text) > MAX_LENGTH:
