@@ -9,7 +9,7 @@ from django.urls import reverse
 from tocns.audit.models import AuditEntry
 from tocns.reports import services
 from tocns.reports.catalogue import request_create, targets_set
-from tocns.reports.models import FormIndicator, Indicator, Report, ReportForm, ReportRequest
+from tocns.reports.models import Indicator, Report, ReportForm, ReportRequest
 from tocns.reports.periods import month_period
 
 from ..factories import make_team
@@ -130,21 +130,6 @@ def test_moving_an_indicator_with_htmx_returns_only_the_catalogue(client, world)
     page = response.content.decode()
     assert response.status_code == 200 and "<html" not in page and 'id="catalogue"' in page
     assert page.index("CQ02") < page.index("CQ01")
-
-
-def test_form_lines_are_added_and_removed_through_the_page(client, world):
-    client.force_login(world.province_admin)
-    form = ReportForm.objects.get(code="THANG-THON")
-    ht01 = Indicator.objects.get(code="HT01.SO")
-    url = reverse("report_settings:form_lines", args=[form.pk])
-    client.post(url, {"action": "add", "indicator": ht01.pk})
-    assert FormIndicator.objects.filter(form=form, indicator=ht01).exists()
-    response = client.post(url, {"action": "remove", "indicator": ht01.pk}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and "<html" not in response.content.decode()
-    assert not FormIndicator.objects.filter(form=form, indicator=ht01).exists()
-    ratio = Indicator.objects.get(code="HT01")
-    refused = client.post(url, {"action": "add", "indicator": ratio.pk}).content.decode()
-    assert "Hãy chọn chỉ số trong danh sách." in refused  # a ratio is not offered at all
 
 
 def test_form_settings_errors_sit_next_to_their_field(client, world):

@@ -71,6 +71,11 @@ def form_for_team(team: Team) -> ReportForm | None:
     return team_forms(Level.COMMUNE_TEAM if team.unit.is_commune else Level.VILLAGE_TEAM).first()
 
 
+def forms_for_team(team: Team) -> list[ReportForm]:
+    """Every monthly form in use for the team's level: a province may run several side by side."""
+    return list(team_forms(Level.COMMUNE_TEAM if team.unit.is_commune else Level.VILLAGE_TEAM))
+
+
 def teams_led_by(user) -> QuerySet:
     units = Assignment.objects.active().filter(user=user, role=Role.TEAM_LEADER).values("unit_id")
     return Team.objects.filter(unit_id__in=units).exclude(status=TeamStatus.DISSOLVED).select_related("unit")
@@ -478,18 +483,16 @@ def reports_due_for(user, *, within_days: int = DUE_SOON_DAYS) -> list[DueReport
     today = timezone.localdate()
     due = []
     for team in teams_led_by(user):
-        form = form_for_team(team)
-        if form is None:
-            continue
-        period = period_of(form.period_type, today, form.period_rule)
-        if team.established_on is None or team.established_on > period.end:
-            continue
-        report = Report.objects.filter(form=form, unit=team.unit, period_start=period.start).first()
-        if report is not None and report.submitted_at is not None:
-            continue
-        due_on = due_date(period, form.due_day)
-        if 0 <= (due_on - today).days <= within_days:
-            due.append(DueReport(team, form, period, due_on, report))
+        for form in forms_for_team(team):
+            period = period_of(form.period_type, today, form.period_rule)
+            if team.established_on is None or team.established_on > period.end:
+                continue
+            report = Report.objects.filter(form=form, unit=team.unit, period_start=period.start).first()
+            if report is not None and report.submitted_at is not None:
+                continue
+            due_on = due_date(period, form.due_day)
+            if 0 <= (due_on - today).days <= within_days:
+                due.append(DueReport(team, form, period, due_on, report))
     return due
 
 
@@ -504,6 +507,7 @@ class MonthCard:
     due_on: date
     report: Report | None
     today: date
+    several_forms: bool = False  # the team owes more than one form this month: the card names its form
 
     @property
     def sent(self) -> bool:
@@ -524,31 +528,33 @@ class MonthCard:
 
 
 def month_report_cards(user, *, today: date | None = None) -> list[MonthCard]:
-    """The month's report of each team the user leads, and last month's while it is still owed.
-    A few queries per team (a leader has one team, rarely two)."""
+    """The month's report of each team the user leads (of each form in use for it), and last month's
+    while it is still owed. A few queries per team and form (a leader has one team, rarely two)."""
     from .periods import closes_on, due_date, period_of
 
     today = today or timezone.localdate()
     cards = []
     for team in teams_led_by(user):
-        form = form_for_team(team)
-        if form is None or team.established_on is None:
+        if team.established_on is None:
             continue
-        this = period_of(form.period_type, today, form.period_rule)
-        reports = {r.period_start: r for r in Report.objects.filter(
-            form=form, unit=team.unit, period_start__in=[this.start, this.previous().start])}
-        for period in (this, this.previous()):
-            if team.established_on > period.end:
-                continue
-            report = reports.get(period.start)
-            card = MonthCard(team, form, period, due_date(period, form.due_day), report, today)
-            if period is not this:
-                closing = closes_on(period, form.close_after_days)
-                still_open = closing is None or today <= closing or (
-                    report is not None and report.reopened_until and report.reopened_until > timezone.now())
-                if card.sent or not (still_open or card.returned):
+        forms = forms_for_team(team)
+        for form in forms:
+            this = period_of(form.period_type, today, form.period_rule)
+            reports = {r.period_start: r for r in Report.objects.filter(
+                form=form, unit=team.unit, period_start__in=[this.start, this.previous().start])}
+            for period in (this, this.previous()):
+                if team.established_on > period.end:
                     continue
-            cards.append(card)
+                report = reports.get(period.start)
+                card = MonthCard(team, form, period, due_date(period, form.due_day), report, today,
+                                 several_forms=len(forms) > 1)
+                if period is not this:
+                    closing = closes_on(period, form.close_after_days)
+                    still_open = closing is None or today <= closing or (
+                        report is not None and report.reopened_until and report.reopened_until > timezone.now())
+                    if card.sent or not (still_open or card.returned):
+                        continue
+                cards.append(card)
     return cards
 
 

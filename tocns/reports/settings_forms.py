@@ -1,5 +1,5 @@
-"""Forms for the catalogue, targets and ad-hoc request pages. They read what was typed; the rules live
-in catalogue.py, whose errors the views put next to the field they name."""
+"""Forms for the catalogue, targets and ad-hoc request pages (report forms: form_forms.py). They read
+what was typed; the rules live in catalogue.py, whose errors the views put next to the field they name."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tocns.geo.models import AdminUnit
 
 from .catalogue import check_year, once_forms, parse_target
-from .choices import Aggregation, PeriodRule, Pillar, ValueType, Visibility
+from .choices import Aggregation, Pillar, ValueType, Visibility
 from .models import Indicator
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -87,46 +87,6 @@ class IndicatorForm(forms.Form):
     @classmethod
     def initial_from(cls, indicator: Indicator) -> dict:
         return {name: getattr(indicator, name) for name in cls.base_fields}
-
-
-class FormSettingsForm(forms.Form):
-    name = forms.CharField(label=_("Tên mẫu báo cáo"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
-                           error_messages={"required": _("Hãy nhập tên mẫu báo cáo.")})
-    due_day = forms.IntegerField(label=_("Hạn nộp: ngày trong tháng cuối kỳ"), min_value=1, max_value=31,
-                                 help_text=_("29 nghĩa là trước ngày 30; tháng ngắn hơn thì lấy ngày cuối tháng."),
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-                                 error_messages={"required": _("Hãy nhập ngày hạn nộp."),
-                                                 "invalid": _("Ngày hạn nộp từ 1 đến 31."),
-                                                 "min_value": _("Ngày hạn nộp từ 1 đến 31."),
-                                                 "max_value": _("Ngày hạn nộp từ 1 đến 31.")})
-    period_rule = forms.ChoiceField(label=_("Cách tính kỳ"), choices=PeriodRule.choices)
-    close_after_days = forms.IntegerField(label=_("Khóa nhập sau khi hết kỳ (ngày)"), required=False, min_value=0,
-                                          max_value=366, help_text=_("Để trống nếu không khóa."),
-                                          widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-                                          error_messages={"invalid": _("Hãy nhập số ngày."),
-                                                          "min_value": _("Từ 0 đến 366 ngày."),
-                                                          "max_value": _("Từ 0 đến 366 ngày.")})
-    asks_results = forms.BooleanField(label=_("Có phần kết quả nổi bật"), required=False)
-    asks_difficulties = forms.BooleanField(label=_("Có phần khó khăn, vướng mắc"), required=False)
-    asks_proposals = forms.BooleanField(label=_("Có phần đề xuất, kiến nghị"), required=False)
-    is_active = forms.BooleanField(label=_("Đang dùng"), required=False)
-
-    def __init__(self, *args, report_form=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if report_form is not None and report_form.period_type != "month":
-            self.fields["period_rule"].choices = [(PeriodRule.CALENDAR, PeriodRule.CALENDAR.label)]
-
-
-class LineAddForm(forms.Form):
-    indicator = IndicatorChoiceField(label=_("Thêm chỉ số vào mẫu"), queryset=Indicator.objects.none(),
-                                     empty_label=_("— Chọn chỉ số —"),
-                                     error_messages={"required": _("Hãy chọn chỉ số."),
-                                                     "invalid_choice": _("Hãy chọn chỉ số trong danh sách.")})
-
-    def __init__(self, *args, queryset=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if queryset is not None:
-            self.fields["indicator"].queryset = queryset
 
 
 class TargetChoiceForm(forms.Form):

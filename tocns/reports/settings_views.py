@@ -1,5 +1,5 @@
-"""Pages where the province keeps the indicator catalogue, report forms, targets and ad-hoc requests,
-and where a commune splits its targets among villages and answers requests.
+"""Pages where the province keeps the indicator catalogue, targets and ad-hoc requests, and where a
+commune splits its targets among villages and answers requests (report forms: form_views.py).
 
 Each view checks who may see it (404 otherwise, so nothing out of scope is revealed), then calls
 catalogue.py or settings_selectors.py; the rules live there."""
@@ -25,9 +25,7 @@ from . import catalogue, services
 from . import settings_selectors as reads
 from .models import Indicator, ReportForm
 from .settings_forms import (
-    FormSettingsForm,
     IndicatorForm,
-    LineAddForm,
     RequestForm,
     TargetChoiceForm,
     TargetImportForm,
@@ -144,76 +142,6 @@ def indicator_move(request, pk: int):
         return render(request, "reports/settings/indicator_list.html#catalogue",
                       {"pillars": reads.catalogue_by_pillar(), "moved": indicator.pk})
     return redirect(f"{reverse('report_settings:indicators')}#i{indicator.pk}")
-
-
-# ---- report forms --------------------------------------------------------------------------------
-
-@login_required
-def form_list(request):
-    _province_or_404(request)
-    return render(request, "reports/settings/form_list.html", {"forms": reads.forms_with_counts()})
-
-
-def _form_page_context(report_form: ReportForm, **extra) -> dict:
-    return {"report_form": report_form, "lines": reads.form_lines(report_form),
-            "add_form": extra.pop("add_form", None) or LineAddForm(queryset=reads.indicators_to_add(report_form)),
-            **extra}
-
-
-@login_required
-def form_edit(request, pk: int):
-    _province_or_404(request)
-    report_form = get_object_or_404(ReportForm, pk=pk)
-    initial = {name: getattr(report_form, name) for name in catalogue.FORM_FIELDS}
-    form = FormSettingsForm(request.POST or None, initial=initial, report_form=report_form)
-    if request.method == "POST" and form.is_valid():
-        try:
-            catalogue.form_update(form=report_form, data=form.cleaned_data, by=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu mẫu %(form)s.") % {"form": report_form.code})
-            return redirect("report_settings:form_edit", pk=report_form.pk)
-    return render(request, "reports/settings/form_edit.html", _form_page_context(
-        report_form, form=form, entries=entries_for(report_form)[:20]))
-
-
-@login_required
-@require_POST
-def form_lines(request, pk: int):
-    """Add, remove or move one indicator of a form (htmx swaps the list; without it, the page reloads)."""
-    _province_or_404(request)
-    report_form = get_object_or_404(ReportForm, pk=pk)
-    action = request.POST.get("action", "")
-    add_form = None
-    try:
-        if action == "add":
-            add_form = LineAddForm(request.POST, queryset=reads.indicators_to_add(report_form))
-            if add_form.is_valid():
-                catalogue.form_indicator_add(form=report_form, indicator=add_form.cleaned_data["indicator"],
-                                             by=request.user)
-                add_form = None
-        else:
-            indicator = get_object_or_404(Indicator, pk=request.POST.get("indicator") or 0)
-            if action == "remove":
-                catalogue.form_indicator_remove(form=report_form, indicator=indicator, by=request.user)
-                messages.success(request, _("Đã bỏ %(code)s khỏi mẫu; số liệu đã báo cáo vẫn giữ.") % {
-                    "code": indicator.code})
-            elif action in (catalogue.UP, catalogue.DOWN):
-                catalogue.form_indicator_move(form=report_form, indicator=indicator, direction=action,
-                                              by=request.user)
-    except ValidationError as exc:
-        if add_form is not None:
-            add_service_errors(add_form, exc)
-        else:
-            messages.error(request, " ".join(exc.messages))
-    if request.htmx or add_form is not None:
-        template = "reports/settings/form_edit.html#lines" if request.htmx else "reports/settings/form_edit.html"
-        initial = {name: getattr(report_form, name) for name in catalogue.FORM_FIELDS}
-        return render(request, template, _form_page_context(
-            report_form, add_form=add_form, form=FormSettingsForm(initial=initial, report_form=report_form)),
-            status=200)
-    return redirect(f"{reverse('report_settings:form_edit', args=[report_form.pk])}#lines")
 
 
 # ---- targets -------------------------------------------------------------------------------------

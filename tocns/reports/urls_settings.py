@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rule_views
+from . import form_views, rule_views
 from . import settings_views as views
 
 app_name = "report_settings"
@@ -12,9 +12,12 @@ urlpatterns = [
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
     path("indicators/<int:pk>/retire/", views.indicator_retire, name="indicator_retire"),
     path("indicators/<int:pk>/move/", views.indicator_move, name="indicator_move"),
-    path("forms/", views.form_list, name="forms"),
-    path("forms/<int:pk>/", views.form_edit, name="form_edit"),
-    path("forms/<int:pk>/lines/", views.form_lines, name="form_lines"),
+    path("forms/", form_views.form_list, name="forms"),
+    path("forms/new/", form_views.form_add, name="form_add"),
+    path("forms/<int:pk>/", form_views.form_edit, name="form_edit"),
+    path("forms/<int:pk>/lines/", form_views.form_lines, name="form_lines"),
+    path("forms/<int:pk>/copy/", form_views.form_copy, name="form_copy"),
+    path("forms/<int:pk>/state/", form_views.form_state, name="form_state"),
     path("rules/", rule_views.rule_list, name="rules"),
     path("rules/new/", rule_views.rule_add, name="rule_add"),
     path("rules/<int:pk>/", rule_views.rule_edit, name="rule_edit"),
