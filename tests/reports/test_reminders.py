@@ -19,7 +19,7 @@ from tocns.reports.reminders import send_reminders
 from tocns.reports.settings_selectors import request_period
 
 from ..factories import make_team, make_user, run_outbox
-from .factories import established_long_ago, submit_report
+from .factories import established_long_ago, submit_report, village_form
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,29 @@ def test_the_command_takes_a_date_and_prints_the_counts(monkeypatch, world, team
     assert "2026-11-24: team_due=2" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("send_reminders", "--date", "24/11/2026")
+
+
+def test_with_two_village_forms_side_by_side_each_reminder_names_its_form(monkeypatch, world, teams):
+    from tocns.reports.models import FormIndicator, Indicator
+
+    health = ReportForm.objects.create(code="Y-TE-THON", name="Y tế số thôn", level="village_team",
+                                       period_type="month", due_day=29)
+    FormIndicator.objects.create(form=health, indicator=Indicator.objects.create(
+        code="YT01", name="Người có hồ sơ sức khoẻ điện tử", pillar="society", unit_of_measure="người"))
+    run(monkeypatch, FIVE_BEFORE)
+    subjects = sorted(to(world.leader_a1).values_list("subject", flat=True))
+    assert len(subjects) == 2 and any("Y tế số thôn" in s for s in subjects)
+    assert subjects[0] != subjects[1]
+
+
+def test_a_retired_form_starts_no_new_report(world, teams):
+    from django.core.exceptions import ValidationError
+
+    from tocns.reports.periods import month_period
+
+    form = village_form()
+    form.is_active = False
+    form.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError) as refused:
+        services.report_open(form=form, period=month_period(2026, 11), team=teams["a1"])
+    assert "đã thôi dùng" in refused.value.messages[0]

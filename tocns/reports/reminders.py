@@ -78,7 +78,10 @@ def _remind_leaders(form: ReportForm, period: Period, kind: str, days: int, miss
         if not users:
             counts["no_recipient"] += 1
             continue
-        params = {"unit": str(team), "report": _("báo cáo %(period)s") % {"period": period.label}, "due": due,
+        report = _("báo cáo %(period)s") % {"period": period.label}
+        if selectors.team_forms(form.level).count() > 1:  # two forms side by side: say which one
+            report = f"{report} ({form.name})"
+        params = {"unit": str(team), "report": report, "due": due,
                   "days": days, "hint": _("Hãy vào mục Báo cáo để nhập và gửi; nếu chưa làm xong, hãy lưu nháp "
                                           "rồi gửi trước hạn.")}
         key = f"{kind}:{form.code}:{row.unit.code}:{period.key}"

@@ -66,6 +66,9 @@ def report_open(*, form: ReportForm, period: Period, team: Team | None = None, u
     existing = Report.objects.filter(form=form, unit=unit, period_key=key).first()
     if existing is not None:
         return existing
+    if not form.is_active:  # a retired form keeps its reports but starts no new one
+        raise ValidationError(_("Mẫu “%(form)s” đã thôi dùng: không lập báo cáo mới theo mẫu này.") % {
+            "form": form.name}, code="form_retired")
     try:
         with transaction.atomic():
             report = Report.objects.create(

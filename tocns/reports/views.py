@@ -42,12 +42,10 @@ def report_list(request):
     today = timezone.localdate()
     current = []
     for team in selectors.teams_led_by(request.user):
-        form = selectors.form_for_team(team)
-        if form is None:
-            continue
-        period = period_of(form.period_type, today, form.period_rule)
-        report = team.reports.filter(form=form, period_start=period.start).first()
-        current.append({"team": team, "form": form, "period": period, "report": report})
+        for form in selectors.forms_for_team(team):  # several forms may run side by side
+            period = period_of(form.period_type, today, form.period_rule)
+            report = team.reports.filter(form=form, period_start=period.start).first()
+            current.append({"team": team, "form": form, "period": period, "report": report})
     for commune in selectors.communes_reporting_for(request.user):
         for form in ReportForm.objects.filter(is_active=True, level=Level.COMMUNE,
                                               period_type__in=[PeriodType.QUARTER, PeriodType.YEAR]):
