@@ -91,6 +91,10 @@ class Role(models.TextChoices):
     TEAM_LEADER = "team_leader", _("Tổ trưởng")
     TEAM_MEMBER = "team_member", _("Thành viên tổ")
     PARTNER = "partner", _("Doanh nghiệp đối tác")
+    # Plan III.3: a provincial department or sector (sở, ban, ngành) supporting the teams in its field.
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    # The village head (trưởng thôn), who may not lead the team; may approve a village application.
+    VILLAGE_HEAD = "village_head", _("Trưởng thôn, tổ dân phố")
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -604,6 +604,14 @@ def seed_demo(*, province_code: str, size: str = "default") -> DemoResult:
     tally_rebuild(province)  # the activities were written in bulk, past the services that keep tallies
     citizen = seed_citizen(province, size=size)
     training = seed_training(province, size=size)
+    # Issue #15: each part of the rest of the plan seeds its own demo (one line each, below).
+    # demo-15: teams
+    # demo-15: regulations
+    # demo-15: sectors
+    # demo-15: support
+    # demo-15: difficulties-tasks
+    # demo-15: households
+    # demo-15: proficiency
     # The first xã's commune team leader signs in too: shown with the other demo logins.
     first = AdminUnit.objects.filter(parent=province, kind=UnitKind.XA).active().order_by("code").first()
     leader = User.objects.filter(username=f"totruong.{first.code}").first() if first else None

@@ -34,6 +34,10 @@ class Partner(models.Model):
     province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="partners", blank=True,
                                    verbose_name=_("tài khoản của doanh nghiệp"))
+    # The communes the enterprise serves (plan III.4, II.3): its support requests and the teams it
+    # sees come from these; none means it serves no commune yet.
+    communes = models.ManyToManyField(AdminUnit, related_name="partners", blank=True,
+                                      verbose_name=_("các xã doanh nghiệp phục vụ"))
     is_demo = models.BooleanField(default=False)
 
     class Meta:

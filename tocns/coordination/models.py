@@ -1,0 +1,1 @@
+"""Tổ phối hợp cấp xã (issue #15)."""

@@ -1,0 +1,1 @@
+"""Quy chế hoạt động (issue #15)."""

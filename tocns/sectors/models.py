@@ -1,0 +1,1 @@
+"""Sở, ban, ngành (issue #15)."""

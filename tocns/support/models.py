@@ -1,0 +1,1 @@
+"""Đề nghị hỗ trợ doanh nghiệp (issue #15)."""

@@ -1,0 +1,1 @@
+"""Nhiệm vụ giao cho tổ (issue #15)."""
