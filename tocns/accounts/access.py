@@ -68,6 +68,13 @@ class Access:
     def api_tokens(self) -> bool:
         return self.scope.has_role(*API_ROLES) or bool(getattr(self.user, "api_access", False))
 
+    # access-15: teams
+    # access-15: regulations
+    # access-15: sectors
+    # access-15: support
+    # access-15: difficulties-tasks
+    # access-15: households
+    # access-15: proficiency
     def covers(self, unit) -> bool:
         """A link to a unit's pages (its overview, its detail) is shown only inside the scope."""
         return unit is not None and self.scope.covers(unit)

@@ -39,5 +39,12 @@ def navigation(request):
         items.append((reverse("privacy:list"), _("Yêu cầu về dữ liệu cá nhân")))
     if access.api_tokens:
         items.append((reverse("api_tokens:list"), _("Mã truy cập API")))
+    # menu-15: teams
+    # menu-15: regulations
+    # menu-15: sectors
+    # menu-15: support
+    # menu-15: difficulties-tasks
+    # menu-15: households
+    # menu-15: proficiency
     items.append((reverse("accounts:profile"), _("Tài khoản của tôi")))
     return {"nav_items": items, "user_scope": access.scope, "access": access}

@@ -81,4 +81,11 @@ def inbox_for(user, *, with_due_reports: bool = True) -> list[InboxItem]:
             "name": rights.person.full_name, "kind": rights.get_kind_display().lower(),
             "day": rights.acknowledge_by.strftime("%d/%m/%Y")}, reverse("privacy:request", args=[rights.pk]),
             rights.received_at))
+    # inbox-15: teams
+    # inbox-15: regulations
+    # inbox-15: sectors
+    # inbox-15: support
+    # inbox-15: difficulties-tasks
+    # inbox-15: households
+    # inbox-15: proficiency
     return sorted(items, key=lambda item: item.at, reverse=True)

@@ -57,6 +57,8 @@ class Overview:
     feedback_overdue: int = 0
     children: list = field(default_factory=list)  # one row of key figures per unit below
     team_members: list = field(default_factory=list)  # a village: its team's members and their trainings
+    # overview-15: households
+    # overview-15: proficiency
     latest_report: Report | None = None  # a village: its team's latest monthly report
 
 
@@ -142,6 +144,8 @@ def overview_of(unit: AdminUnit) -> Overview:
             "-period_start").first()
         result.team_members = [(m.person.full_name, m.get_role_display(), trainings.get(m.person_id, 0))
                                for m in members.select_related("person").order_by("role", "person__full_name_folded")]
+    # overview-15: households
+    # overview-15: proficiency
     return result
 
 

@@ -57,6 +57,13 @@ def home(request):
         context["home_units"] = home_units(user)
     if access.partner:
         context["partner_courses"] = partner_courses_ahead(user)
+    # home-15: teams
+    # home-15: regulations
+    # home-15: sectors
+    # home-15: support
+    # home-15: difficulties-tasks
+    # home-15: households
+    # home-15: proficiency
     return render(request, "dashboard/home.html", context)
 
 
