@@ -65,6 +65,15 @@ class Access:
         return self.scope.has_role(Role.PARTNER)
 
     @cached_property
+    def department(self) -> bool:
+        """A provincial department or sector (plan III.3): its own activities and its communes' figures."""
+        return self.scope.has_role(Role.DEPARTMENT)
+
+    @cached_property
+    def village_head(self) -> bool:
+        return self.scope.has_role(Role.VILLAGE_HEAD)
+
+    @cached_property
     def api_tokens(self) -> bool:
         return self.scope.has_role(*API_ROLES) or bool(getattr(self.user, "api_access", False))
 

@@ -57,14 +57,16 @@ class UnitChoiceForm(forms.Form):
     def clean(self):
         data = super().clean()
         role = data.get("role")
-        if role in (Role.PROVINCE_ADMIN, Role.PARTNER):
+        if role in (Role.PROVINCE_ADMIN, Role.PARTNER, Role.DEPARTMENT):
             data["unit"] = self.province
         elif data.get("village") is not None:
-            if role not in (Role.TEAM_LEADER, Role.TEAM_MEMBER):
+            if role not in (Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.VILLAGE_HEAD):
                 self.add_error("village", _("Vai trò này gắn với xã/phường, không gắn với thôn."))
             elif data.get("commune") and data["village"].parent_id != data["commune"].pk:
                 self.add_error("village", _("Thôn này không thuộc xã đã chọn."))
             data["unit"] = data["village"]
+        elif role == Role.VILLAGE_HEAD:
+            self.add_error("village", _("Chọn thôn, tổ dân phố cho trưởng thôn."))
         elif data.get("commune") is not None:
             data["unit"] = data["commune"]
         elif role:

@@ -17,8 +17,9 @@ from .models import Assignment, Role, User
 # How far each role reaches from the unit it is assigned to.
 PROVINCE_WIDE = {Role.PROVINCE_ADMIN}
 COMMUNE_WIDE = {Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER}
-UNIT_ONLY = {Role.TEAM_LEADER, Role.TEAM_MEMBER}
-# Partners reach the trainings they run, not units' data.
+UNIT_ONLY = {Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.VILLAGE_HEAD}
+# Partners reach the trainings they run, not units' data; departments (sở, ban, ngành) reach the
+# aggregate figures of the communes they support (tocns.sectors), not units' data either.
 
 
 @dataclass(frozen=True)

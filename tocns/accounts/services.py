@@ -22,6 +22,8 @@ ROLE_LEVELS = {
     Role.COMMUNE_OFFICER: {"commune"},
     Role.TEAM_LEADER: {"commune", "village"},
     Role.TEAM_MEMBER: {"commune", "village"},
+    Role.DEPARTMENT: {"province"},
+    Role.VILLAGE_HEAD: {"village"},
 }
 
 # Easy to read aloud over the phone: no 0/O or 1/l/I.
