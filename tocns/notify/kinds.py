@@ -90,6 +90,30 @@ TEMPLATES: dict[str, NoticeTemplate] = {
         sms=_("Kenh %(channel)s da tam dung: %(reason)s. Xem trang Gui thong bao."),
         zalo_params=("channel", "reason", "at"),
         audience=_("Quản trị tỉnh")),
+    NoticeKind.SUPPORT_REQUESTED: NoticeTemplate(
+        subject=_("Đề nghị hỗ trợ %(code)s: %(kind)s, %(unit)s"),
+        body=_("%(unit)s đề nghị %(partner)s hỗ trợ: %(kind)s.\n%(text)s\nMong trả lời trước %(due)s."),
+        sms=_("%(unit)s de nghi ho tro (%(kind)s), ma %(code)s. Tra loi truoc %(due)s tren ung dung To CNS."),
+        zalo_params=("code", "unit", "kind", "due"),
+        audience=_("Tài khoản của doanh nghiệp được đề nghị")),
+    NoticeKind.SUPPORT_ANSWERED: NoticeTemplate(
+        subject=_("%(partner)s đã trả lời đề nghị %(code)s"),
+        body=_("%(partner)s trả lời đề nghị hỗ trợ %(code)s (%(kind)s):\n%(answer)s"),
+        sms=_("%(partner)s tra loi de nghi %(code)s: %(answer)s"),
+        zalo_params=("code", "partner", "answer"),
+        audience=_("Người đã gửi đề nghị hỗ trợ")),
+    NoticeKind.TASK_ASSIGNED: NoticeTemplate(
+        subject=_("Nhiệm vụ mới: %(title)s"),
+        body=_("%(by)s giao cho %(team)s: %(title)s. Hạn hoàn thành: %(due)s.\n%(text)s"),
+        sms=_("%(team)s duoc giao nhiem vu: %(title)s. Han %(due)s. Xem tren ung dung To CNS."),
+        zalo_params=("team", "title", "due"),
+        audience=_("Tổ trưởng của tổ được giao")),
+    NoticeKind.DIFFICULTY_ANSWERED: NoticeTemplate(
+        subject=_("Kiến nghị của %(unit)s đã được trả lời"),
+        body=_("%(by)s trả lời kiến nghị “%(item)s” của %(unit)s:\n%(answer)s"),
+        sms=_("Kien nghi cua %(unit)s da duoc tra loi: %(answer)s"),
+        zalo_params=("unit", "item", "answer"),
+        audience=_("Tổ trưởng đã nêu khó khăn, kiến nghị trong báo cáo")),
     NoticeKind.GENERAL: NoticeTemplate(
         subject="%(subject)s", body="%(body)s", sms="%(subject)s", zalo_params=(), audience=""),
 }

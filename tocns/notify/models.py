@@ -30,6 +30,10 @@ class NoticeKind(models.TextChoices):
     FEEDBACK_ANSWERED = "feedback_answered", _("Ý kiến đã được trả lời")
     TRAINING_INVITATION = "training_invitation", _("Mời tập huấn")
     CHANNEL_ALERT = "channel_alert", _("Cảnh báo kênh gửi")
+    SUPPORT_REQUESTED = "support_requested", _("Đề nghị hỗ trợ gửi doanh nghiệp")
+    SUPPORT_ANSWERED = "support_answered", _("Doanh nghiệp đã trả lời đề nghị hỗ trợ")
+    TASK_ASSIGNED = "task_assigned", _("Nhiệm vụ mới giao cho tổ")
+    DIFFICULTY_ANSWERED = "difficulty_answered", _("Khó khăn, kiến nghị đã được trả lời")
     GENERAL = "general", _("Thông báo khác")
 
 
