@@ -67,6 +67,13 @@ class Position(models.TextChoices):
     VILLAGE_YOUTH_SECRETARY = "village_youth_secretary", _("Bí thư Đoàn thanh niên cấp thôn")
 
 
+class VillageApprover(models.TextChoices):
+    """Who decides a village team's join and leave applications: a province's setting (plan II.1.3)."""
+
+    LEADER = "leader", _("Tổ trưởng tổ thôn")
+    VILLAGE_HEAD = "village_head", _("Trưởng thôn, tổ trưởng tổ dân phố")
+
+
 class ApplicationKind(models.TextChoices):
     JOIN = "join", _("Đăng ký tham gia")
     LEAVE = "leave", _("Xin ra khỏi tổ")

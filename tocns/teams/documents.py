@@ -12,7 +12,7 @@ from tocns.geo.models import AdminUnit, UnitKind
 from tocns.lib.officialdoc import Annex, OfficialDocument, numeric_date, render_docx
 from tocns.lib.text import fold
 
-from .choices import Gender, MemberRole
+from .choices import DecisionKind, Gender, MemberRole
 from .models import Membership, Team
 
 ROLE_ORDER = {MemberRole.LEADER: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2, MemberRole.COLLABORATOR: 3}
@@ -178,4 +178,120 @@ def establishment_document(team: Team, *, number: str = "", signed_on: date | No
             centred_columns=(0, 2, 5),
         ),
         core_title=_("Quyết định thành lập %(team)s") % {"team": name},
+    )
+
+
+# Columns of the "kiện toàn" annex: STT, name, birth year, post or workplace, change, role or reason.
+CHANGE_COLUMNS_CM = (1.2, 3.6, 1.5, 3.8, 2.6, 3.8)
+
+
+def _last_decision_line(team: Team) -> str:
+    last = team.decisions.filter(kind__in=[DecisionKind.ESTABLISH, DecisionKind.MEMBERS]).order_by(
+        "-signed_on", "-id").first()
+    if last is None:
+        return ""
+    what = _("thành lập") if last.kind == DecisionKind.ESTABLISH else _("kiện toàn")
+    return _("Căn cứ Quyết định số %(number)s ngày %(date)s của Chủ tịch Ủy ban nhân dân %(commune)s về việc "
+             "%(what)s %(team)s;") % {"number": last.number, "date": numeric_date(last.signed_on),
+                                      "commune": name_in_text(team.commune), "what": what, "team": team_name(team)}
+
+
+def _who(person) -> str:
+    return f"{_honorific(person)} {person.full_name}"
+
+
+def members_change_decision(team: Team, changes) -> bytes:
+    """The chairman's "kiện toàn" decision: who joins (name, role) and who leaves (name, reason) since
+    the team's last decision (`changes`, a selectors.MemberChanges), as a draft to sign."""
+    with translation.override("vi"):
+        return render_docx(members_change_document(team, changes))
+
+
+def members_change_document(team: Team, changes) -> OfficialDocument:
+    commune, province = team.commune, team.province
+    commune_kind = commune.get_kind_display().lower()
+    number = _("%(blank)s/QĐ-UBND") % {"blank": " " * 6}
+    name = team_name(team)
+    body = [_("Điều 1. Kiện toàn %(team)s (sau đây gọi tắt là Tổ) như sau:") % {"team": name}]
+    rows, part = [], 0
+    joins, leaves, moves = changes.only_joins, changes.only_leaves, changes.role_changes
+    if joins:
+        part += 1
+        body.append(_("%(n)s. Bổ sung thành viên Tổ:") % {"n": part})
+        body += [_("- %(who)s, %(role)s;") % {"who": _who(m.person), "role": m.get_role_display().lower()}
+                 for m in joins]
+    if moves:
+        part += 1
+        body.append(_("%(n)s. Điều chỉnh vai trò trong Tổ:") % {"n": part})
+        body += [_("- %(who)s, từ %(old)s thành %(new)s;") % {
+            "who": _who(new.person), "old": old.get_role_display().lower(), "new": new.get_role_display().lower()}
+            for old, new in moves]
+    if leaves:
+        part += 1
+        body.append(_("%(n)s. Thôi tham gia Tổ:") % {"n": part})
+        body += [_("- %(who)s, %(role)s%(reason)s;") % {
+            "who": _who(m.person), "role": m.get_role_display().lower(),
+            "reason": _(" (lý do: %(reason)s)") % {"reason": m.end_reason.strip().rstrip(".")} if m.end_reason.strip()
+            else ""} for m in leaves]
+    body[-1] = body[-1].rstrip(";") + "."
+    for m in joins:
+        rows.append([m.person, _("Bổ sung"), m.get_role_display()])
+    for old, new in moves:
+        rows.append([new.person, _("Điều chỉnh vai trò"), _("%(old)s → %(new)s") % {
+            "old": old.get_role_display(), "new": new.get_role_display()}])
+    for m in leaves:
+        rows.append([m.person, _("Thôi tham gia"), m.end_reason or m.get_role_display()])
+    carried_out_by = [
+        _("Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân %(kind)s") % {"kind": commune_kind},
+        _("Trưởng phòng Văn hóa và Xã hội"),
+    ]
+    if not team.unit.is_commune:
+        carried_out_by.append(_village_head(team.unit))
+    body += [
+        _("Điều 2. Các thành viên Tổ thực hiện nhiệm vụ theo quyết định thành lập Tổ; các nội dung khác của "
+          "quyết định đó giữ nguyên hiệu lực. Danh sách thay đổi thành viên kèm theo Quyết định này."),
+        _("Điều 3. Quyết định này có hiệu lực kể từ ngày ký. %(people)s, Tổ công nghệ số cộng đồng và các ông "
+          "(bà) có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.") % {"people": ", ".join(carried_out_by)},
+    ]
+    preamble = [
+        _("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"),
+        _("Căn cứ Kế hoạch số 10/KH-UBND của Ủy ban nhân dân %(province)s về tổ chức triển khai "
+          "Tổ công nghệ số cộng đồng cấp xã, cấp thôn;") % {"province": province_name(province)},
+    ]
+    last = _last_decision_line(team)
+    if last:
+        preamble.append(last)
+    preamble.append(_("Xét đề nghị của Phòng Văn hóa và Xã hội."))
+    committee = committee_name(commune)
+    table = [[str(index), person.full_name, str(person.birth_year or ""), person.workplace, change, detail]
+             for index, (person, change, detail) in enumerate(rows, start=1)]
+    return OfficialDocument(
+        parent_agency=_("UBND %(province)s") % {"province": province_name(province).upper()},
+        issuing_agency=committee,
+        number=number,
+        place=bare_name(commune),
+        signed_on=None,
+        doc_type=_("QUYẾT ĐỊNH"),
+        summary=_("Về việc kiện toàn %(team)s") % {"team": name},
+        authority=_("CHỦ TỊCH %(committee)s") % {"committee": committee},
+        preamble=preamble,
+        decision_line=_("QUYẾT ĐỊNH:"),
+        body=body,
+        signer_title=_("CHỦ TỊCH"),
+        recipients=[
+            _("- Như Điều 3;"),
+            _("- Chủ tịch, các PCT UBND %(kind)s;") % {"kind": commune_kind},
+            _("- Lưu: VT, VHXH."),
+        ],
+        annex=Annex(
+            title=_("Danh sách thay đổi thành viên\n%(team)s") % {"team": name},
+            subtitle=_("(Kèm theo Quyết định số %(number)s ngày %(date)s\ncủa Chủ tịch UBND %(commune)s)") % {
+                "number": number, "date": numeric_date(None), "commune": name_in_text(commune)},
+            headers=[_("STT"), _("Họ và tên"), _("Năm sinh"), _("Chức vụ/nơi công tác"), _("Nội dung"),
+                     _("Vai trò, lý do")],
+            rows=table,
+            column_widths_cm=CHANGE_COLUMNS_CM,
+            centred_columns=(0, 2),
+        ),
+        core_title=_("Quyết định kiện toàn %(team)s") % {"team": name},
     )

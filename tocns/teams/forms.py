@@ -12,7 +12,7 @@ from tocns.geo.models import AdminUnit
 from tocns.lib.phone import normalize_phone
 from tocns.lib.text import clean_spaces
 
-from .choices import ETHNIC_GROUPS, Gender, MemberRole, Occupation, Position
+from .choices import ETHNIC_GROUPS, Gender, MemberRole, Occupation, Position, VillageApprover
 
 MIN_AGE, MAX_AGE = 15, 100
 DECISION_NUMBER = RegexValidator(
@@ -164,6 +164,39 @@ class DecisionForm(forms.Form):
     def clean_signed_file(self):
         upload = self.cleaned_data.get("signed_file")
         return check_signed_file(upload) if upload else upload
+
+
+class MembersDecisionForm(DecisionForm):
+    """The "kiện toàn" decision: the signed scan is what closes the changes, so it is required."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["signed_file"]
+        field.required = True
+        field.error_messages["required"] = _("Hãy đính kèm bản đã ký (PDF hoặc ảnh chụp).")
+
+
+class TeamRulesForm(forms.Form):
+    """The province's team settings, with the version the page was opened at."""
+
+    commune_team_cap = forms.IntegerField(label=_("Số thành viên tối đa của tổ cấp xã"), min_value=1, max_value=50,
+                                          widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    village_team_cap = forms.IntegerField(label=_("Số thành viên tối đa của tổ thôn, tổ dân phố"), min_value=1,
+                                          max_value=50, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    team_minimum = forms.IntegerField(label=_("Số thành viên tối thiểu của một tổ"), min_value=1, max_value=50,
+                                      widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    village_approver = forms.ChoiceField(label=_("Ai duyệt đơn tham gia, xin ra khỏi tổ thôn"),
+                                         choices=VillageApprover.choices, widget=forms.RadioSelect,
+                                         help_text=_("Tổ cấp xã: Chủ tịch UBND xã duyệt. Quản trị cấp tỉnh duyệt "
+                                                     "thay được cho mọi tổ."))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("commune_team_cap", "village_team_cap", "team_minimum"):
+            self.fields[name].error_messages.update({
+                "required": _("Hãy ghi một số."), "invalid": _("Hãy ghi một số, ví dụ 10."),
+                "min_value": _("Ghi một số từ 1 đến 50."), "max_value": _("Ghi một số từ 1 đến 50.")})
 
 
 class DecideForm(forms.Form):

@@ -38,13 +38,16 @@ HEADER_SEARCH_ROWS = 10  # the header may sit under a title, as in the export
 _HEADER_ALIASES = {
     "full_name": {"ho ten", "ho va ten", "ten", "ho ten thanh vien", "ho va ten thanh vien"},
     "gender": {"gioi", "gioi tinh", "nam/nu"},
-    "birth_year": {"nam sinh", "sinh nam"},
+    "birth_year": {"nam sinh", "sinh nam", "ngay sinh", "ngay thang nam sinh", "ngay, thang, nam sinh",
+                   "ngay/thang/nam sinh", "sinh ngay"},
     "phone": {"so dien thoai", "dien thoai", "sdt", "so dt", "dt", "di dong", "so di dong"},
     "zalo_phone": {"so zalo", "zalo"},
     "email": {"thu dien tu", "email", "e-mail", "mail"},
-    "occupation": {"thanh phan"},
+    "occupation": {"thanh phan", "nghe nghiep", "nghe", "nghe nghiep/thanh phan", "thanh phan/nghe nghiep",
+                   "nghe nghiep, thanh phan", "doi tuong"},
     "workplace": {"noi cong tac", "co quan", "don vi cong tac", "co quan cong tac"},
-    "position": {"chuc vu"},
+    "position": {"chuc vu", "chuc danh", "chuc vu, chuc danh", "chuc vu/chuc danh", "chuc vu hien nay",
+                 "chuc vu dang giu"},
     "home_village": {"thon noi o", "noi o", "thon", "thon, to dan pho", "thon/to dan pho", "thon, to dan pho noi o"},
     "digital_skills": {"ky nang so", "ky nang"},
     "role": {"vai tro trong to", "vai tro"},
@@ -67,7 +70,7 @@ def _columns() -> list[tuple[str, str]]:
         ("phone", _("Số điện thoại")),
         ("zalo_phone", _("Số Zalo")),
         ("email", _("Thư điện tử")),
-        ("occupation", _("Thành phần")),
+        ("occupation", _("Nghề nghiệp")),
         ("workplace", _("Nơi công tác")),
         ("position", _("Chức vụ")),
         ("home_village", _("Thôn nơi ở")),
@@ -78,8 +81,15 @@ def _columns() -> list[tuple[str, str]]:
     ]
 
 
+# A list that writes the birth year under "Nam" or under "Nữ" (gender and year in one): those two
+# columns, alone or under a merged "Năm sinh" heading.
+_SPLIT_YEAR = {"nam": "birth_year_male", "nu": "birth_year_female"}
+# Columns nobody needs named as "not read".
+_QUIET_COLUMNS = {"stt", "tt", "so tt", "so thu tu", "thu tu"}
+
+
 def _labels() -> dict[str, str]:
-    return dict(_columns())
+    return {**dict(_columns()), "birth_year_male": _("Năm sinh (Nam)"), "birth_year_female": _("Năm sinh (Nữ)")}
 
 
 # ---- template ----------------------------------------------------------------------------------
@@ -170,13 +180,18 @@ def member_template_xlsx(*, commune: AdminUnit | None = None) -> bytes:
                            "thông báo rồi nhập lại cả tệp.")),
         (_("Họ và tên"), _("Bắt buộc.")),
         (_("Giới tính"), _("Nam hoặc Nữ.")),
-        (_("Năm sinh"), _("Bắt buộc, 4 chữ số. Người tham gia từ 15 đến 100 tuổi.")),
+        (_("Năm sinh"), _("Bắt buộc, 4 chữ số (ngày sinh đầy đủ như 12/05/1990 cũng được). Người tham gia từ 15 "
+                          "đến 100 tuổi. Danh sách ghi năm sinh dưới hai cột «Nam», «Nữ» cũng nhập được.")),
         (_("Số điện thoại"), _("Bắt buộc, mỗi người một số. Số đã có trong danh sách thì dùng lại người đó "
                                "(họ tên phải trùng).")),
         (_("Số Zalo"), _("Nếu khác số điện thoại.")),
-        (_("Thành phần"), _("Chọn trong danh sách; để trống là «%(default)s».")
-         % {"default": Occupation.RESIDENT.label}),
-        (_("Chức vụ"), _("Chỉ ghi nếu người đó giữ một chức vụ nêu trong kế hoạch (xem trang Danh mục).")),
+        (_("Nghề nghiệp"), _("Chọn trong danh sách, hoặc ghi như danh sách của xã (Giáo viên, Công an xã, Cán bộ "
+                             "y tế, Làm ruộng…): được đọc theo thành phần kế hoạch nêu; không khớp thì ghi là "
+                             "«%(other)s». Để trống là «%(default)s». Cột có tiêu đề «Thành phần» cũng được đọc.")
+         % {"default": Occupation.RESIDENT.label, "other": Occupation.OTHER.label}),
+        (_("Chức vụ"), _("Chức vụ kế hoạch nêu cho tổ trưởng, tổ phó (xem trang Danh mục), hoặc ghi như danh sách của "
+                         "xã: «Trưởng thôn Nà Khà», «Bí thư chi đoàn». Chức vụ khác được ghi vào nơi công tác. "
+                         "Nghề nghiệp ghi «Trưởng thôn» cũng được hiểu là chức vụ đó.")),
         (_("Thôn nơi ở"), _("Tên thôn, tổ dân phố thuộc xã của tổ; có dấu hay không dấu, có chữ «Thôn» hay "
                             "không đều được.")),
         (_("Vai trò trong tổ"), _("Tổ trưởng, Tổ phó, Thành viên hoặc Cộng tác viên; để trống là Thành viên. "
@@ -185,6 +200,8 @@ def member_template_xlsx(*, commune: AdminUnit | None = None) -> bytes:
         (_("Dân tộc"), _("Không bắt buộc. Đây là dữ liệu cá nhân nhạy cảm: chỉ ghi khi người đó đồng ý, và ghi "
                          "«Có» ở cột Đồng ý cung cấp dân tộc.")),
     ]
+    notes.append((_("Cột khác"), _("Cột không có trong mẫu (STT, Ghi chú…) không được đọc; trang nhập nêu tên các "
+                                   "cột đó để bạn biết.")))
     for label, text in notes:
         guide.append([label, text])
     for row in guide.iter_rows():
@@ -207,14 +224,35 @@ def _header_key(text: str) -> str | None:
     folded = clean_spaces(folded.replace("*", "")).strip(" :.")
     if not folded:
         return None
+    if folded in _SPLIT_YEAR:
+        return _SPLIT_YEAR[folded]
     for key, label in _columns():
         if folded == fold(label) or folded in _HEADER_ALIASES[key]:
             return key
     return None
 
 
-def _read_rows(data: bytes, file_name: str, *, max_rows: int) -> tuple[list[dict], list[tuple[int, str]]]:
-    """Rows of the file as {"row": n, "values": {key: text}}, or errors about the file's header."""
+def _split_year_subheader(table: list[list[str]], index: int, keys: list) -> bool:
+    """A two-row heading: "Năm sinh" merged over "Nam" and "Nữ" on the row below. The positions of
+    those two take the split-year keys; returns whether the row below was such a sub-heading."""
+    if index + 1 >= len(table):
+        return False
+    below = [_header_key(cell) for cell in table[index + 1]]
+    if not set(_SPLIT_YEAR.values()) <= set(below) or "full_name" in below:
+        return False
+    for position, key in enumerate(below):
+        if key in _SPLIT_YEAR.values():
+            while len(keys) <= position:
+                keys.append(None)
+            if keys[position] in (None, "birth_year", "gender"):
+                keys[position] = key
+    return True
+
+
+def _read_rows(data: bytes, file_name: str, *, max_rows: int,
+               warnings: list | None = None) -> tuple[list[dict], list[tuple[int, str]]]:
+    """Rows of the file as {"row": n, "values": {key: text}}, or errors about the file's header.
+    Columns that are not read are named in `warnings` (a list of (row, message)), not refused."""
     try:
         table = read_table(data, file_name, max_rows=max_rows)
     except ValidationError as exc:
@@ -225,10 +263,14 @@ def _read_rows(data: bytes, file_name: str, *, max_rows: int) -> tuple[list[dict
     if header is None:
         return [], [(0, _("Không tìm thấy dòng tiêu đề có cột «%(column)s»: hãy dùng tệp mẫu.")
                      % {"column": labels["full_name"]})]
-    header_row, keys = header[0] + 1, header[1]
-    columns, errors = {}, []
+    header_row, keys = header[0] + 1, list(header[1])
+    data_from = header_row + 1 if _split_year_subheader(table, header[0], keys) else header_row
+    columns, errors, unread = {}, [], []
     for position, key in enumerate(keys):
         if key is None:
+            text = clean_spaces(table[header[0]][position]) if position < len(table[header[0]]) else ""
+            if text and fold(text).strip(" .:") not in _QUIET_COLUMNS:
+                unread.append(f"«{text}» ({get_column_letter(position + 1)})")
             continue  # STT and other columns are not read
         if key in columns:
             errors.append((header_row, _("Cột «%(column)s» có hai lần (cột %(first)s và %(second)s): chỉ giữ một.")
@@ -236,14 +278,25 @@ def _read_rows(data: bytes, file_name: str, *, max_rows: int) -> tuple[list[dict
                               "second": get_column_letter(position + 1)}))
         else:
             columns[key] = position
-    missing = [labels[key] for key in _REQUIRED_COLUMNS if key not in columns]
+    if "birth_year_male" in columns and "birth_year_female" in columns:
+        if "birth_year" in columns:  # "Năm sinh" over the split columns is their heading only
+            del columns["birth_year"]
+        columns_with_year = {**columns, "birth_year": None}
+    else:
+        columns_with_year = columns
+        for key in _SPLIT_YEAR.values():  # one of them alone is not a year column
+            columns.pop(key, None)
+    missing = [labels[key] for key in _REQUIRED_COLUMNS if key not in columns_with_year]
     if missing:
         errors.append((header_row, _("Thiếu cột %(columns)s.") % {
             "columns": ", ".join(f"«{label}»" for label in missing)}))
     if errors:
         return [], errors
+    if unread and warnings is not None:
+        warnings.append((header_row, _("Các cột sau không được đọc: %(columns)s. Nếu cần, hãy đổi tiêu đề theo "
+                                       "tệp mẫu.") % {"columns": ", ".join(unread)}))
     rows = []
-    for index in range(header_row, len(table)):
+    for index in range(data_from, len(table)):
         cells = table[index]
         values = {key: cells[col].strip() if col < len(cells) else "" for key, col in columns.items()}
         if is_blank(list(values.values())):
@@ -339,13 +392,85 @@ _CHOICES = {"gender": Gender.choices, "occupation": Occupation.choices, "positio
             "role": MemberRole.choices}
 
 
+# What commune lists write in "Nghề nghiệp", folded, to the plan's occupations; the first that
+# matches a whole word group wins, so "cán bộ y tế" is a health worker and "hội nông dân" not a farmer.
+_OCCUPATION_WORDS = [
+    (("cong an",), Occupation.COMMUNE_POLICE),
+    (("y te", "bac si", "y si", "dieu duong", "ho sinh", "duoc si", "tram y te", "nhan vien y te"),
+     Occupation.HEALTH_WORKER),
+    (("giao vien", "co giao", "thay giao", "giang vien", "nha giao"), Occupation.TEACHER),
+    (("buu dien", "buu chinh", "vien thong", "vnpt", "viettel", "mobifone", "vnpost"), Occupation.POSTAL_TELECOM),
+    (("cong nghe thong tin", "cntt", "tin hoc", "phan mem"), Occupation.IT_BUSINESS),
+    (("cuu chien binh", "ccb"), Occupation.VETERANS),
+    (("hoi nong dan", "hnd"), Occupation.FARMERS_UNION),
+    (("hoi phu nu", "hoi lhpn", "lhpn", "phu nu"), Occupation.WOMENS_UNION),
+    (("doan thanh nien", "doan vien", "chi doan", "bi thu doan", "tncs"), Occupation.YOUTH_UNION),
+    (("dang vien", "bi thu chi bo", "chi bo"), Occupation.PARTY_MEMBER),
+    (("can bo", "cong chuc", "vien chuc", "ubnd", "uy ban"), Occupation.OFFICIAL),
+    (("nong dan", "lam ruong", "lam nong", "trong trot", "chan nuoi", "tu do", "kinh doanh", "buon ban",
+      "hoc sinh", "sinh vien", "noi tro", "lao dong", "cong nhan", "huu tri", "nghi huu"), Occupation.RESIDENT),
+]
+_DEPUTY_WORDS = ("pho truong thon", "pho to truong", "pho bi thu", "pho chu tich")
+
+
+def _has_words(folded: str, words) -> bool:
+    return any(re.search(rf"(^|[^a-z0-9]){re.escape(word)}($|[^a-z0-9])", folded) for word in words)
+
+
+def _position_from_text(text: str, *, is_commune: bool) -> str | None:
+    """The plan's post that a free-text post names ("Trưởng thôn Nà Khà", "Bí thư chi đoàn",
+    "Phó Trưởng phòng VH-XH"), or None. A deputy of a post ("Phó trưởng thôn") is not that post."""
+    folded = clean_spaces(fold(text).replace("-", " "))
+    if _has_words(folded, _DEPUTY_WORDS):
+        return None
+    if _has_words(folded, ("truong thon", "to truong to dan pho", "to truong tdp", "truong xom", "truong khu pho",
+                           "truong ap")):
+        return Position.VILLAGE_HEAD
+    if _has_words(folded, ("phong van hoa", "phong vh xh", "phong vhxh", "van hoa xa hoi", "vh xh", "vhxh")) and \
+            _has_words(folded, ("truong phong", "lanh dao", "pho truong phong")):
+        return Position.VHXH_LEADER
+    if _has_words(folded, ("bi thu chi doan", "bi thu doan", "bi thu doan thanh nien")):
+        if _has_words(folded, ("chi doan", "thon", "to dan pho", "ban", "xom")):
+            return Position.VILLAGE_YOUTH_SECRETARY
+        if _has_words(folded, ("xa", "phuong", "dac khu")):
+            return Position.COMMUNE_YOUTH_SECRETARY
+        return Position.COMMUNE_YOUTH_SECRETARY if is_commune else Position.VILLAGE_YOUTH_SECRETARY
+    return None
+
+
+def _occupation_from_text(text: str) -> str | None:
+    folded = clean_spaces(fold(text).replace("-", " "))
+    for words, occupation in _OCCUPATION_WORDS:
+        if _has_words(folded, words):
+            return occupation
+    return None
+
+
+_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})|(\d{4})-(\d{2})-(\d{2})([ T].*)?")
+
+
+def _birth_year_text(text: str) -> str:
+    """A year from what lists hold: 1990, 1990.0 (a CSV from another program), 12/05/1990, 1990-05-12
+    (a date cell); anything else unchanged, for PersonForm to refuse with its own message."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}\.0+", text):
+        return text.split(".")[0]
+    match = _DATE.fullmatch(text)
+    if match:
+        return match.group(3) or match.group(4)
+    return text
+
+
 class _Lookups:
     def __init__(self, team: Team):
-        self.gender = _choice_lookup(Gender.choices)
+        self.gender = _choice_lookup(Gender.choices, {"m": Gender.MALE, "f": Gender.FEMALE, "nam gioi": Gender.MALE,
+                                                      "nu gioi": Gender.FEMALE, "ong": Gender.MALE,
+                                                      "ba": Gender.FEMALE})
         self.occupation = _choice_lookup(Occupation.choices)
         self.position = _choice_lookup(Position.choices, {"khong": "", "-": ""})
         self.role = _choice_lookup(MemberRole.choices, {"ctv": MemberRole.COLLABORATOR, "tv": MemberRole.MEMBER})
         self.villages = _VillageIndex(team.commune)
+        self.is_commune = team.unit.is_commune
 
 
 def _form_data(values: dict, lookups: _Lookups) -> tuple[dict, dict[str, str], list[str]]:
@@ -353,10 +478,17 @@ def _form_data(values: dict, lookups: _Lookups) -> tuple[dict, dict[str, str], l
     about what was left out."""
     errors: dict[str, str] = {}
     notes: list[str] = []
+    labels = _labels()
+    values = dict(values)
+    male, female = values.pop("birth_year_male", ""), values.pop("birth_year_female", "")
+    if male and female:
+        errors["birth_year"] = _("ghi năm sinh ở một trong hai cột «Nam», «Nữ», không ghi cả hai.")
+    elif male or female:
+        values["birth_year"] = male or female
+        values["gender"] = values.get("gender") or str(Gender.MALE.label if male else Gender.FEMALE.label)
     data = {key: values.get(key, "") for key in ("full_name", "birth_year", "phone", "zalo_phone", "email",
                                                  "workplace", "digital_skills")}
-    if re.fullmatch(r"\d{4}\.0+", data["birth_year"]):  # 1990.0 from a CSV saved by another program
-        data["birth_year"] = data["birth_year"].split(".")[0]
+    data["birth_year"] = _birth_year_text(data["birth_year"])
 
     def choice(key: str, lookup: dict, default: str = "") -> str:
         text = values.get(key, "")
@@ -369,8 +501,32 @@ def _form_data(values: dict, lookups: _Lookups) -> tuple[dict, dict[str, str], l
         return ""
 
     data["gender"] = choice("gender", lookups.gender)
-    data["occupation"] = choice("occupation", lookups.occupation, default=Occupation.RESIDENT)
-    data["position"] = choice("position", lookups.position)
+    # Occupation and post as commune lists write them: free text, read for what the plan lists.
+    occupation_text = values.get("occupation", "")
+    data["occupation"] = Occupation.RESIDENT
+    if occupation_text:
+        data["occupation"] = lookups.occupation.get(fold(occupation_text)) or _occupation_from_text(occupation_text)
+        if data["occupation"] is None and _position_from_text(occupation_text, is_commune=lookups.is_commune):
+            data["occupation"] = Occupation.OTHER  # "Trưởng thôn": a post, read below, not an occupation
+        elif data["occupation"] is None:
+            data["occupation"] = Occupation.OTHER
+            notes.append(_("%(column)s «%(value)s» không thuộc thành phần nào kế hoạch nêu: ghi là «%(other)s».") % {
+                "column": labels["occupation"], "value": occupation_text, "other": Occupation.OTHER.label})
+    position_text = values.get("position", "")
+    data["position"] = ""
+    if position_text:
+        position = lookups.position.get(fold(position_text))
+        if position is None:
+            position = _position_from_text(position_text, is_commune=lookups.is_commune)
+        if position is None:
+            # A post the plan does not name ("Phó Chủ tịch Hội Nông dân") is kept with the workplace.
+            data["workplace"] = ", ".join(part for part in (position_text, data["workplace"]) if part)[:200]
+            notes.append(_("%(column)s «%(value)s» không phải chức vụ kế hoạch nêu cho tổ trưởng, tổ phó: ghi vào "
+                           "nơi công tác.") % {"column": labels["position"], "value": position_text})
+        else:
+            data["position"] = position
+    elif occupation_text:  # "Nghề nghiệp: Trưởng thôn" says the post too
+        data["position"] = _position_from_text(occupation_text, is_commune=lookups.is_commune) or ""
     data["home_village"] = ""
     if values.get("home_village"):
         village, error = lookups.villages.find(values["home_village"])
@@ -394,14 +550,14 @@ def _form_data(values: dict, lookups: _Lookups) -> tuple[dict, dict[str, str], l
 
 
 def _checked_rows(team: Team, data: bytes, file_name: str, *, max_rows: int = MAX_ROWS,
-                  officer: bool = True) -> tuple[list[dict], list[tuple[int, str]]]:
+                  officer: bool = True, warnings: list | None = None) -> tuple[list[dict], list[tuple[int, str]]]:
     """Read a file and check each row on its own (PersonForm) and against the other rows (the example
     row left in, the same phone twice). Nothing here looks at who is already on file.
 
     Without `officer`, the role and post columns are not read: those are the officer's to record."""
     if team.status == TeamStatus.DISSOLVED:
         return [], [(0, _("%(team)s đã giải thể: không nhập thêm thành viên được.") % {"team": team})]
-    raw_rows, errors = _read_rows(data, file_name, max_rows=max_rows)
+    raw_rows, errors = _read_rows(data, file_name, max_rows=max_rows, warnings=warnings)
     if errors:
         return [], errors
     if not raw_rows:
@@ -449,15 +605,17 @@ def _errors_of(rows: list[dict]) -> list[tuple[int, str]]:
     return [(row["row"], message) for row in rows for message in row["errors"]]
 
 
-def members_import_check(team: Team, data: bytes, file_name: str) -> tuple[list[dict], list[tuple[int, str]]]:
+def members_import_check(team: Team, data: bytes, file_name: str,
+                         warnings: list | None = None) -> tuple[list[dict], list[tuple[int, str]]]:
     """Check every row of a member file for `team` without writing anything.
 
     Returns (rows, errors). Each row is a dict: row (number in Excel), full_name, phone (normalised),
     role (code), data (PersonForm's cleaned data for person_save, None when the row has errors),
     person (the Person already on file with that phone, or None) and errors (that row's messages).
-    Errors are (row number, Vietnamese message); row 0 is about the whole file."""
+    Errors are (row number, Vietnamese message); row 0 is about the whole file. What is read but not
+    refused (columns not read) is added to `warnings` as (row number, message)."""
     team = Team.objects.select_related("unit", "province", "commune").get(pk=team.pk)
-    rows, errors = _checked_rows(team, data, file_name)
+    rows, errors = _checked_rows(team, data, file_name, warnings=warnings)
     if errors:
         return [], errors
 
@@ -469,6 +627,7 @@ def members_import_check(team: Team, data: bytes, file_name: str) -> tuple[list[
     holders = {m.role: m for m in active if m.role in (MemberRole.LEADER, MemberRole.DEPUTY)}
     cap, counted = team_cap(team), sum(1 for m in active if m.role != MemberRole.COLLABORATOR)
     seen_roles: dict[str, int] = {}
+    wanting_seats = []  # rows that would take a counted place, if nothing else is wrong with them
     for row in rows:
         messages, phone, role = row["errors"], row["phone"], row["role"]
         seated = not row["duplicate"]  # would this row take a place in the team?
@@ -499,11 +658,24 @@ def members_import_check(team: Team, data: bytes, file_name: str) -> tuple[list[
             else:
                 seen_roles[role] = row["row"]
         if role and role != MemberRole.COLLABORATOR and seated:
-            counted += 1
-            if counted > cap:
-                messages.append(_("Tổ đã đủ %(cap)s thành viên (không kể cộng tác viên): người ở dòng này vượt "
-                                  "quá. Có thể ghi vai trò «%(collaborator)s».") % {
-                    "cap": cap, "collaborator": MemberRole.COLLABORATOR.label})
+            wanting_seats.append(row)
+    # The seats left go to the rows that are otherwise right, in file order: a row with its own error
+    # takes no seat, so it never makes a later row "over the cap".
+    free = max(cap - counted, 0)
+    seated_rows = [row for row in wanting_seats if not row["errors"]]
+    fitting = [row["row"] for row in seated_rows[:free]]
+    for row in seated_rows[free:]:
+        if free:
+            text = _("Tổ đã đủ %(cap)s thành viên (không kể cộng tác viên): tổ đang có %(now)s người, %(free)s chỗ "
+                     "còn lại đã dành cho dòng %(rows)s; người ở dòng này vượt quá. Có thể ghi vai trò "
+                     "«%(collaborator)s» hoặc bớt người.") % {
+                "cap": cap, "now": counted, "free": free, "rows": ", ".join(str(n) for n in fitting),
+                "collaborator": MemberRole.COLLABORATOR.label}
+        else:
+            text = _("Tổ đã đủ %(cap)s thành viên (không kể cộng tác viên): tổ đang có %(now)s người, không còn chỗ; "
+                     "người ở dòng này vượt quá. Có thể ghi vai trò «%(collaborator)s».") % {
+                "cap": cap, "now": counted, "collaborator": MemberRole.COLLABORATOR.label}
+        row["errors"].append(text)
     for row in rows:
         row["data"] = None if row["errors"] else {name: row["data"].get(name) for name in PERSON_FIELDS}
         del row["duplicate"]
@@ -520,11 +692,13 @@ def application_entries_from_file(team: Team, data: bytes, file_name: str,
     number: the sender is not signed in. What was left out of a row (an ethnic group without its
     consent) is added to `notes`, one line a row, for the sender to read."""
     team = Team.objects.select_related("unit", "province", "commune").get(pk=team.pk)
-    rows, errors = _checked_rows(team, data, file_name, max_rows=PUBLIC_MAX_ROWS, officer=False)
+    warnings: list = []
+    rows, errors = _checked_rows(team, data, file_name, max_rows=PUBLIC_MAX_ROWS, officer=False, warnings=warnings)
     errors = errors or _errors_of(rows)
     if errors:
         return [], errors
     if notes is not None:
+        notes.extend(_line(row, message) for row, message in warnings)
         notes.extend(_line(row["row"], note) for row in rows for note in row.get("notes", []))
     return [{key: value for key, value in row["data"].items() if key != "position"} for row in rows], []
 

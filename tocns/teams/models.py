@@ -24,6 +24,7 @@ from .choices import (
     Occupation,
     Position,
     TeamStatus,
+    VillageApprover,
 )
 
 
@@ -34,6 +35,10 @@ class TeamRules(models.Model):
     commune_team_cap = models.PositiveSmallIntegerField(_("tối đa thành viên tổ cấp xã"), default=10)
     village_team_cap = models.PositiveSmallIntegerField(_("tối đa thành viên tổ thôn"), default=5)
     team_minimum = models.PositiveSmallIntegerField(_("số thành viên tối thiểu"), default=5)
+    village_approver = models.CharField(_("người duyệt đơn của tổ thôn"), max_length=20,
+                                        choices=VillageApprover.choices, default=VillageApprover.LEADER)
+    # Raised on every change: a form opened before someone else's change is refused, not applied.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("quy định về tổ")
@@ -41,6 +46,27 @@ class TeamRules(models.Model):
 
     def __str__(self) -> str:
         return str(self.province)
+
+
+class TeamRulesChange(models.Model):
+    """One setting changed by the province admin: who, when, old value and new value. Never edited."""
+
+    rules = models.ForeignKey(TeamRules, on_delete=models.PROTECT, related_name="changes")
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(_("quy định"), max_length=40)
+    old_value = models.CharField(_("giá trị cũ"), max_length=40)
+    new_value = models.CharField(_("giá trị mới"), max_length=40)
+    version = models.PositiveIntegerField(_("lần thay đổi"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thay đổi quy định về tổ")
+        verbose_name_plural = _("thay đổi quy định về tổ")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"
 
 
 class Decision(models.Model):
@@ -187,6 +213,8 @@ class Membership(models.Model):
     start_date = models.DateField(_("từ ngày"))
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The decision that recorded the end (a "kiện toàn" or a dissolution); empty while none covers it.
+    end_decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     end_reason = models.CharField(_("lý do kết thúc"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

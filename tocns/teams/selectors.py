@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -11,8 +11,8 @@ from tocns.accounts.models import Assignment, Role
 from tocns.accounts.selectors import scope_for
 from tocns.geo.models import COMMUNE_KINDS, VILLAGE_KINDS, AdminUnit
 
-from .choices import ApplicationKind, ApplicationStatus, MemberRole, TeamStatus
-from .models import Application, Membership, Person, Team, TeamRules
+from .choices import ApplicationKind, ApplicationStatus, DecisionKind, MemberRole, TeamStatus, VillageApprover
+from .models import Application, Decision, Membership, Person, Team, TeamRules
 
 OPEN_STATUSES = (ApplicationStatus.PENDING, ApplicationStatus.INFO_REQUESTED)
 
@@ -64,14 +64,27 @@ def can_issue_decisions(user, team_or_unit) -> bool:
     return _holds(user, Role.PROVINCE_ADMIN, unit_province) or _holds(user, Role.COMMUNE_CHAIRMAN, commune_id)
 
 
+def village_approver(province_id) -> str:
+    """Who decides a village team's applications in this province (its TeamRules; the leader by default)."""
+    value = TeamRules.objects.filter(province_id=province_id).values_list("village_approver", flat=True).first()
+    return value or VillageApprover.LEADER
+
+
 def can_decide(user, team: Team) -> bool:
-    """The approver (plan II.1.3): the commune chairman for a commune team, the village team's leader
-    for a village team; the province admin for either."""
+    """The approver (plan II.1.3): the commune chairman for a commune team; for a village team, the
+    team's leader or the village head, as the province's rules say; the province admin for either."""
     if _holds(user, Role.PROVINCE_ADMIN, team.province_id):
         return True
     if team.unit.is_commune:
         return _holds(user, Role.COMMUNE_CHAIRMAN, team.commune_id)
+    if village_approver(team.province_id) == VillageApprover.VILLAGE_HEAD:
+        return _holds(user, Role.VILLAGE_HEAD, team.unit_id)
     return _holds(user, Role.TEAM_LEADER, team.unit_id)
+
+
+def can_manage_member_decisions(user, team: Team) -> bool:
+    """The "kiện toàn" decision: the commune office drafts and records it, the chairman signs it."""
+    return can_manage_members(user, team) or can_issue_decisions(user, team)
 
 
 def can_propose_team(user, unit: AdminUnit) -> bool:
@@ -177,8 +190,16 @@ def applications_to_decide(user) -> QuerySet:
         condition |= Q(province_id__in=active.filter(role=Role.PROVINCE_ADMIN).values("unit_id"))
     if scope.has_role(Role.COMMUNE_CHAIRMAN):
         condition |= Q(team__unit_id__in=active.filter(role=Role.COMMUNE_CHAIRMAN).values("unit_id"))
-    if scope.has_role(Role.TEAM_LEADER):
-        condition |= Q(team__unit_id__in=active.filter(role=Role.TEAM_LEADER).values("unit_id"))
+    if scope.has_role(Role.TEAM_LEADER, Role.VILLAGE_HEAD):
+        # Village teams only (a commune team's applications are the chairman's), and by the province's rule.
+        by_head = TeamRules.objects.filter(village_approver=VillageApprover.VILLAGE_HEAD).values("province_id")
+        village = Q(team__unit__kind__in=VILLAGE_KINDS)
+        if scope.has_role(Role.TEAM_LEADER):
+            condition |= village & Q(team__unit_id__in=active.filter(role=Role.TEAM_LEADER).values("unit_id")) & ~Q(
+                province_id__in=by_head)
+        if scope.has_role(Role.VILLAGE_HEAD):
+            condition |= village & Q(team__unit_id__in=active.filter(role=Role.VILLAGE_HEAD).values("unit_id")) & Q(
+                province_id__in=by_head)
     return Application.objects.filter(condition, status__in=OPEN_STATUSES).select_related("team__unit")
 
 
@@ -276,3 +297,77 @@ def teams_awaiting_decision(user) -> QuerySet:
         user=user, role__in=[Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER]).values("unit_id")
     return Team.objects.filter(commune_id__in=communes, status=TeamStatus.PROPOSED).select_related(
         "unit").order_by("created_at")
+
+
+# ---- member changes not yet covered by a decision ("kiện toàn", plan III.2) -------------------
+
+@dataclass
+class MemberChanges:
+    """A team's changes since its last decision: who joined, who left, and (the same person in both)
+    whose role changed. Collaborators are not members of the team's decision and are left out."""
+
+    joins: list
+    leaves: list
+
+    @property
+    def role_changes(self) -> list[tuple]:
+        """(old membership, new membership) for a person who left one role for another."""
+        joined = {m.person_id: m for m in self.joins}
+        return [(m, joined[m.person_id]) for m in self.leaves if m.person_id in joined]
+
+    @property
+    def only_joins(self) -> list:
+        left = {m.person_id for m in self.leaves}
+        return [m for m in self.joins if m.person_id not in left]
+
+    @property
+    def only_leaves(self) -> list:
+        joined = {m.person_id for m in self.joins}
+        return [m for m in self.leaves if m.person_id not in joined]
+
+    def __bool__(self) -> bool:
+        return bool(self.joins or self.leaves)
+
+
+def _established_at():
+    """When the team's establishment decision was recorded (null for a team established without one)."""
+    return Subquery(Decision.objects.filter(team=OuterRef("team_id"), kind=DecisionKind.ESTABLISH)
+                    .order_by("-recorded_at").values("recorded_at")[:1])
+
+
+def _uncovered(team_filter: Q) -> tuple[QuerySet, QuerySet]:
+    """(joins, leaves) of established teams that no decision covers yet.
+
+    A join: an active member (not a collaborator) on no decision, who started after the team was
+    established (or was added after its decision was recorded). A leave: a member who served under a
+    decision (or since before the establishment) and left on or after it, with no decision recording
+    the leaving."""
+    base = Membership.objects.filter(team_filter, team__status=TeamStatus.ESTABLISHED).exclude(
+        role=MemberRole.COLLABORATOR).annotate(established_at=_established_at())
+    joins = base.filter(Q(end_date__isnull=True, decision__isnull=True) & (
+        Q(start_date__gt=F("team__established_on")) | Q(created_at__gt=F("established_at"))))
+    leaves = base.filter(Q(end_date__isnull=False, end_decision__isnull=True, end_date__gte=F("team__established_on"))
+                         & (Q(decision__isnull=False) | Q(start_date__lte=F("team__established_on"))))
+    return joins, leaves
+
+
+def member_changes(team: Team) -> MemberChanges:
+    """The team's joins and leaves since its last decision, oldest first."""
+    joins, leaves = _uncovered(Q(team=team))
+    return MemberChanges(joins=list(joins.select_related("person").order_by("start_date", "id")),
+                         leaves=list(leaves.select_related("person").order_by("end_date", "id")))
+
+
+def teams_with_member_changes(teams: QuerySet) -> QuerySet:
+    """Those of `teams` (established) with changes no decision covers yet."""
+    joins, leaves = _uncovered(Q(team__in=teams))
+    return teams.filter(Q(pk__in=joins.values("team_id")) | Q(pk__in=leaves.values("team_id")),
+                        status=TeamStatus.ESTABLISHED)
+
+
+def teams_awaiting_members_decision(user) -> QuerySet:
+    """Established teams of the user's communes whose member changes wait for a "kiện toàn" decision."""
+    communes = Assignment.objects.active().filter(
+        user=user, role__in=[Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER]).values("unit_id")
+    return teams_with_member_changes(Team.objects.filter(commune_id__in=communes)).select_related(
+        "unit").order_by("unit__kind", "unit__name_folded")

@@ -26,8 +26,9 @@ from .choices import (
     MemberRole,
     Position,
     TeamStatus,
+    VillageApprover,
 )
-from .models import Application, ApplicationEntry, Decision, Membership, Person, Team, TeamRules
+from .models import Application, ApplicationEntry, Decision, Membership, Person, Team, TeamRules, TeamRulesChange
 
 NULLABLE_FIELDS = ("birth_year", "home_village")
 PERSON_FIELDS = ("full_name", "gender", "birth_year", "phone", "zalo_phone", "email", "occupation", "workplace",
@@ -42,6 +43,65 @@ def team_rules(province: AdminUnit) -> TeamRules:
 def team_cap(team: Team) -> int:
     rules = team_rules(team.province)
     return rules.commune_team_cap if team.unit.is_commune else rules.village_team_cap
+
+
+RULE_FIELDS = ("commune_team_cap", "village_team_cap", "team_minimum", "village_approver")
+CAP_LIMIT = 50  # no team of the plan is near this; a typo (100, 500) is refused
+
+
+@transaction.atomic
+def team_rules_change(*, province: AdminUnit, values: dict, version: int, by) -> TeamRules:
+    """The province admin changes the province's team settings. Each changed setting is kept as a
+    TeamRulesChange (who, when, old -> new). A form opened before someone else's change carries the
+    old `version` and is refused, so nobody overwrites a change he has not seen."""
+    TeamRules.objects.get_or_create(province=province)
+    rules = TeamRules.objects.select_for_update().get(province=province)
+    if rules.version != version:
+        last = rules.changes.select_related("changed_by").first()
+        raise ValidationError(
+            _("Quy định vừa được %(who)s thay đổi lúc %(at)s. Hãy xem các giá trị mới bên dưới rồi sửa lại nếu "
+              "cần.") % {"who": last.changed_by.get_full_name() if last and last.changed_by else _("người khác"),
+                          "at": timezone.localtime(last.changed_at).strftime("%H:%M %d/%m/%Y") if last else "—"},
+            code="stale")
+    errors = {}
+    new = {name: values.get(name, getattr(rules, name)) for name in RULE_FIELDS}
+    for name in ("commune_team_cap", "village_team_cap", "team_minimum"):
+        if not isinstance(new[name], int) or not 1 <= new[name] <= CAP_LIMIT:
+            errors[name] = _("Ghi một số từ 1 đến %(limit)s.") % {"limit": CAP_LIMIT}
+    if not errors:
+        smallest = min(new["commune_team_cap"], new["village_team_cap"])
+        if new["team_minimum"] > smallest:
+            errors["team_minimum"] = _("Số tối thiểu (%(minimum)s) không được lớn hơn số tối đa của tổ thôn hay tổ "
+                                       "cấp xã (%(cap)s).") % {"minimum": new["team_minimum"], "cap": smallest}
+    if new["village_approver"] not in VillageApprover.values:
+        errors["village_approver"] = _("Hãy chọn người duyệt đơn trong danh sách.")
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name in RULE_FIELDS if getattr(rules, name) != new[name]]
+    if not changed:
+        return rules
+    rules.version += 1
+    old = {name: getattr(rules, name) for name in changed}
+    for name in changed:
+        setattr(rules, name, new[name])
+    rules.save(update_fields=[*changed, "version"])
+    TeamRulesChange.objects.bulk_create([
+        TeamRulesChange(rules=rules, province=province, field=name, old_value=str(old[name]),
+                        new_value=str(new[name]), version=rules.version, changed_by=by) for name in changed])
+    labels = {name: str(TeamRules._meta.get_field(name).verbose_name) for name in changed}
+    audit_record(actor=by, action="team_rules.change", obj=rules, province_id=province.pk, commune_id=None,
+                 summary=_("Đổi quy định về tổ: %(changes)s") % {"changes": "; ".join(
+                     f"{labels[name]} {rule_value_display(name, old[name])} → {rule_value_display(name, new[name])}"
+                     for name in changed)},
+                 data={name: [str(old[name]), str(new[name])] for name in changed})
+    return rules
+
+
+def rule_value_display(field: str, value) -> str:
+    """A setting's value as a person reads it ("Trưởng thôn, tổ trưởng tổ dân phố", "10")."""
+    if field == "village_approver" and value in VillageApprover.values:
+        return str(VillageApprover(value).label)
+    return str(value)
 
 
 @transaction.atomic
@@ -283,9 +343,12 @@ def team_dissolve(*, team: Team, number: str, signed_on: date, signer_name: str,
         raise ValidationError({"signed_on": _("Ngày giải thể không được trước ngày thành lập.")})
     decision = _decision_create(team=team, kind=DecisionKind.DISSOLVE, number=number, signed_on=signed_on,
                                 signer_name=signer_name, signer_title=signer_title, signed_file=signed_file, by=by)
-    for membership in team.memberships.active():
+    ending = list(team.memberships.active())
+    for membership in ending:
         membership_end(membership=membership, end_date=max(signed_on, membership.start_date),
                        reason=_("Tổ giải thể"), by=by)
+    # The ends the dissolution brings are recorded by it.
+    Membership.objects.filter(pk__in=[m.pk for m in ending]).update(end_decision=decision)
     for application in team.applications.filter(status__in=[ApplicationStatus.PENDING,
                                                              ApplicationStatus.INFO_REQUESTED]):
         _application_close(application, status=ApplicationStatus.REJECTED, by=by,
@@ -295,6 +358,42 @@ def team_dissolve(*, team: Team, number: str, signed_on: date, signer_name: str,
     audit_record(actor=by, action="team.dissolve", obj=team,
                  summary=_("Giải thể %(team)s theo Quyết định %(number)s") % {"team": team, "number": number},
                  data={"decision": decision.pk})
+    return decision
+
+
+@transaction.atomic
+def team_members_decision(*, team: Team, joins: list[int], leaves: list[int], number: str, signed_on: date,
+                          signer_name: str, signer_title: str = "", signed_file=None, by=None) -> Decision:
+    """Record the chairman's signed "kiện toàn" decision (plan III.2): it covers the members who joined
+    (`joins`, membership ids) and those who left (`leaves`) since the last decision, as listed on the
+    page the officer saw. If that list has changed meanwhile (another decision recorded, a member
+    added or ended), nothing is written and the officer looks again."""
+    from .selectors import member_changes
+
+    team = Team.objects.select_for_update().select_related("unit").get(pk=team.pk)
+    if team.status != TeamStatus.ESTABLISHED:
+        raise ValidationError(_("Chỉ tổ đã thành lập mới có quyết định kiện toàn."), code="not_established")
+    if not signed_file:
+        raise ValidationError({"signed_file": _("Hãy đính kèm bản đã ký (PDF hoặc ảnh chụp).")})
+    if team.established_on and signed_on < team.established_on:
+        raise ValidationError({"signed_on": _("Ngày ký không được trước ngày thành lập tổ (%(day)s).") % {
+            "day": team.established_on.strftime("%d/%m/%Y")}})
+    changes = member_changes(team)
+    joins, leaves = set(joins), set(leaves)
+    if (not joins and not leaves) or joins != {m.pk for m in changes.joins} or leaves != {
+            m.pk for m in changes.leaves}:
+        raise ValidationError(_("Danh sách thay đổi thành viên đã khác so với lúc mở trang (vừa có người thêm, "
+                                "cho thôi hoặc ghi quyết định khác). Hãy xem lại danh sách rồi ghi lại."),
+                              code="changes_moved")
+    decision = _decision_create(team=team, kind=DecisionKind.MEMBERS, number=number, signed_on=signed_on,
+                                signer_name=signer_name, signer_title=signer_title, signed_file=signed_file, by=by)
+    Membership.objects.filter(pk__in=joins, team=team).update(decision=decision)
+    Membership.objects.filter(pk__in=leaves, team=team).update(end_decision=decision)
+    audit_record(actor=by, action="team.members_decision", obj=team,
+                 people=[m.person_id for m in (*changes.joins, *changes.leaves)],
+                 summary=_("Kiện toàn %(team)s theo Quyết định %(number)s: %(joins)s người vào, %(leaves)s người "
+                           "thôi") % {"team": team, "number": number, "joins": len(joins), "leaves": len(leaves)},
+                 data={"decision": decision.pk, "joins": sorted(joins), "leaves": sorted(leaves)})
     return decision
 
 

@@ -29,19 +29,21 @@ from tocns.notify.selectors import notifications_about
 
 from . import selectors, services
 from .choices import ApplicationChannel, ApplicationKind, ApplicationStatus, MemberRole, TeamStatus
-from .documents import establishment_decision
+from .documents import establishment_decision, members_change_decision
 from .forms import (
     DecideForm,
     DecisionForm,
     MemberAddForm,
+    MembersDecisionForm,
     MembershipEndForm,
     PersonForm,
     PhoneSharingForm,
     RoleChangeForm,
+    TeamRulesForm,
     check_signed_file,
 )
 from .member_files import member_template_xlsx, members_export_xlsx, members_import_apply, members_import_check
-from .models import Decision, Membership, Person, Team
+from .models import Decision, Membership, Person, Team, TeamRules
 
 
 def _parse_day(raw: str):
@@ -158,6 +160,8 @@ def team_detail(request, pk: int):
         "can_record": selectors.can_record_paper_application(user, team),
         "my_membership": next((m for m in members if m.person.user_id == user.pk), None) if day is None else None,
     }
+    if day is None and team.status == TeamStatus.ESTABLISHED and selectors.can_manage_member_decisions(user, team):
+        context["member_changes"] = selectors.member_changes(team)
     return render(request, "teams/team_detail.html", context)
 
 
@@ -305,14 +309,14 @@ def person_edit(request, person_pk: int):
 @login_required
 def members_import(request, pk: int):
     team = _team_or_404(request, pk, check=selectors.can_manage_members)
-    errors, rows = [], None
+    errors, rows, warnings = [], None, []
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             errors = [(0, _("Hãy chọn tệp Excel (.xlsx) hoặc CSV."))]
         else:
             data = upload.read()
-            rows, errors = members_import_check(team, data, upload.name)
+            rows, errors = members_import_check(team, data, upload.name, warnings=warnings)
             if not errors and request.POST.get("confirm") == "1":
                 try:
                     created = members_import_apply(team, data, upload.name, by=request.user)
@@ -323,7 +327,8 @@ def members_import(request, pk: int):
                     for row, note in [(r["row"], n) for r in rows for n in r["notes"]]:
                         messages.warning(request, _("Dòng %(row)s: %(note)s") % {"row": row, "note": note})
                     return redirect("teams:detail", pk=team.pk)
-    return render(request, "teams/members_import.html", {"team": team, "errors": errors, "rows": rows})
+    return render(request, "teams/members_import.html", {"team": team, "errors": errors, "rows": rows,
+                                                         "warnings": warnings})
 
 
 @login_required
@@ -393,6 +398,80 @@ def _decision_page(request, team: Team, *, establish: bool):
                                        else _("Đã ghi quyết định giải thể %(team)s.")) % {"team": team})
             return redirect("teams:detail", pk=team.pk)
     return render(request, "teams/decision_form.html", {"team": team, "form": form, "establish": establish})
+
+
+def _member_changes_or_404(request, pk: int):
+    team = _team_or_404(request, pk, check=selectors.can_manage_member_decisions)
+    if team.status != TeamStatus.ESTABLISHED:
+        raise Http404
+    return team, selectors.member_changes(team)
+
+
+@login_required
+def members_decision_draft(request, pk: int):
+    """The "kiện toàn" decision drafted from the changes since the last decision (plan III.2)."""
+    team, changes = _member_changes_or_404(request, pk)
+    if not changes:
+        raise Http404
+    content = members_change_decision(team, changes)
+    record_read(actor=request.user, action="decision.draft", obj=team,
+                people=[m.person_id for m in (*changes.joins, *changes.leaves)],
+                summary=_("Tải dự thảo quyết định kiện toàn %(team)s") % {"team": team})
+    return attachment(content, f"du-thao-qd-kien-toan-{slugify(team.unit.name) or 'to'}.docx", DOCX)
+
+
+@login_required
+def members_decision(request, pk: int):
+    """Record the signed "kiện toàn" decision: it covers the changes listed on this page."""
+    team, changes = _member_changes_or_404(request, pk)
+    chairman = selectors.commune_chairman_name(team.commune)
+    form = MembersDecisionForm(_posted(request), request.FILES or None, initial={"signer_name": chairman})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_members_decision(
+                team=team, joins=[int(v) for v in request.POST.getlist("join") if v.isdigit()],
+                leaves=[int(v) for v in request.POST.getlist("leave") if v.isdigit()], by=request.user,
+                **form.cleaned_data)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "changes_moved":
+                messages.error(request, " ".join(exc.messages))
+                return redirect("teams:members_decision", pk=team.pk)
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi quyết định kiện toàn %(team)s.") % {"team": team})
+            return redirect("teams:detail", pk=team.pk)
+    return render(request, "teams/members_decision.html", {"team": team, "form": form, "changes": changes})
+
+
+@login_required
+@page_rule("province_admin")
+def team_rules(request):
+    """The province's team settings (caps, minimum, who approves a village application) and their history."""
+    province = units_for_user(request.user).provinces().filter(id__in=scope_for(request.user).province_ids).first()
+    if province is None:
+        raise Http404
+    rules = services.team_rules(province)
+    initial = {name: getattr(rules, name) for name in services.RULE_FIELDS}
+    form = TeamRulesForm(_posted(request), initial={**initial, "version": rules.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.team_rules_change(province=province, values=data, version=version, by=request.user)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "stale":
+                messages.error(request, " ".join(exc.messages))
+                return redirect("teams:rules")
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu quy định về tổ."))
+            return redirect("teams:rules")
+    changes = [(change, TeamRules._meta.get_field(change.field).verbose_name,
+                services.rule_value_display(change.field, change.old_value),
+                services.rule_value_display(change.field, change.new_value))
+               for change in rules.changes.select_related("changed_by")[:100]]
+    return render(request, "teams/rules.html", {"province": province, "rules": rules, "form": form,
+                                                "changes": changes})
 
 
 @login_required
