@@ -59,11 +59,11 @@ def version_for_user_or_404(user, pk: int) -> RegulationVersion:
 
 def communes_for(user) -> QuerySet:
     """Communes whose regulation the user sees (and, for the commune office, changes)."""
-    return AdminUnit.objects.active().communes().filter(_office_q(user, commune="id")).order_by("name_folded")
+    return AdminUnit.objects.active().communes().filter(_office_q(user)).order_by("name_folded")
 
 
 def commune_for_user_or_404(user, code: str) -> AdminUnit:
-    commune = AdminUnit.objects.communes().filter(_office_q(user, commune="id"), code=code).first()
+    commune = AdminUnit.objects.communes().filter(_office_q(user), code=code).first()
     if commune is None:
         raise Http404
     return commune
