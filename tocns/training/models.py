@@ -121,3 +121,180 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}:{self.person_id}:{'x' if self.present else '-'}"
+
+
+# ---- Proficiency (plan III.1 ¶4): a short test after a course, certificates, imported completions ----
+
+
+class Quiz(models.Model):
+    """A course's short test: multiple-choice questions and a pass mark, written by whoever runs the
+    course. How often a member may retry is data: `max_attempts` (0: no limit) and `retry_after_hours`."""
+
+    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="quiz")
+    pass_mark = models.PositiveSmallIntegerField(_("điểm đạt (%)"), default=70)
+    max_attempts = models.PositiveSmallIntegerField(_("số lần làm tối đa"), default=3,
+                                                    help_text=_("0 là không giới hạn."))
+    retry_after_hours = models.PositiveSmallIntegerField(_("làm lại sau (giờ)"), default=0)
+    is_open = models.BooleanField(_("đang mở cho học viên"), default=False)
+    version = models.PositiveIntegerField(default=1)  # two editors never silently overwrite each other
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("bài kiểm tra")
+        verbose_name_plural = _("bài kiểm tra")
+        constraints = [models.CheckConstraint(condition=models.Q(pass_mark__gte=1, pass_mark__lte=100),
+                                              name="training_quiz_pass_mark_percent")]
+
+    def __str__(self) -> str:
+        return str(self.course)
+
+
+class Question(models.Model):
+    """One multiple-choice question: 2–5 options, one or more correct (indexes into `options`).
+    A question taken out is ended (`is_active`), so past attempts still read."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("câu hỏi"))
+    options = models.JSONField(default=list)
+    correct = models.JSONField(default=list)
+    is_active = models.BooleanField(default=True)
+    submission_key = models.UUIDField(unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def several(self) -> bool:
+        return len(self.correct) > 1
+
+
+class Attempt(models.Model):
+    """One submission of the test by a member, graded on the server; every attempt is kept."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    person = models.ForeignKey("teams.Person", on_delete=models.PROTECT, related_name="quiz_attempts")
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(default=dict)  # {question id: [option indexes]}
+    correct = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveSmallIntegerField(default=0)
+    score = models.PositiveSmallIntegerField(_("điểm (%)"), default=0)
+    passed = models.BooleanField(_("đạt"), default=False)
+    quiz_version = models.PositiveIntegerField(default=1)
+    submission_key = models.UUIDField(unique=True)  # a retried "submit" makes one attempt
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["quiz", "person"], name="training_attempt_quiz_person")]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id}:{self.person_id}:{self.score}"
+
+
+class Certificate(models.Model):
+    """A "Giấy chứng nhận" for a member who passed a course's test, with a random verification
+    code for the public page. Revoked, never deleted: the reason and who revoked it are kept."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("teams.Person", on_delete=models.PROTECT, related_name="certificates")
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    attempt = models.OneToOneField(Attempt, on_delete=models.PROTECT, null=True, blank=True, related_name="certificate")
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()  # numbered per province and year: "Số: 07/GCN"
+    code = models.CharField(_("mã xác minh"), max_length=16, unique=True)
+    issuer = models.CharField(_("đơn vị cấp"), max_length=200)
+    score = models.PositiveSmallIntegerField(_("điểm (%)"))
+    issued_on = models.DateField(_("ngày cấp"))
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    revoke_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("giấy chứng nhận")
+        verbose_name_plural = _("giấy chứng nhận")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "person"], name="training_certificate_once"),
+            models.UniqueConstraint(fields=["province", "year", "serial"], name="training_certificate_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"{self.serial:02d}/GCN"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
+class PlatformCourse(models.Model):
+    """A course name as the "Bình dân học vụ số" platform exports it, and the topic it counts for;
+    the province keeps this table."""
+
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("tên khóa học trên nền tảng"), max_length=300)
+    name_folded = models.CharField(max_length=300, editable=False)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+", verbose_name=_("chủ đề"))
+
+    class Meta:
+        ordering = ["name_folded"]
+        constraints = [models.UniqueConstraint(fields=["province", "name_folded"],
+                                               name="training_platform_course_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Completion(models.Model):
+    """A course completed on the "Bình dân học vụ số" platform, imported from its CSV export; the
+    same person, course and day again adds nothing."""
+
+    person = models.ForeignKey("teams.Person", on_delete=models.PROTECT, related_name="completions")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    course_name = models.CharField(max_length=300)
+    course_name_folded = models.CharField(max_length=300, editable=False)
+    completed_on = models.DateField()
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["person", "course_name_folded", "completed_on"],
+                                               name="training_completion_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.course_name}"
+
+
+class Proficiency(models.Model):
+    """Derived: a person is proficient in a topic while he holds a valid certificate of a course of
+    that topic or an imported completion. Kept in step by the services (issue, revoke, import) so
+    the overview counts proficient members per topic with one grouped query."""
+
+    person = models.ForeignKey("teams.Person", on_delete=models.CASCADE, related_name="proficiencies")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    since = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "topic"], name="training_proficiency_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.topic_id}"

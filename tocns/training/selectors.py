@@ -147,3 +147,120 @@ def partner_courses_ahead(user, *, limit: int = 5) -> list[tuple]:
     sessions = {s.course_id: s for s in TrainingSession.objects.filter(
         course__in=ordered, starts_at__gte=now).order_by("-starts_at")}  # the earliest wins, being last
     return [(course, sessions.get(course.pk)) for course in ordered]
+
+
+# ---- Proficiency: tests, attempts, certificates, imported completions ---------------------------
+
+
+def quiz_of(course: Course):
+    from .models import Quiz
+
+    return Quiz.objects.filter(course=course).first()
+
+
+def person_of(user) -> Person | None:
+    return Person.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+def _seen_q(user, *, course_field: str = "course", person_field: str = "person") -> Q:
+    """Attempts and certificates a user may see: the organiser's courses (province admin, the
+    course's partner), the commune office's own commune, and a member's own."""
+    scope = scope_for(user)
+    seen = Q(pk__in=[])
+    if scope.has_role(Role.PROVINCE_ADMIN):
+        seen |= Q(province_id__in=scope.province_ids)
+    if scope.has_role(Role.PARTNER):
+        seen |= Q(**{f"{course_field}__partner__in": partners_of(user)})
+    if scope.commune_ids:
+        seen |= Q(commune_id__in=scope.commune_ids)
+    if user.is_authenticated:
+        seen |= Q(**{f"{person_field}__user": user})
+    return seen
+
+
+def attempts_for(user, course: Course | None = None) -> QuerySet:
+    from .models import Attempt
+
+    attempts = Attempt.objects.filter(_seen_q(user, course_field="quiz__course"))
+    if course is not None:
+        attempts = attempts.filter(quiz__course=course)
+    return attempts.select_related("person", "commune", "quiz__course")
+
+
+def certificates_for(user) -> QuerySet:
+    from .models import Certificate
+
+    return Certificate.objects.filter(_seen_q(user)).select_related("person", "course", "topic", "commune")
+
+
+def certificate_for_user_or_404(user, pk: int):
+    certificate = certificates_for(user).filter(pk=pk).first()
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+def can_revoke(user, certificate) -> bool:
+    return can_manage_course(user, certificate.course)
+
+
+def quizzes_to_take(user) -> list:
+    """Open tests of the courses the user is invited to that he has not passed yet."""
+    from .models import Attempt, Quiz
+
+    if not user.is_authenticated:
+        return []
+    passed = Attempt.objects.filter(person__user=user, passed=True).values("quiz_id")
+    return list(Quiz.objects.filter(is_open=True, course__invitations__person__user=user)
+                .exclude(pk__in=passed).select_related("course").order_by("-course__created_at")[:5])
+
+
+def completions_for(user) -> QuerySet:
+    from .models import Completion
+
+    scope = scope_for(user)
+    seen = Q(pk__in=[])
+    if scope.has_role(Role.PROVINCE_ADMIN):
+        seen |= Q(province_id__in=scope.province_ids)
+    if scope.commune_ids:
+        seen |= Q(commune_id__in=scope.commune_ids)
+    if user.is_authenticated:
+        seen |= Q(person__user=user)
+    return Completion.objects.filter(seen).select_related("person", "topic", "commune")
+
+
+def certificate_by_code(code: str):
+    """The public page's lookup: the code as printed, spaces and dashes aside, any case."""
+    from .models import Certificate
+
+    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if not code or len(code) > 16:
+        return None
+    return Certificate.objects.select_related("course", "topic", "person").filter(code=code).first()
+
+
+def masked_name(full_name: str) -> str:
+    """"Nguyễn Thị Hoa" -> "Nguyễn T. H.": enough to tell the holder, not to harvest names."""
+    words = full_name.split()
+    if not words:
+        return ""
+    return " ".join([words[0]] + [f"{w[0]}." for w in words[1:]])
+
+
+def proficient_by_topic(user) -> dict:
+    """For each commune the user covers: how many active members are proficient in each topic (a
+    valid certificate or an imported completion). One grouped query over the derived table."""
+    from .models import Proficiency
+
+    members = members_in_scope(user)
+    communes = list(members.values_list("team__commune_id", flat=True).distinct())
+    counts: dict = {}
+    for row in (Proficiency.objects.filter(person__memberships__end_date__isnull=True,
+                                           person__memberships__team__commune_id__in=communes)
+                .values("topic_id", "person__memberships__team__commune_id")
+                .annotate(n=Count("person", distinct=True))):
+        counts[row["person__memberships__team__commune_id"], row["topic_id"]] = row["n"]
+    topics = list(Topic.objects.filter(is_active=True))
+    rows = [{"commune": c, "topics": [counts.get((c.pk, t.pk), 0) for t in topics]}
+            for c in AdminUnit.objects.filter(pk__in=communes).order_by("name_folded")]
+    return {"topics": topics, "rows": rows}

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tocns.audit.services import audit_record
+from tocns.geo.models import AdminUnit
 from tocns.lib.text import fold
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Membership
@@ -162,3 +163,318 @@ def topic_add(*, by, province, name: str) -> Topic:
         audit_record(actor=by, action="topic.add", obj=topic, province_id=province.pk,
                      summary=_("Thêm chủ đề tập huấn %(name)s") % {"name": name})
     return topic
+
+
+# ---- Proficiency: a course's test, attempts, certificates, imported completions (plan III.1 ¶4) ----
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
+CODE_LENGTH = 10
+MIN_OPTIONS, MAX_OPTIONS = 2, 5
+
+
+def _stale(quiz, version) -> None:
+    """Refuse a change made on a page older than the test's last change (two editors)."""
+    if version is not None and int(version) != quiz.version:
+        raise ValidationError(_("Bài kiểm tra vừa được người khác sửa. Hãy tải lại trang và sửa lại."))
+
+
+def _bump(quiz, by) -> None:
+    quiz.version += 1
+    quiz.updated_by = by
+    quiz.save()
+
+
+def _quiz_for_update(course: Course):
+    from .models import Quiz
+
+    quiz, _created = Quiz.objects.select_for_update().get_or_create(
+        course=course, defaults={"updated_by": course.created_by})
+    return quiz
+
+
+@transaction.atomic
+def quiz_settings_set(*, by, course: Course, pass_mark: int, max_attempts: int, retry_after_hours: int,
+                      is_open: bool, version: int | None):
+    """The pass mark, how often and how soon a member may retry, and whether the test is open.
+    A test opens only with at least one question."""
+    quiz = _quiz_for_update(course)
+    _stale(quiz, version)
+    if not 1 <= pass_mark <= 100:
+        raise ValidationError({"pass_mark": [_("Điểm đạt là một số từ 1 đến 100.")]})
+    if is_open and not quiz.questions.filter(is_active=True).exists():
+        raise ValidationError({"is_open": [_("Hãy thêm ít nhất một câu hỏi trước khi mở bài kiểm tra.")]})
+    before = {"pass_mark": quiz.pass_mark, "max_attempts": quiz.max_attempts,
+              "retry_after_hours": quiz.retry_after_hours, "is_open": quiz.is_open}
+    after = {"pass_mark": pass_mark, "max_attempts": max_attempts, "retry_after_hours": retry_after_hours,
+             "is_open": is_open}
+    if before != after:
+        for name, value in after.items():
+            setattr(quiz, name, value)
+        _bump(quiz, by)
+        _audit(by, "quiz.settings", course, _("Đặt bài kiểm tra: điểm đạt %(mark)s%%, %(state)s") % {
+            "mark": pass_mark, "state": _("đang mở") if is_open else _("chưa mở")}, {"before": before, "after": after})
+    return quiz
+
+
+def _clean_question(text: str, options: list[str], correct: set[int]) -> tuple[str, list[str], list[int]]:
+    text = text.strip()
+    errors = {}
+    if not text:
+        errors["text"] = [_("Hãy nhập câu hỏi.")]
+    filled = [(i, o.strip()) for i, o in enumerate(options) if o and o.strip()]
+    if not MIN_OPTIONS <= len(filled) <= MAX_OPTIONS:
+        errors["options"] = [_("Mỗi câu hỏi có từ 2 đến 5 phương án.")]
+    right = [new for new, (old, _text) in enumerate(filled) if old in correct]
+    if any(i >= len(options) or not (options[i] or "").strip() for i in correct):
+        errors.setdefault("options", []).append(_("Đáp án đúng phải là một phương án đã nhập."))
+    elif not right:
+        errors.setdefault("options", []).append(_("Hãy đánh dấu ít nhất một phương án đúng."))
+    if errors:
+        raise ValidationError(errors)
+    return text, [o for _i, o in filled], right
+
+
+@transaction.atomic
+def question_save(*, by, course: Course, question=None, text: str, options: list[str], correct: set[int],
+                  version: int | None, submission_key: uuid.UUID | None = None):
+    """Add a question (a retried add makes one) or change one; options left empty are dropped."""
+    from .models import Question
+
+    quiz = _quiz_for_update(course)
+    if question is None and submission_key is not None:
+        found = Question.objects.filter(submission_key=submission_key).first()
+        if found is not None:
+            return found
+    _stale(quiz, version)
+    text, options, correct = _clean_question(text, options, correct)
+    if question is None:
+        last = quiz.questions.order_by("-order").values_list("order", flat=True).first() or 0
+        question = Question.objects.create(quiz=quiz, order=last + 10, text=text, options=options, correct=correct,
+                                           submission_key=submission_key)
+        summary = _("Thêm câu hỏi vào bài kiểm tra")
+    else:
+        if question.quiz_id != quiz.pk:
+            raise ValidationError(_("Câu hỏi không thuộc bài kiểm tra này."))
+        question.text, question.options, question.correct = text, options, correct
+        question.save(update_fields=["text", "options", "correct"])
+        summary = _("Sửa câu hỏi của bài kiểm tra")
+    _bump(quiz, by)
+    _audit(by, "quiz.question", course, summary, {"question": question.pk})
+    return question
+
+
+@transaction.atomic
+def question_remove(*, by, course: Course, question, version: int | None) -> None:
+    """Take a question out of the test (kept for the attempts that answered it)."""
+    quiz = _quiz_for_update(course)
+    _stale(quiz, version)
+    if question.quiz_id != quiz.pk or not question.is_active:
+        return
+    question.is_active = False
+    question.save(update_fields=["is_active"])
+    if not quiz.questions.filter(is_active=True).exists():
+        quiz.is_open = False
+    _bump(quiz, by)
+    _audit(by, "quiz.question_remove", course, _("Bỏ một câu hỏi khỏi bài kiểm tra"), {"question": question.pk})
+
+
+def attempts_left(quiz, person) -> tuple[bool, str, object]:
+    """May this person take the test now? (yes, why not, from when). Passing once is enough; the
+    test's `max_attempts` (0: no limit) and `retry_after_hours` set the rest."""
+    from datetime import timedelta
+
+    from .models import Attempt
+
+    if not quiz.is_open:
+        return False, _("Bài kiểm tra chưa mở."), None
+    mine = Attempt.objects.filter(quiz=quiz, person=person)
+    if mine.filter(passed=True).exists():
+        return False, _("Bạn đã đạt bài kiểm tra này."), None
+    count = mine.count()
+    if quiz.max_attempts and count >= quiz.max_attempts:
+        return False, _("Bạn đã làm hết %(n)s lần được phép.") % {"n": quiz.max_attempts}, None
+    last = mine.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
+    if last is not None and quiz.retry_after_hours:
+        when = last + timedelta(hours=quiz.retry_after_hours)
+        if when > timezone.now():
+            return False, _("Bạn được làm lại từ %(at)s.") % {
+                "at": timezone.localtime(when).strftime("%H:%M %d/%m/%Y")}, when
+    return True, "", None
+
+
+def _new_code() -> str:
+    import secrets
+
+    from .models import Certificate
+
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+        if not Certificate.objects.filter(code=code).exists():
+            return code
+
+
+def _issuer(course: Course) -> str:
+    return course.partner.name if course.partner_id else _("Sở Khoa học và Công nghệ")
+
+
+@transaction.atomic
+def attempt_submit(*, person, course: Course, answers: dict[int, set[int]], version: int,
+                   submission_key: uuid.UUID, is_demo: bool = False):
+    """Grade a member's answers on the server and keep the attempt; a pass issues the certificate.
+    A retried submit (same key) returns the first attempt. A question counts when exactly the
+    correct options were chosen; the score is the share of questions right, in percent."""
+    from .models import Attempt, Invitation, Quiz
+
+    found = Attempt.objects.filter(submission_key=submission_key).select_related("quiz").first()
+    if found is not None:
+        if found.person_id != person.pk:
+            raise ValidationError(_("Bài làm không hợp lệ."))
+        return found
+    quiz = Quiz.objects.select_for_update().filter(course=course).first()
+    if quiz is None:
+        raise ValidationError(_("Khóa này chưa có bài kiểm tra."))
+    invitation = Invitation.objects.filter(course=course, person=person).first()
+    if invitation is None:
+        raise ValidationError(_("Bạn không có tên trong danh sách học viên của khóa này."))
+    if int(version) != quiz.version:
+        raise ValidationError(_("Bài kiểm tra vừa được sửa. Hãy làm lại với các câu hỏi mới."))
+    allowed, why, _when = attempts_left(quiz, person)
+    if not allowed:
+        raise ValidationError(why)
+    questions = list(quiz.questions.filter(is_active=True))
+    missing = [q for q in questions if not answers.get(q.pk)]
+    if missing:
+        raise ValidationError(_("Còn %(n)s câu chưa trả lời.") % {"n": len(missing)})
+    right = sum(1 for q in questions if set(answers.get(q.pk, ())) == set(q.correct))
+    score = round(100 * right / len(questions)) if questions else 0
+    attempt = Attempt.objects.create(
+        quiz=quiz, person=person, province_id=course.province_id, commune_id=invitation.commune_id,
+        answers={str(q.pk): sorted(answers.get(q.pk, ())) for q in questions}, correct=right,
+        total=len(questions), score=score, passed=score >= quiz.pass_mark, quiz_version=quiz.version,
+        submission_key=submission_key, is_demo=is_demo)
+    audit_record(actor=person.user, action="quiz.attempt", obj=course, province_id=course.province_id,
+                 commune_id=invitation.commune_id, people=[person],
+                 summary=_("Làm bài kiểm tra “%(title)s”: %(score)s%%") % {"title": course.title, "score": score},
+                 data={"attempt": attempt.pk, "passed": attempt.passed})
+    if attempt.passed:
+        _certificate_issue(course=course, person=person, attempt=attempt, commune_id=invitation.commune_id,
+                           is_demo=is_demo)
+    return attempt
+
+
+def _certificate_issue(*, course: Course, person, attempt, commune_id: int, is_demo: bool = False):
+    from django.db.models import Max
+
+    from .models import Certificate
+
+    today = timezone.localdate()
+    # Numbers run per province and year: hold the province row so two passes never take the same one.
+    AdminUnit.objects.select_for_update().filter(pk=course.province_id).first()
+    last = Certificate.objects.filter(province_id=course.province_id, year=today.year).aggregate(
+        n=Max("serial"))["n"] or 0
+    certificate = Certificate.objects.create(
+        course=course, topic_id=course.topic_id, person=person, province_id=course.province_id,
+        commune_id=commune_id, attempt=attempt, year=today.year, serial=last + 1, code=_new_code(),
+        issuer=_issuer(course), score=attempt.score, issued_on=today, is_demo=is_demo)
+    audit_record(actor=person.user, action="certificate.issue", obj=certificate, province_id=course.province_id,
+                 commune_id=commune_id, people=[person],
+                 summary=_("Cấp giấy chứng nhận số %(number)s: %(title)s") % {
+                     "number": certificate.number, "title": course.title})
+    proficiency_refresh(person_ids=[person.pk], topic_ids=[course.topic_id])
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, by, certificate, reason: str) -> None:
+    """The organiser revokes a certificate, with a reason that is kept; the member is no longer
+    counted proficient in the topic unless he holds another proof of it."""
+    from .models import Certificate
+
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": [_("Hãy ghi lý do thu hồi.")]})
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at is not None:
+        return
+    certificate.revoked_at, certificate.revoked_by, certificate.revoke_reason = timezone.now(), by, reason
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    audit_record(actor=by, action="certificate.revoke", obj=certificate, province_id=certificate.province_id,
+                 commune_id=certificate.commune_id, people=[certificate.person_id],
+                 summary=_("Thu hồi giấy chứng nhận số %(number)s: %(reason)s") % {
+                     "number": certificate.number, "reason": reason})
+    proficiency_refresh(person_ids=[certificate.person_id], topic_ids=[certificate.topic_id])
+
+
+def proficiency_refresh(*, person_ids, topic_ids) -> None:
+    """Bring the derived Proficiency rows of these people and topics in step with their valid
+    certificates and imported completions (call inside the changing transaction)."""
+    from django.db.models import Min
+
+    from .models import Certificate, Completion, Proficiency
+
+    person_ids, topic_ids = set(person_ids), set(topic_ids)
+    if not person_ids or not topic_ids:
+        return
+    since: dict = {}
+    for row in (Certificate.objects.filter(person_id__in=person_ids, topic_id__in=topic_ids, revoked_at__isnull=True)
+                .values("person_id", "topic_id").annotate(d=Min("issued_on"))):
+        since[row["person_id"], row["topic_id"]] = row["d"]
+    for row in (Completion.objects.filter(person_id__in=person_ids, topic_id__in=topic_ids)
+                .values("person_id", "topic_id").annotate(d=Min("completed_on"))):
+        key = (row["person_id"], row["topic_id"])
+        since[key] = min(since.get(key, row["d"]), row["d"])
+    existing = {(p.person_id, p.topic_id): p for p in Proficiency.objects.filter(
+        person_id__in=person_ids, topic_id__in=topic_ids)}
+    gone = [p.pk for key, p in existing.items() if key not in since]
+    Proficiency.objects.filter(pk__in=gone).delete()
+    Proficiency.objects.bulk_create([Proficiency(person_id=p, topic_id=t, since=d) for (p, t), d in since.items()
+                                     if (p, t) not in existing])
+    for key, p in existing.items():
+        if key in since and p.since != since[key]:
+            p.since = since[key]
+            p.save(update_fields=["since"])
+
+
+@transaction.atomic
+def platform_course_set(*, by, province, name: str, topic) -> None:
+    """Which topic a course of the "Bình dân học vụ số" platform counts for (the province's table)."""
+    from .models import PlatformCourse
+
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": [_("Hãy nhập tên khóa học như trên nền tảng.")]})
+    row, created = PlatformCourse.objects.get_or_create(province=province, name_folded=fold(name),
+                                                        defaults={"name": name, "topic": topic})
+    if not created and row.topic_id != topic.pk:
+        row.topic = topic
+        row.save(update_fields=["topic"])
+    audit_record(actor=by, action="completion.mapping", obj=row, province_id=province.pk,
+                 summary=_("Khóa “%(name)s” tính cho chủ đề %(topic)s") % {"name": name, "topic": topic.name})
+
+
+@transaction.atomic
+def completions_import(*, by, province, rows, is_demo: bool = False) -> tuple[int, int]:
+    """Write checked completion rows (training.completion_files.check_completion_rows), all or
+    nothing. Rows already imported (same person, course and day) are skipped, so importing the
+    same file again adds nothing. Returns (added, already there)."""
+    from .models import Completion
+
+    existing = set(Completion.objects.filter(person_id__in={r.person.pk for r in rows}).values_list(
+        "person_id", "course_name_folded", "completed_on"))
+    new = []
+    for row in rows:
+        key = (row.person.pk, fold(row.course_name), row.completed_on)
+        if key in existing:
+            continue
+        existing.add(key)
+        new.append(Completion(person=row.person, topic=row.topic, province=province, commune_id=row.person.commune_id,
+                              course_name=row.course_name, course_name_folded=key[1], completed_on=row.completed_on,
+                              imported_by=by, is_demo=is_demo))
+    Completion.objects.bulk_create(new)
+    proficiency_refresh(person_ids={c.person_id for c in new}, topic_ids={c.topic_id for c in new})
+    if new:
+        audit_record(actor=by, action="completion.import", obj=province, province_id=province.pk,
+                     people=[c.person_id for c in new],
+                     summary=_("Nhập %(n)s lượt hoàn thành khóa học từ Bình dân học vụ số") % {"n": len(new)},
+                     data={"added": len(new), "skipped": len(rows) - len(new)})
+    return len(new), len(rows) - len(new)

@@ -105,7 +105,18 @@ def course_detail(request, pk: int):
         "course": course, "manage": manage, "sessions": course.sessions.all(), "invitations": invitations,
         "team_query": team_query, "found_teams": found_teams, "invited_count": invited_count,
         "by_commune": by_commune,
-        "session_form": session_form, "invite_form": invite_form})
+        "session_form": session_form, "invite_form": invite_form, **_proficiency_context(request.user, course)})
+
+
+def _proficiency_context(user, course):
+    """The course's test as each user meets it: the organiser edits it, an invited member takes it."""
+    quiz = selectors.quiz_of(course)
+    person = selectors.person_of(user)
+    invited = person is not None and course.invitations.filter(person=person).exists()
+    return {"quiz": quiz, "quiz_invited": invited,
+            "my_certificate": course.certificates.filter(person=person).first() if invited else None,
+            "can_take": invited and quiz is not None and services.attempts_left(quiz, person)[0],
+            "results_count": selectors.attempts_for(user, course).count() if quiz else 0}
 
 
 @login_required
@@ -168,6 +179,7 @@ def trained_stats(request):
     never = selectors.never_trained(request.user, commune) if commune is not None or scope.commune_ids else None
     return render(request, "training/trained_stats.html", {
         "table": selectors.trained_by_topic(request.user), "commune": commune,
+        "proficient": selectors.proficient_by_topic(request.user),
         "never": never[:300] if never is not None else None})
 
 
