@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home, overview, units
+from .views import home, households, overview, units
 
 app_name = "dashboard"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("tong-quan/", overview.overview, name="overview"),
     path("tong-quan/excel/", overview.overview_xlsx, name="overview_xlsx"),
+    path("so-ho/", households.households, name="households"),
+    path("so-ho/nhap/", households.households_import, name="households_import"),
+    path("so-ho/mau/", households.households_template, name="households_template"),
+    path("so-ho/thon/<str:code>/", households.household_village, name="household_village"),
     path("units/", units.unit_list, name="units"),
     path("units/import/", units.village_import, name="village_import"),
     path("units/import/<int:pk>/", units.village_import_preview, name="village_import_preview"),

@@ -361,6 +361,9 @@ class ActivityTally(models.Model):
     pillar = models.CharField(max_length=12, choices=ServicePillar.choices + [("all", _("Tất cả"))])
     activities = models.PositiveIntegerField(default=0)
     people = models.PositiveIntegerField(default=0)
+    # Households reached door to door (plan II.2.1), on the "all" rows only (0 on the pillar rows): each
+    # door-to-door activity counts its households_count, or 1 when left blank (see fieldwork/households.py).
+    households = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "month", "pillar"], name="fieldwork_tally_once")]

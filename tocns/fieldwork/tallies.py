@@ -3,12 +3,15 @@
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, IntegerField, Sum, When
+from django.db.models.functions import Coalesce, TruncMonth
 
 from .models import Activity, ActivityTally, ServicePillar
 
 ALL = "all"
+# Households reached: a door-to-door activity counts the households it wrote down, or 1 when blank.
+HOUSEHOLDS_REACHED = Sum(Case(When(door_to_door=True, then=Coalesce("households_count", 1)), default=0,
+                              output_field=IntegerField()))
 
 
 def month_of(day: date) -> date:
@@ -24,7 +27,7 @@ def tally_refresh(keys: set[tuple[int, date]]) -> None:
     for unit_id, month in keys:
         activities = Activity.objects.filter(unit_id=unit_id, date__gte=month, date__lt=_next(month))
         first = activities.select_related("unit").first()
-        figures = {ALL: activities.aggregate(n=Count("id"), p=Sum("people_count"))}
+        figures = {ALL: activities.aggregate(n=Count("id"), p=Sum("people_count"), h=HOUSEHOLDS_REACHED)}
         for pillar in ServicePillar.values:
             touched = Activity.objects.filter(pk__in=activities.filter(services__pillar=pillar).values("pk"))
             figures[pillar] = touched.aggregate(n=Count("id"), p=Sum("people_count"))
@@ -33,7 +36,8 @@ def tally_refresh(keys: set[tuple[int, date]]) -> None:
             if first is not None:
                 ActivityTally.objects.bulk_create([
                     ActivityTally(unit_id=unit_id, commune_id=first.commune_id, province_id=first.province_id,
-                                  month=month, pillar=pillar, activities=figure["n"], people=figure["p"] or 0)
+                                  month=month, pillar=pillar, activities=figure["n"], people=figure["p"] or 0,
+                                  households=figure.get("h") or 0)
                     for pillar, figure in figures.items() if figure["n"]])
 
 
@@ -55,11 +59,12 @@ def tally_rebuild(province=None) -> int:
         for pillar in ServicePillar.values]
     for pillar, subset in groups:
         for row in (subset.annotate(month=TruncMonth("date")).values("unit_id", "commune_id", "province_id", "month")
-                    .annotate(n=Count("id"), p=Sum("people_count")).order_by()):
+                    .annotate(n=Count("id"), p=Sum("people_count"),
+                              **({"h": HOUSEHOLDS_REACHED} if pillar == ALL else {})).order_by()):
             month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
             rows.append(ActivityTally(unit_id=row["unit_id"], commune_id=row["commune_id"],
                                       province_id=row["province_id"], month=month, pillar=pillar,
-                                      activities=row["n"], people=row["p"] or 0))
+                                      activities=row["n"], people=row["p"] or 0, households=row.get("h") or 0))
     with transaction.atomic():
         (ActivityTally.objects.all() if province is None else ActivityTally.objects.filter(province=province)).delete()
         ActivityTally.objects.bulk_create(rows, batch_size=5000)

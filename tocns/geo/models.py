@@ -190,3 +190,57 @@ class VillageImport(models.Model):
     @property
     def valid_count(self) -> int:
         return sum(1 for row in self.rows if not row.get("errors"))
+
+
+class FigureSource(models.TextChoices):
+    TYPED = "typed", _("Nhập trên trang")
+    IMPORTED = "imported", _("Nhập từ tệp Excel")
+
+
+class VillageFiguresQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+
+class VillageFigures(models.Model):
+    """A village's households and population (số hộ, số nhân khẩu) as of a date: the plan's aim is
+    every household (II.2.1), so these are what households reached are measured against.
+
+    Each change is a new row: the one with `is_current` holds, the earlier ones stay as history.
+    `version` counts the village's rows (1, 2, …): the edit page sends the version it showed, so
+    two people typing the same village never silently overwrite each other."""
+
+    village = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="figures",
+                                verbose_name=_("thôn, tổ dân phố"))
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    households = models.PositiveIntegerField(_("số hộ"))
+    population = models.PositiveIntegerField(_("số nhân khẩu"), null=True, blank=True)
+    as_of = models.DateField(_("số liệu tính đến ngày"))
+    version = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    source = models.CharField(max_length=10, choices=FigureSource.choices, default=FigureSource.TYPED)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    objects = VillageFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("số hộ, nhân khẩu của thôn")
+        verbose_name_plural = _("số hộ, nhân khẩu của thôn")
+        ordering = ["village", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "version"], name="geo_figures_version_once"),
+            models.UniqueConstraint(fields=["village"], condition=models.Q(is_current=True),
+                                    name="geo_figures_one_current"),
+            models.CheckConstraint(condition=models.Q(population__isnull=True)
+                                   | models.Q(population__gte=models.F("households")),
+                                   name="geo_figures_population_covers_households"),
+        ]
+        indexes = [models.Index(fields=["province", "is_current"], name="geo_figures_province"),
+                   models.Index(fields=["commune", "is_current"], name="geo_figures_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.village_id}: {self.households} hộ ({self.as_of:%d/%m/%Y})"
