@@ -336,3 +336,7 @@ class ReportUpload(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+# difficulties-tasks: the items followed up from reports' difficulties and proposals (issue #15).
+from .difficulty_models import DifficultyEvent, DifficultyItem, DifficultyRules  # noqa: E402, F401

@@ -23,6 +23,7 @@ from tocns.teams.models import Team
 
 from .checks import Checked, broken_rules, check_cells
 from .choices import Level, PeriodType, ReportAction, ReportStatus
+from .difficulties import difficulty_items_sync
 from .models import Indicator, Report, ReportEvent, ReportForm, ReportValue, RuleConfirmation
 from .periods import Period, closes_on, due_date
 from .rules import Violation, rules_for_form
@@ -289,6 +290,8 @@ def report_save(*, report: Report, values: dict, comments: dict | None = None, t
     if submit:
         _confirm_warnings(report, warnings, reasons, _user(by))
     ReportEvent.objects.create(report=report, action=action, by=_user(by))
+    if submit:  # difficulties-tasks: each difficulty and proposal sent becomes an item followed up
+        difficulty_items_sync(report=report, by=_user(by))
     return report
 
 

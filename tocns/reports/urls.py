@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rule_views, upload_views, views
+from . import difficulty_views, rule_views, upload_views, views
 
 app_name = "reports"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     path("upload/sheet/", upload_views.upload_sheet, name="upload_sheet"),
     path("upload/<int:pk>/", upload_views.upload_detail, name="upload_detail"),
     path("upload/<int:pk>/discard/", upload_views.upload_discard, name="upload_discard"),
+    # difficulties-tasks: difficulties and proposals followed up (issue #15)
+    path("kho-khan/", difficulty_views.difficulty_list, name="difficulties"),
+    path("kho-khan/theo-xa/", difficulty_views.difficulty_by_commune, name="difficulties_by_commune"),
+    path("kho-khan/excel/", difficulty_views.difficulty_export, name="difficulties_export"),
+    path("kho-khan/cai-dat/", difficulty_views.difficulty_rules, name="difficulty_rules"),
+    path("kho-khan/<int:pk>/", difficulty_views.difficulty_detail, name="difficulty"),
 ]
