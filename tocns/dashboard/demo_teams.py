@@ -92,7 +92,7 @@ def _cover(team: Team, *, by) -> Decision | None:
 
 
 def _village_head(village: AdminUnit, password_hash: str) -> User:
-    username = f"truongthon.{village.code}"
+    username = f"truongthon.{village.code}".lower()
     user = User.objects.filter(username=username).first()
     if user is None:
         phone = HEAD_PHONE if not User.objects.filter(phone=HEAD_PHONE).exists() else None
