@@ -65,7 +65,8 @@ class DifficultyTaskSeed:
 
 
 def _at(day, hour=9):
-    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+    """That day at that hour, Vietnam time; never later than now (the demo has no future history)."""
+    return min(timezone.make_aware(datetime.combine(day, time(hour, 0))), timezone.now())
 
 
 def _handlers(province: AdminUnit) -> tuple[dict, int | None]:
@@ -102,7 +103,7 @@ def seed_difficulty_items(province: AdminUnit, today, officers: dict, admin: int
                .filter(~Q(difficulties="") | ~Q(proposals="")).exclude(difficulty_items__isnull=False)
                .select_related("form", "unit").order_by("period_start", "id"))
     leader_units = set(_demo_leader_units(province))
-    items, answered = [], []
+    items, answered, sent_at = [], [], {}
     for report in reports.iterator(chunk_size=500):
         rng = random.Random(f"difficulty-{report.pk}")
         sent = timezone.localdate(report.submitted_at) if report.submitted_at else report.due_on
@@ -135,19 +136,30 @@ def seed_difficulty_items(province: AdminUnit, today, officers: dict, admin: int
             elif item.owner_level == DifficultyLevel.COMMUNE and roll < 0.93:
                 item.owner_level, item.state = DifficultyLevel.PROVINCE, DifficultyState.ESCALATED
             items.append(item)
+            sent_at[id(item)] = report.submitted_at or _at(sent)
     DifficultyItem.objects.bulk_create(items, batch_size=500)
     events = []
     for item in items:
-        events.append(DifficultyEvent(item=item, action=DifficultyAction.CREATED, note=""))
+        created = sent_at[id(item)]
+        item.created_at = created
+        events.append(DifficultyEvent(item=item, action=DifficultyAction.CREATED, note="", at=created))
         if item.state == DifficultyState.ESCALATED:
             events.append(DifficultyEvent(item=item, action=DifficultyAction.ESCALATED,
+                                          at=min(created + timedelta(days=3), timezone.now()),
                                           by_id=officers.get(item.commune_id), note=_ESCALATE_NOTES[item.pk % 2]))
         if item.answered_at:
             events.append(DifficultyEvent(item=item, action=DifficultyAction.ANSWERED, by_id=item.answered_by_id,
-                                          note=item.answer))
+                                          note=item.answer, at=max(item.answered_at, created)))
         if item.state == DifficultyState.CLOSED:
-            events.append(DifficultyEvent(item=item, action=DifficultyAction.CLOSED, by_id=item.answered_by_id))
+            events.append(DifficultyEvent(item=item, action=DifficultyAction.CLOSED, by_id=item.answered_by_id,
+                                          at=min(max(item.answered_at, created) + timedelta(days=7), timezone.now())))
+    # auto_now_add stamps "now" on create; the demo's history has its own days.
+    stamps = [event.at for event in events]
     DifficultyEvent.objects.bulk_create(events, batch_size=1000)
+    for event, stamp in zip(events, stamps, strict=True):
+        event.at = stamp
+    DifficultyEvent.objects.bulk_update(events, ["at"], batch_size=1000)
+    DifficultyItem.objects.bulk_update(items, ["created_at"], batch_size=500)
     return len(items)
 
 
@@ -194,25 +206,28 @@ def seed_team_tasks(province: AdminUnit, today, officers: dict, admin: int | Non
                                        .values_list("user_id", flat=True).first())
                 if status == TaskStatus.RETURNED:
                     task.review_comment = "Còn các hộ ở xóm trong chưa đến; đề nghị tổ bổ sung rồi báo lại."
-                    task.reviewed_at = task.done_at + timedelta(days=1)
+                    task.reviewed_at = min(task.done_at + timedelta(days=1), timezone.now())
                 if status == TaskStatus.ACCEPTED:
-                    task.review_comment, task.reviewed_at = "Tổ làm tốt.", task.done_at + timedelta(hours=20)
+                    task.review_comment = "Tổ làm tốt."
+                    task.reviewed_at = min(task.done_at + timedelta(hours=20), timezone.now())
                 if status == TaskStatus.CANCELLED:
                     task.review_comment = "Huyện đã tổ chức đợt hỗ trợ chung, thôn không cần làm riêng."
                 task.save()
                 TeamTask.objects.filter(pk=task.pk).update(created_at=_at(given_on, 8))
-                events = [TaskEvent(task=task, action=TaskAction.ASSIGNED, by_id=task.given_by_id)]
+                events = [(TaskEvent(task=task, action=TaskAction.ASSIGNED, by_id=task.given_by_id), _at(given_on, 8))]
                 if task.done_at:
-                    events.append(TaskEvent(task=task, action=TaskAction.DONE, by_id=task.done_by_id,
-                                            note=task.done_note))
+                    events.append((TaskEvent(task=task, action=TaskAction.DONE, by_id=task.done_by_id,
+                                             note=task.done_note), task.done_at))
                 if status in (TaskStatus.RETURNED, TaskStatus.ACCEPTED):
-                    events.append(TaskEvent(task=task, by_id=task.given_by_id, note=task.review_comment,
-                                            action=TaskAction.RETURNED if status == TaskStatus.RETURNED
-                                            else TaskAction.ACCEPTED))
+                    events.append((TaskEvent(task=task, by_id=task.given_by_id, note=task.review_comment,
+                                             action=TaskAction.RETURNED if status == TaskStatus.RETURNED
+                                             else TaskAction.ACCEPTED), task.reviewed_at))
                 if status == TaskStatus.CANCELLED:
-                    events.append(TaskEvent(task=task, action=TaskAction.CANCELLED, by_id=task.given_by_id,
-                                            note=task.review_comment))
-                TaskEvent.objects.bulk_create(events)
+                    events.append((TaskEvent(task=task, action=TaskAction.CANCELLED, by_id=task.given_by_id,
+                                             note=task.review_comment), _at(given_on + timedelta(days=2), 10)))
+                for event, stamp in events:
+                    event.save()
+                    TaskEvent.objects.filter(pk=event.pk).update(at=stamp)
                 made += 1
     return made
 
