@@ -187,3 +187,19 @@ def test_a_cancelled_task_is_kept_with_its_reason(world, team):
     services.task_cancel(task=task, version=task.version, by=world.officer_a, comment="Xã đã làm chung")
     task.refresh_from_db()
     assert task.status == TaskStatus.CANCELLED and task.review_comment == "Xã đã làm chung"
+
+
+def test_a_photo_made_smaller_on_the_phone_arrives_as_a_data_url_with_the_same_checks(world, team, client):
+    import base64
+
+    task = _give(world, [team])[0]
+    client.force_login(world.leader_a1)
+    url = reverse("teamtasks:detail", args=[task.pk])
+    too_big = "data:image/jpeg;base64," + base64.b64encode(JPEG + b"\x00" * 400 * 1024).decode()
+    page = client.post(url, {"action": "done", "version": task.version, "note": "Xong", "photo_data": too_big})
+    assert "Ảnh lớn hơn 300 KB" in page.content.decode()
+    small = "data:image/jpeg;base64," + base64.b64encode(JPEG).decode()
+    assert client.post(url, {"action": "done", "version": task.version, "note": "Xong",
+                             "photo_data": small}).status_code == 302
+    task.refresh_from_db()
+    assert task.done_photo.read() == JPEG

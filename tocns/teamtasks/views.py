@@ -97,10 +97,12 @@ def task_detail(request, pk: int):
             if done_form.is_valid():
                 errors = {}
                 upload = done_form.cleaned_data.get("photo")
-                photo = None
+                # Made smaller on the phone (static/js/task_photo.js) it comes as a data URL; sent
+                # without the script, as the file: the same checks either way.
+                data_url = request.POST.get("photo_data", "")
                 if upload is not None:
                     data_url = f"data:{upload.content_type};base64,{base64.b64encode(upload.read()).decode()}"
-                    photo = photo_bytes(data_url, errors)
+                photo = photo_bytes(data_url, errors) if data_url else None
                 if errors:
                     done_form.add_error("photo", errors["photo"])
                 else:
