@@ -28,7 +28,7 @@ QUESTIONS = [
     ("Có người gọi điện xưng là công an, đề nghị đọc mã OTP vừa nhận. Bạn làm gì?",
      ["Đọc mã OTP cho họ", "Không đọc, tắt máy và báo Công an xã", "Hỏi tên người gọi rồi đọc mã"], [1]),
     ("Ứng dụng nào dùng để định danh điện tử?", ["VNeID", "Zalo", "Facebook"], [0]),
-    ("Những việc nào giúp giữ an toàn tài khoản? (chọn mọi phương án đúng)",
+    ("Những việc nào giúp giữ an toàn tài khoản?",
      ["Đặt mật khẩu khó đoán", "Dùng một mật khẩu cho mọi tài khoản", "Bật xác thực hai lớp",
       "Gửi mật khẩu cho người thân qua tin nhắn"], [0, 2]),
     ("Khi hỗ trợ người dân, thành viên tổ công nghệ số nên làm gì?",

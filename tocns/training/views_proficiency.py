@@ -144,12 +144,13 @@ def quiz_take(request, pk: int):
             error = " ".join(exc.messages)
             quiz.refresh_from_db()
             questions = list(quiz.questions.filter(is_active=True))
+            allowed, why, _when = services.attempts_left(quiz, person)
         else:
             return redirect("training:attempt", attempt.pk)
     for question in questions:  # what he ticked stays ticked when the page comes back with a message
         question.picked = chosen.get(question.pk, set())
     return render(request, "training/quiz_take.html", {
-        "course": course, "quiz": quiz, "questions": questions, "allowed": allowed or bool(error), "why": why,
+        "course": course, "quiz": quiz, "questions": questions, "allowed": allowed, "why": "" if error == why else why,
         "error": error,
         "submission_key": request.POST.get("submission_key") if error else uuid.uuid4(),
         "mine": quiz.attempts.filter(person=person)[:10]})
