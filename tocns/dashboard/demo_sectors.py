@@ -53,7 +53,7 @@ DEPARTMENTS = [
                                            "tuyến."),
     ]),
 ]
-ACTIVITIES = {"small": 8, "default": 14, "province": 14}  # per department
+ACTIVITIES = {"small": 8, "default": 14, "province": 14}  # per department, about
 COMMUNES = {"small": (2, 3), "default": (4, 8), "province": (4, 8)}
 DEMO_LOGIN = ("so.nongnghiep", "0906000101", "Đàm Văn Khánh")
 
@@ -107,7 +107,7 @@ def seed_sectors(province: AdminUnit, *, size: str = "default") -> list:
         by = department.users.first() or recorder or User.objects.filter(username="sokhcn").first()
         if by is None:
             continue
-        for n in range(ACTIVITIES[size]):
+        for n in range(ACTIVITIES[size] + 2 - 2 * index):  # 10, 8, 6, 4 when small
             key = _key(province.code, name, n)
             if key in known:
                 continue
