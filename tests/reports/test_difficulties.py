@@ -224,3 +224,18 @@ def _quarter():
     from tocns.reports.periods import parse_period
 
     return parse_period("2026-Q3")
+
+
+def test_the_office_merges_items_of_one_report_that_ask_the_same_thing(world, team, client):
+    difficulty, proposal = _items(_sent(world, team))
+    client.force_login(world.officer_a)
+    url = reverse("reports:difficulty", args=[difficulty.pk])
+    refused = client.post(url, {"action": "merge", "version": difficulty.version}).content.decode()
+    assert "Hãy chọn ít nhất một mục đang xử lý để gộp vào mục này." in refused
+    assert client.post(url, {"action": "merge", "version": difficulty.version,
+                             "others": [proposal.pk]}).status_code == 302
+    difficulty.refresh_from_db()
+    proposal.refresh_from_db()
+    assert difficulty.text == f"{HARD}\n{ASK}" and difficulty.is_open
+    assert proposal.state == DifficultyState.CLOSED  # kept, with a note naming the item it joined
+    assert "Gộp vào mục" in proposal.events.last().note

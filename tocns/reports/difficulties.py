@@ -25,6 +25,7 @@ from tocns.notify.services import notify
 
 from .choices import Level
 from .difficulty_models import (
+    OPEN_STATES,
     DifficultyAction,
     DifficultyEvent,
     DifficultyItem,
@@ -173,6 +174,30 @@ def difficulty_split(*, item: DifficultyItem, by, version: int, parts: list[str]
     _save(item, ["text"], DifficultyAction.SPLIT, by, old_text,
           summary=_("Tách thành %(n)s mục: %(item)s") % {"n": len(parts), "item": item.short_text})
     return [item, *made]
+
+
+@transaction.atomic
+def difficulty_merge(*, item: DifficultyItem, by, version: int, others) -> DifficultyItem:
+    """Items of one report that ask the same thing become one: their texts join this item's, and
+    each merged item is closed with a note naming this one (kept, never deleted)."""
+    item = _locked(item, version, by)
+    if not item.is_open:
+        raise ValidationError(_("Mục đã trả lời thì không gộp được."), code="state")
+    ids = [int(pk) for pk in others if str(pk).isdigit()]
+    merged = list(DifficultyItem.objects.select_for_update().filter(
+        report=item.report, pk__in=ids, state__in=OPEN_STATES).exclude(pk=item.pk).order_by("section", "position"))
+    if not merged:
+        raise ValidationError({"merge": _("Hãy chọn ít nhất một mục đang xử lý để gộp vào mục này.")})
+    if any(not can_handle(by, other) for other in merged):
+        raise ValidationError(_("Có mục bạn không xử lý được."), code="not_owner")
+    for other in merged:
+        other.state = DifficultyState.CLOSED
+        _save(other, ["state"], DifficultyAction.CLOSED, by,
+              _("Gộp vào mục: %(item)s") % {"item": item.short_text})
+    item.text = "\n".join([item.text, *(other.text for other in merged)])
+    _save(item, ["text"], DifficultyAction.MERGED, by, _("Gộp thêm %(n)s mục") % {"n": len(merged)},
+          summary=_("Gộp %(n)s mục vào: %(item)s") % {"n": len(merged), "item": item.short_text})
+    return item
 
 
 @transaction.atomic

@@ -32,10 +32,11 @@ OPEN_STATES = (DifficultyState.OPEN, DifficultyState.IN_PROGRESS, DifficultyStat
 
 class DifficultyAction(models.TextChoices):
     CREATED = "created", _("Ghi nhận từ báo cáo")
-    UPDATED = "updated", _("Nội dung sửa khi gửi lại báo cáo")
+    UPDATED = "updated", _("Sửa nội dung")
     TAKEN = "taken", _("Nhận xử lý")
     ESCALATED = "escalated", _("Chuyển lên tỉnh")
     SPLIT = "split", _("Tách thành nhiều mục")
+    MERGED = "merged", _("Gộp mục")
     ANSWERED = "answered", _("Trả lời")
     CLOSED = "closed", _("Đóng")
 

@@ -83,7 +83,7 @@ def difficulty_export(request):
 
 
 ACTIONS = {"take": rules.difficulty_take, "escalate": rules.difficulty_escalate, "answer": rules.difficulty_answer,
-           "close": rules.difficulty_close, "split": rules.difficulty_split}
+           "close": rules.difficulty_close, "split": rules.difficulty_split, "merge": rules.difficulty_merge}
 
 
 @login_required
@@ -112,6 +112,8 @@ def difficulty_detail(request, pk: int):
             kwargs["note"] = typed["note"]
         elif action == "split":
             kwargs["parts"] = typed["parts"].splitlines()
+        elif action == "merge":
+            kwargs["others"] = request.POST.getlist("others")
         try:
             ACTIONS[action](**kwargs)
         except ValidationError as exc:
@@ -129,7 +131,7 @@ def difficulty_detail(request, pk: int):
         "can_escalate": can_handle and office and item.owner_level == DifficultyLevel.COMMUNE and item.is_open,
         "can_take": can_handle and item.state in (DifficultyState.OPEN, DifficultyState.ESCALATED),
         "overdue": item.is_open and item.due_on < timezone.localdate(),
-        "siblings": item.report.difficulty_items.exclude(pk=item.pk).filter(section=item.section),
+        "siblings": item.report.difficulty_items.exclude(pk=item.pk).order_by("section", "position"),
         "events": item.events.select_related("by")})
 
 

@@ -38,7 +38,11 @@ def task_list(request):
             raise Http404
         tasks = tasks.filter(commune=commune)
     page = Paginator(selectors.filtered(tasks, show).order_by("due_on", "id"), 30).get_page(request.GET.get("page"))
+    # The province picks a commune to look at; a commune office has only its own.
+    communes = units_for_user(request.user).communes().filter(
+        pk__in=selectors.tasks_for_user(request.user).values("commune_id"))
     return render(request, "teamtasks/list.html", {
+        "communes": communes if communes.count() > 1 else [],
         "page": page, "show": show, "show_label": SHOW[show], "shows": SHOW, "commune": commune,
         "params": f"show={show}" + (f"&xa={commune.code}" if commune else ""), "today": timezone.localdate(),
         "overdue_count": selectors.overdue(tasks).count()})

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             name='DifficultyEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('created', 'Ghi nhận từ báo cáo'), ('updated', 'Nội dung sửa khi gửi lại báo cáo'), ('taken', 'Nhận xử lý'), ('escalated', 'Chuyển lên tỉnh'), ('split', 'Tách thành nhiều mục'), ('answered', 'Trả lời'), ('closed', 'Đóng')], max_length=12)),
+                ('action', models.CharField(choices=[('created', 'Ghi nhận từ báo cáo'), ('updated', 'Sửa nội dung'), ('taken', 'Nhận xử lý'), ('escalated', 'Chuyển lên tỉnh'), ('split', 'Tách thành nhiều mục'), ('merged', 'Gộp mục'), ('answered', 'Trả lời'), ('closed', 'Đóng')], max_length=12)),
                 ('at', models.DateTimeField(auto_now_add=True)),
                 ('note', models.TextField(blank=True)),
                 ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
