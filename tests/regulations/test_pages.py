@@ -154,3 +154,15 @@ def test_the_commune_office_sees_the_missing_regulation_as_a_todo(client, world)
     home = client.get("/").content.decode()
     assert "Xã chưa ban hành quy chế hoạt động của Tổ (Xã Thượng Lâm)" in home
     assert reverse("regulations:index") in home  # the menu entry
+
+
+def test_a_version_edited_since_the_page_opened_is_not_overwritten(client, world):
+    version = make_version(world)
+    client.force_login(world.province_admin)
+    url = reverse("regulations:version_edit", args=[version.pk])
+    fields = {"title": "Quy chế mẫu (sửa lỗi chính tả)", "issued_on": "01/09/2026", "text": version.text}
+    assert client.post(url, {**fields, "was": version.version}).status_code == 302
+    response = client.post(url, {**fields, "title": "Bản cũ", "was": version.version})
+    assert "người khác đã lưu" in response.content.decode()
+    version.refresh_from_db()
+    assert version.title == "Quy chế mẫu (sửa lỗi chính tả)" and version.version == 2
