@@ -239,3 +239,11 @@ def test_the_office_merges_items_of_one_report_that_ask_the_same_thing(world, te
     assert difficulty.text == f"{HARD}\n{ASK}" and difficulty.is_open
     assert proposal.state == DifficultyState.CLOSED  # kept, with a note naming the item it joined
     assert "Gộp vào mục" in proposal.events.last().note
+
+
+def test_the_report_page_links_to_the_items_followed_up(world, team, client):
+    report = _sent(world, team)
+    item = _items(report)[0]
+    client.force_login(world.leader_a1)
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert reverse("reports:difficulty", args=[item.pk]) in page and "Mới nhận" in page
