@@ -110,3 +110,14 @@ def test_the_province_figure_is_a_handful_of_queries(logged, django_assert_max_n
     figures(logged, logged.village_a1, 20)
     with django_assert_max_num_queries(4):
         household_shares(logged.province)
+
+
+def test_the_migration_fills_the_tallies_written_before_the_column(logged):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    ActivityTally.objects.update(households=0)  # as the tallies were before the column
+    import_module("tocns.fieldwork.migrations.0011_households_reached").fill_households(apps, None)
+    assert dict(ActivityTally.objects.filter(pillar="all").values_list("month", "households")) == {
+        datetime.date(2026, 11, 1): 5, datetime.date(2026, 10, 1): 1, datetime.date(2025, 12, 1): 4}
