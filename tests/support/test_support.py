@@ -299,3 +299,18 @@ def test_a_user_without_a_team_or_commune_cannot_ask(client, world):
     vnpt = make_partner(world)
     with pytest.raises(ValidationError):
         send(world, vnpt, by=lonely, unit=world.village_a1)
+
+
+def test_the_province_lists_one_partners_requests(client, world):
+    lead_team(world)
+    vnpt = make_partner(world)
+    viettel = make_partner(world, name="Viettel Tuyên Quang", users=[other_partner_user(world)])
+    to_vnpt, to_viettel = send(world, vnpt), send(world, viettel)
+    client.force_login(world.province_admin)
+    page = client.get("/ho-tro/").content.decode()
+    assert to_vnpt.code in page and to_viettel.code in page
+    page = client.get(f"/ho-tro/?doi_tac={viettel.pk}").content.decode()
+    assert to_viettel.code in page and to_vnpt.code not in page
+    # A partner's user sees only its own, whatever the filter asks.
+    client.force_login(world.partner)
+    assert to_viettel.code not in client.get(f"/ho-tro/?doi_tac={viettel.pk}").content.decode()

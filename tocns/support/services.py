@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,7 +116,17 @@ def support_request_submit(*, by, unit: AdminUnit, partner: Partner | None, kind
     if photo is not None:
         item.photo = default_storage.save(f"ho-tro/{now:%Y/%m}/{item.code}{PHOTO_TYPES[photo[:3]]}",
                                           ContentFile(photo))
-    item.save()
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        # The same form sent twice at once: the first one stored it.
+        if item.photo:
+            default_storage.delete(item.photo.name)
+        existing = SupportRequest.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing
     SupportEvent.objects.create(request=item, status=SupportStatus.SENT, by=by, at=now)
     audit_record(actor=by, action="support.send", obj=item, province_id=item.province_id,
                  commune_id=item.commune_id,

@@ -45,6 +45,9 @@ def _filtered(request, items):
         state = ""
     if commune_code:
         items = items.filter(commune__code=commune_code)
+    partner_id = request.GET.get("doi_tac", "")
+    if partner_id.isdigit():
+        items = items.filter(partner_id=int(partner_id))
     return state, commune_code, items
 
 
@@ -56,7 +59,9 @@ def request_list(request):
     access = access_for(request.user)
     visible = selectors.requests_for_user(request.user)
     communes = AdminUnit.objects.filter(pk__in=visible.values("commune_id")).order_by("name_folded")
+    partners = selectors.Partner.objects.filter(pk__in=visible.values("partner_id")).order_by("name")
     state, commune_code, items = _filtered(request, visible)
+    partner_id = request.GET.get("doi_tac", "")
     page = Paginator(selectors.with_overdue_first(items), 30).get_page(request.GET.get("page"))
     if access.partner:
         title = _("Đề nghị gửi đến doanh nghiệp")
@@ -66,9 +71,9 @@ def request_list(request):
         title = _("Đề nghị hỗ trợ của tôi")
     return render(request, "support/list.html", {
         "title": title, "page": page, "states": STATES.items(), "state": state, "communes": communes,
-        "commune_code": commune_code, "today": timezone.localdate(),
-        "overdue_count": selectors.overdue(visible).count(),
-        "params": f"trang_thai={state}&xa={commune_code}"})
+        "commune_code": commune_code, "partners": partners, "partner_id": partner_id,
+        "today": timezone.localdate(), "overdue_count": selectors.overdue(visible).count(),
+        "params": f"trang_thai={state}&xa={commune_code}&doi_tac={partner_id if partner_id.isdigit() else ''}"})
 
 
 def _photo_from(request, form) -> tuple[bytes | None, dict]:
