@@ -15,10 +15,13 @@ def difficulties_tasks_inbox(user, now, item_class) -> list:
     items = []
     new = list(waiting_for_office(user)[:FOLD_AFTER + 1])
     if len(new) > FOLD_AFTER:
-        count = waiting_for_office(user).count()
+        waiting = waiting_for_office(user)
+        count = waiting.count()
+        # The province admin's are those at the province level: the list opens on them.
+        show = "province" if not waiting.filter(owner_level="commune").exists() else "open"
         items.append(item_class("review", ngettext(
             "%(n)s khó khăn, kiến nghị mới chờ xử lý", "%(n)s khó khăn, kiến nghị mới chờ xử lý", count) % {
-            "n": count}, reverse("reports:difficulties") + "?show=open", new[0].created_at))
+            "n": count}, reverse("reports:difficulties") + f"?show={show}", new[0].created_at))
     else:
         for item in new:
             items.append(item_class("review", _("Khó khăn, kiến nghị mới của %(unit)s: %(text)s") % {
