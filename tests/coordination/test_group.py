@@ -137,3 +137,11 @@ def test_the_province_admin_lists_communes_and_opens_any(client, world, group):
     assert CoordinationGroup.objects.get(commune=world.commune_b).zalo_url == "https://zalo.me/g/minhxuan"
     client.force_login(world.officer_a)
     assert client.get(reverse("coordination:index")).status_code == 302  # straight to his commune
+
+
+def test_the_roster_reads_a_fixed_number_of_queries(world, group, django_assert_num_queries):
+    make_team(world, world.village_a2, members=1)
+    make_team(world, world.commune_a, members=1)
+    with django_assert_num_queries(5):
+        roster = roster_for(world.commune_a)
+    assert len(roster.people) == 7

@@ -166,3 +166,19 @@ def test_a_version_edited_since_the_page_opened_is_not_overwritten(client, world
     assert "người khác đã lưu" in response.content.decode()
     version.refresh_from_db()
     assert version.title == "Quy chế mẫu (sửa lỗi chính tả)" and version.version == 2
+
+
+def test_the_province_table_reads_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    from tests.factories import make_unit
+    from tocns.geo.models import UnitKind
+
+    version = make_version(world)
+    for n in range(12):
+        commune = make_unit(name=f"Xã Thử {n}", kind=UnitKind.XA, parent=world.province)
+        if n % 2:
+            issue(start(world, version, commune=commune, by=world.province_admin), number=f"{n}/QĐ-UBND")
+    client.force_login(world.province_admin)
+    client.get(reverse("regulations:index"))  # warm the session and the scope
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("regulations:index"))
+    assert response.content.decode().count("Theo phiên bản hiện hành") >= 6
