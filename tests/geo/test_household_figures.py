@@ -158,3 +158,10 @@ def test_only_one_row_is_in_force_per_village(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         VillageFigures.objects.create(village=world.village_a1, commune=world.commune_a, province=world.province,
                                       households=1, as_of=datetime.date(2025, 1, 1), version=2)
+
+
+def test_dates_and_numbers_as_excel_stores_them_are_read(world):
+    result = import_file(world, [[world.village_a1.code, "", "", 150.0, 612.0, datetime.datetime(2025, 6, 30)]])
+    assert result.errors == [] and result.changed == 1
+    figures = VillageFigures.objects.current().get()
+    assert (figures.households, figures.population, figures.as_of) == (150, 612, datetime.date(2025, 6, 30))
