@@ -314,3 +314,16 @@ def test_the_province_lists_one_partners_requests(client, world):
     # A partner's user sees only its own, whatever the filter asks.
     client.force_login(world.partner)
     assert to_viettel.code not in client.get(f"/ho-tro/?doi_tac={viettel.pk}").content.decode()
+
+
+def test_a_large_photo_sent_without_the_pages_script_gets_the_photo_message(client, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    lead_team(world)
+    vnpt = make_partner(world)
+    client.force_login(world.leader_a1)
+    photo = SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff" + b"0" * (3 * 1024 * 1024), content_type="image/jpeg")
+    response = _ask(client, vnpt, world, photo=photo)
+    assert response.status_code == 200 and "Ảnh lớn hơn 300 KB" in response.content.decode()
+    assert not SupportRequest.objects.exists()

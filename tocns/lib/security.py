@@ -64,6 +64,7 @@ UPLOAD_VIEWS = {
     "teams:decision_file": "UPLOAD_MAX_BYTES",
     "guides:create": "UPLOAD_MAX_BYTES",  # guide pictures and files, up to 5 MB
     "guides:edit": "UPLOAD_MAX_BYTES",
+    "support:ask": "UPLOAD_MAX_BYTES",  # a support request's photo sent without the page's script
     "portal:join_group": "PUBLIC_UPLOAD_MAX_BYTES",  # anyone may send it: a 50-row list is a few KB
 }
 API_PREFIX = "/api/"
