@@ -355,3 +355,9 @@ def test_the_members_home_shows_the_test_to_take(client, world, member, course):
     client.force_login(world.member_a1)
     text = client.get("/").content.decode()
     assert 'id="quizzes-to-take"' in text and course.title in text
+
+
+def test_the_members_trainings_page_lists_his_certificates(client, world, certificate):
+    client.force_login(world.member_a1)
+    text = client.get("/tap-huan/cua-toi/").content.decode()
+    assert 'id="person-certificates"' in text and f"/tap-huan/chung-nhan/{certificate.pk}/" in text

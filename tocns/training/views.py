@@ -159,8 +159,10 @@ def my_trainings(request):
 
 
 def _trainings_page(request, person):
-    return render(request, "training/person_trainings.html", {"person": person,
-                                                              "trainings": selectors.trainings_of(person)})
+    return render(request, "training/person_trainings.html", {
+        "person": person, "trainings": selectors.trainings_of(person),
+        # only those the viewer may open (the certificate page answers 404 otherwise)
+        "certificates": selectors.certificates_for(request.user).filter(person=person)})
 
 
 @login_required
