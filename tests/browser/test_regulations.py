@@ -38,7 +38,7 @@ def test_officer_adopts_the_model_records_the_decision_and_calls_the_group(phone
     sign_in(page, live_server, "0912 345 678")
 
     # The to-do on her home page leads to the commune's regulation.
-    page.get_by_role("link", name="Xã chưa ban hành quy chế hoạt động của Tổ (Xã Thượng Lâm)").click()
+    page.get_by_role("link", name="Xã Thượng Lâm chưa ban hành quy chế hoạt động của Tổ").click()
     page.get_by_role("button", name="Soạn quy chế theo bản mẫu").click()
     page.get_by_text("Đang soạn").first.wait_for()
 

@@ -13,8 +13,8 @@ def todo_for(user) -> list[tuple[str, str, object]]:
     for commune in communes_without_regulation(user):
         draft = open_draft(commune)
         model = current_version(commune.province)
-        text = (_("Xã chưa ban hành quy chế hoạt động của Tổ (%(commune)s): bản đang soạn chờ ghi quyết định")
-                if draft else _("Xã chưa ban hành quy chế hoạt động của Tổ (%(commune)s)")) % {"commune": commune.name}
+        text = (_("%(commune)s chưa ban hành quy chế hoạt động của Tổ: bản đang soạn chờ ghi quyết định")
+                if draft else _("%(commune)s chưa ban hành quy chế hoạt động của Tổ")) % {"commune": commune.name}
         items.append((text, reverse("regulations:commune", args=[commune.code]),
                       model.published_at if model else timezone.now()))
     return items
