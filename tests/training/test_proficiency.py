@@ -343,12 +343,12 @@ def test_the_overview_and_the_stats_count_proficient_members_per_topic(client, w
 
 
 def test_the_overview_counts_with_one_grouped_query(world, member, certificate, django_assert_max_num_queries):
-    from tocns.dashboard.overview import proficient_bars
     from tocns.teams.models import Membership
+    from tocns.training.selectors import proficient_per_topic
 
     people = Membership.objects.active().values("person_id").distinct()
     with django_assert_max_num_queries(2):  # the counts, and the topics' names
-        assert sum(bar.value for bar in proficient_bars(people)) == 1
+        assert sum(n for _topic, n in proficient_per_topic(people)) == 1
 
 
 def test_the_members_home_shows_the_test_to_take(client, world, member, course):

@@ -247,6 +247,16 @@ def masked_name(full_name: str) -> str:
     return " ".join([words[0]] + [f"{w[0]}." for w in words[1:]])
 
 
+def proficient_per_topic(people) -> list[tuple[str, int]]:
+    """(topic, members proficient in it) over these people (a queryset of person ids), for the
+    overview: one grouped query over the derived table, plus the topics' names."""
+    from .models import Proficiency
+
+    counts = dict(Proficiency.objects.filter(person_id__in=people).values("topic_id")
+                  .annotate(n=Count("person_id", distinct=True)).values_list("topic_id", "n"))
+    return [(topic.name, counts.get(topic.pk, 0)) for topic in Topic.objects.filter(is_active=True)]
+
+
 def proficient_by_topic(user) -> dict:
     """For each commune the user covers: how many active members are proficient in each topic (a
     valid certificate or an imported completion). One grouped query over the derived table."""
