@@ -145,3 +145,13 @@ def test_the_roster_reads_a_fixed_number_of_queries(world, group, django_assert_
     with django_assert_num_queries(5):
         roster = roster_for(world.commune_a)
     assert len(roster.people) == 7
+
+
+def test_the_leader_finds_his_communes_group_on_his_home_page(client, world, group):
+    services.group_set_zalo(commune=world.commune_a, url="https://zalo.me/g/tlam2026", was=0, by=world.officer_a)
+    client.force_login(world.leader_a1)
+    home = client.get("/").content.decode()
+    assert 'href="https://zalo.me/g/tlam2026"' in home
+    assert reverse("coordination:group", args=[world.commune_a.code]) in home
+    client.force_login(world.member_a1)
+    assert 'id="coordination-home"' not in client.get("/").content.decode()

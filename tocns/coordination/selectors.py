@@ -57,3 +57,14 @@ def groups_by_commune(communes) -> dict:
             "commune_id", "taken_at"):
         last[snapshot.commune_id] = snapshot.taken_at
     return {"groups": groups, "last": last}
+
+
+def home_groups(user) -> list[tuple[AdminUnit, CoordinationGroup | None]]:
+    """For a team leader's home page: the group of his commune (he is in it), with its Zalo link."""
+    scope = scope_for(user)
+    if not scope.has_role(Role.TEAM_LEADER):
+        return []
+    communes = list(communes_for(user).filter(
+        pk__in=Assignment.objects.active().filter(user=user, role=Role.TEAM_LEADER).values("unit__commune_id"))[:2])
+    groups = {g.commune_id: g for g in CoordinationGroup.objects.filter(commune__in=communes)}
+    return [(commune, groups.get(commune.pk)) for commune in communes]
