@@ -1,16 +1,20 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from tocns.support.models import SupportRequest, SupportStatus
 
 from ..factories import World
-from ..support.factories import lead_team, make_partner
+from ..support.factories import PNG, lead_team, make_partner
 from .test_monthly_report import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_leader_asks_for_sims_the_partner_answers_and_the_leader_closes(phone_page, live_server, tmp_path):
+def test_a_leader_asks_for_sims_the_partner_answers_and_the_leader_closes(phone_page, live_server, tmp_path,
+                                                                          settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
     world = World()
     lead_team(world)
     make_partner(world)
@@ -24,11 +28,16 @@ def test_a_leader_asks_for_sims_the_partner_answers_and_the_leader_closes(phone_
     page.get_by_label("SIM điện thoại").check()
     expect(page.get_by_label("Gửi đến doanh nghiệp")).to_have_value(str(world.partner.partners.get().pk))
     page.get_by_label("Nội dung đề nghị").fill("Cần 5 SIM chính chủ cho người cao tuổi thôn Nà Khà để cài VNeID.")
+    photo = tmp_path / "sim.png"
+    photo.write_bytes(PNG)
+    page.get_by_label("Một ảnh (không bắt buộc)").set_input_files(str(photo))
+    expect(page.locator("input[name=photo_data]")).to_have_value(re.compile("^data:image/jpeg;base64,"))
     page.screenshot(path=str(tmp_path / "ask.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_role("button", name="Gửi đề nghị").click()
     expect(page.locator("#status")).to_contain_text("Đã gửi")
     code = SupportRequest.objects.get().code
+    assert SupportRequest.objects.get().photo.name.endswith(".jpg")  # made smaller on the phone, as JPEG
     sign_out(page)
 
     # The enterprise finds it on its home page and answers it.
