@@ -120,9 +120,17 @@ def adoption_start(*, commune: AdminUnit, base: RegulationVersion, submission_ke
     AdminUnit.objects.select_for_update().filter(pk=commune.pk).first()  # one start at a time per commune
     if Adoption.objects.filter(commune=commune, status=AdoptionStatus.DRAFT).exists():
         raise ValidationError(_("Xã đang soạn một quy chế: hãy hoàn thành hoặc bỏ bản đó trước."), code="draft_exists")
-    adoption = Adoption.objects.create(
-        province_id=commune.province_id, commune=commune, base=base, title=base.title, text=base.text,
-        created_by=by, submission_key=submission_key)
+    try:
+        with transaction.atomic():
+            adoption = Adoption.objects.create(
+                province_id=commune.province_id, commune=commune, base=base, title=base.title, text=base.text,
+                created_by=by, submission_key=submission_key)
+    except IntegrityError:  # the same POST twice at once, or another draft started at the same moment
+        existing = Adoption.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+        raise ValidationError(_("Xã đang soạn một quy chế: hãy hoàn thành hoặc bỏ bản đó trước."),
+                              code="draft_exists") from None
     audit_record(actor=by, action="regulation.adopt_start", obj=adoption,
                  summary=_("Bắt đầu soạn quy chế của %(commune)s theo bản mẫu phiên bản %(label)s") % {
                      "commune": commune.name, "label": base.label})
