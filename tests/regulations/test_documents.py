@@ -56,3 +56,18 @@ def test_the_decision_is_in_vietnamese_whatever_the_page_language(adoption):
     with translation.override("en"):
         texts = [flat(p.text) for p in docx.Document(io.BytesIO(adoption_decision(adoption))).paragraphs]
     assert "QUYẾT ĐỊNH" in texts
+
+
+def test_a_model_given_only_as_a_file_is_adopted_as_it_is(world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tocns.regulations import services
+
+    settings.MEDIA_ROOT = tmp_path
+    version = make_version(world, text="", file=SimpleUploadedFile("mau.pdf", b"%PDF-1.7 mau", "application/pdf"))
+    adoption = start(world, version)
+    adoption = services.adoption_update(adoption=adoption, title="Quy chế hoạt động", text="", was=adoption.version,
+                                        by=world.officer_a)
+    texts = [flat(p.text) for p in docx.Document(io.BytesIO(adoption_decision(adoption))).paragraphs]
+    assert any("theo Quy chế hoạt động mẫu phiên bản 1" in t and "(tệp kèm theo)" in t for t in texts)
+    assert issue(adoption).status == "issued"
