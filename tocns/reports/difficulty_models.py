@@ -52,7 +52,8 @@ class DifficultyRules(models.Model):
 
 
 class DifficultyItem(models.Model):
-    report = models.ForeignKey("reports.Report", on_delete=models.PROTECT, related_name="difficulty_items")
+    # Part of the report's record, as its values and events are (reports themselves are never deleted).
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="difficulty_items")
     section = models.CharField(_("phần"), max_length=12, choices=DifficultySection.choices)
     # 1 for the item the report's text made; a split adds 2, 3…
     position = models.PositiveSmallIntegerField(default=1)

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit')),
                 ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người xử lý')),
                 ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='difficulty_items', to='reports.report')),
+                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='difficulty_items', to='reports.report')),
                 ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='teams.team')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='đơn vị')),
             ],
