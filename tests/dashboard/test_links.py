@@ -25,7 +25,7 @@ DIGITS = re.compile(r"\d+")
 SKIP = re.compile(r"^/(accounts/logout|django-admin|api/|static/|media/)")
 HREF = re.compile(r'href="([^"#]*)"')
 ROLES = [Role.PROVINCE_ADMIN, Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER,
-         Role.PARTNER]
+         Role.PARTNER, Role.DEPARTMENT, Role.VILLAGE_HEAD]
 
 
 def walk(client: Client, *, signed_in: bool) -> tuple[int, list[str]]:

@@ -79,11 +79,57 @@ class Access:
 
     # access-15: teams
     # access-15: regulations
+    @cached_property
+    def regulations(self) -> bool:
+        """Operating regulations: the province admin (the model, every commune) and the commune
+        chairman and office (their commune's adoption)."""
+        return self.scope.has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER)
+
+    @cached_property
+    def coordination(self) -> bool:
+        """The commune coordination group: its members who sign in (the commune's chairman and office,
+        the province admin, the team leaders)."""
+        return self.scope.has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER,
+                                   Role.TEAM_LEADER)
+
     # access-15: sectors
     # access-15: support
+    @cached_property
+    def support(self) -> bool:
+        """Support requests to partner enterprises (plan III.4): who asks (team leaders, the commune
+        office), the partners who answer, the province that follows them."""
+        return self.scope.has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN,
+                                   Role.TEAM_LEADER, Role.PARTNER)
+
+    @cached_property
+    def support_ask(self) -> bool:
+        return self.scope.has_role(Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN, Role.TEAM_LEADER)
+
     # access-15: difficulties-tasks
+    @cached_property
+    def team_tasks(self) -> bool:
+        """Tasks given to teams: the teams see theirs, the offices those of their area."""
+        return not self.scope.is_empty
+
+    @cached_property
+    def task_giver(self) -> bool:
+        """Giving teams tasks: the commune office (its teams) and the province admin (any team)."""
+        return self.scope.has_role(Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN, Role.PROVINCE_ADMIN)
+
     # access-15: households
+    @cached_property
+    def village_figures(self) -> bool:
+        """Villages' household and population figures (plan II.2.1): typed by the commune office for its
+        villages, imported from Excel by it or by the province admin for the province."""
+        return self.scope.has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER)
+
     # access-15: proficiency
+    @cached_property
+    def proficiency_import(self) -> bool:
+        """Importing completions from the "Bình dân học vụ số" platform: the province admin (the
+        province's members) and the commune office (its commune's)."""
+        return self.scope.has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER)
+
     def covers(self, unit) -> bool:
         """A link to a unit's pages (its overview, its detail) is shown only inside the scope."""
         return unit is not None and self.scope.covers(unit)

@@ -15,9 +15,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tocns.accounts.models import Assignment, Role, User
+from tocns.dashboard.demo_difficulties_tasks import seed_difficulties_tasks
 from tocns.dashboard.demo_fieldwork import FieldworkSeed, fieldwork_totals, seed_fieldwork
+from tocns.dashboard.demo_households import seed_households
+from tocns.dashboard.demo_proficiency import seed_proficiency
+from tocns.dashboard.demo_regulations import seed_regulations
 from tocns.dashboard.demo_reports import ReportSeed, report_totals, seed_reports
+from tocns.dashboard.demo_sectors import seed_sectors
+from tocns.dashboard.demo_support import seed_support
 from tocns.dashboard.demo_surveys import CitizenSeed, citizen_totals, seed_citizen
+from tocns.dashboard.demo_teams import seed_teams_15
 from tocns.dashboard.demo_training import TrainingSeed, seed_training, training_totals
 from tocns.fieldwork.tallies import tally_rebuild
 from tocns.geo.models import AdminUnit, UnitKind
@@ -603,15 +610,15 @@ def seed_demo(*, province_code: str, size: str = "default") -> DemoResult:
     fieldwork = seed_fieldwork(province, size=size)
     tally_rebuild(province)  # the activities were written in bulk, past the services that keep tallies
     citizen = seed_citizen(province, size=size)
-    training = seed_training(province, size=size)
-    # Issue #15: each part of the rest of the plan seeds its own demo (one line each, below).
-    # demo-15: teams
-    # demo-15: regulations
-    # demo-15: sectors
-    # demo-15: support
-    # demo-15: difficulties-tasks
-    # demo-15: households
-    # demo-15: proficiency
+    seed_teams_15(province, size=size)  # kiện toàn decisions, the village head, the rules' history
+    training = seed_training(province, size=size)  # after the teams' later members, so a re-run invites no one new
+    # The rest of the plan (issue #15), each part from its own module.
+    seed_support(province, size=size)  # partners serving communes, ~30 requests in every state
+    seed_regulations(province, size=size)  # model v1 and v2, adoptions, Zalo groups (partners now in them)
+    logins.extend(seed_sectors(province, size=size))  # the departments and the so.nongnghiep login
+    seed_difficulties_tasks(province, size=size)  # difficulties followed up, tasks given to teams
+    seed_households(province, size=size)  # villages' households and population, door-to-door rounds
+    seed_proficiency(province, size=size)  # course tests, certificates, imported completions
     # The first xã's commune team leader signs in too: shown with the other demo logins.
     first = AdminUnit.objects.filter(parent=province, kind=UnitKind.XA).active().order_by("code").first()
     leader = User.objects.filter(username=f"totruong.{first.code}").first() if first else None

@@ -20,7 +20,7 @@ from tocns.geo.models import AdminUnit
 from tocns.teams.models import Membership, Person
 from tocns.training import services
 from tocns.training.completion_files import CompletionRow
-from tocns.training.models import Attempt, Certificate, Course, Invitation, PlatformCourse, Quiz, Topic
+from tocns.training.models import Attempt, Attendance, Certificate, Course, Invitation, PlatformCourse, Quiz, Topic
 
 COURSES = {"small": 3, "default": 4, "province": 4}
 TAKERS = {"small": 15, "default": 60, "province": 60}
@@ -107,6 +107,11 @@ def seed_proficiency(province: AdminUnit, *, size: str = "default") -> Proficien
             if membership is not None:
                 Invitation.objects.get_or_create(course=course, person=member, defaults={
                     "team": membership.team, "commune_id": membership.team.commune_id, "invited_by": admin})
+                # He came to the course's sessions held so far (so a re-run of the training seed,
+                # which marks every invited person, finds nothing left to mark).
+                for session in course.sessions.filter(starts_at__lte=timezone.now()):
+                    Attendance.objects.get_or_create(session=session, person=member, defaults={
+                        "present": True, "recorded_by": admin})
                 seed.attempts += _take(member, course, quiz, _key(course.pk, "member", member.pk), right=True,
                                        rng=random.Random(1)) is not None
         invitations = list(course.invitations.exclude(person__in=shown).select_related("person")

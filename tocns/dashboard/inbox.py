@@ -83,9 +83,17 @@ def inbox_for(user, *, with_due_reports: bool = True) -> list[InboxItem]:
             rights.received_at))
     # inbox-15: teams
     # inbox-15: regulations
+    from tocns.coordination.todo import todo_for as coordination_todo
+    from tocns.regulations.todo import todo_for as regulations_todo
+    for text, url, at in [*regulations_todo(user), *coordination_todo(user)]:
+        items.append(InboxItem("due", text, url, at))
     # inbox-15: sectors
     # inbox-15: support
+    from tocns.support.inbox import support_items
+    items.extend(support_items(user))
     # inbox-15: difficulties-tasks
+    from tocns.teamtasks.inbox import difficulties_tasks_inbox
+    items.extend(difficulties_tasks_inbox(user, now, InboxItem))
     # inbox-15: households
     # inbox-15: proficiency
     return sorted(items, key=lambda item: item.at, reverse=True)

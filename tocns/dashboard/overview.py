@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tocns.fieldwork.households import household_shares
 from tocns.fieldwork.models import ActivityTally, Feedback, FeedbackStatus, ServicePillar
 from tocns.geo.models import AdminUnit
 from tocns.reports.choices import ReportStatus
@@ -58,7 +59,9 @@ class Overview:
     children: list = field(default_factory=list)  # one row of key figures per unit below
     team_members: list = field(default_factory=list)  # a village: its team's members and their trainings
     # overview-15: households
+    households: object = None  # fieldwork.households.HouseholdShare: households reached against the figures
     # overview-15: proficiency
+    proficient: list = field(default_factory=list)  # bars: members proficient per topic
     latest_report: Report | None = None  # a village: its team's latest monthly report
 
 
@@ -145,7 +148,12 @@ def overview_of(unit: AdminUnit) -> Overview:
         result.team_members = [(m.person.full_name, m.get_role_display(), trainings.get(m.person_id, 0))
                                for m in members.select_related("person").order_by("role", "person__full_name_folded")]
     # overview-15: households
+    result.households, by_child = household_shares(unit, today=today)
+    for row in result.children:
+        row["households"] = by_child.get(row["unit"].pk)
     # overview-15: proficiency
+    from tocns.training.selectors import proficient_per_topic
+    result.proficient = bars(proficient_per_topic(people))
     return result
 
 

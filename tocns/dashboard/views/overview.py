@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 
 from tocns.accounts.models import Role
 from tocns.accounts.selectors import home_units, scope_for, unit_for_user_or_404
+from tocns.fieldwork.households import household_cells, household_headers, household_rows
 from tocns.lib.http import XLSX, attachment
 from tocns.lib.sheets import workbook_bytes
 from tocns.reports.periods import parse_period
@@ -40,7 +41,8 @@ def _unit(request):
     code = request.GET.get("unit")
     if code:
         return unit_for_user_or_404(request.user, code=code)
-    unit = home_units(request.user).first()
+    # Only a unit inside the scope: a partner or a department holds the province unit with no unit data.
+    unit = home_units(request.user).filter(scope_for(request.user).q()).first()
     if unit is None:
         raise Http404
     return unit
@@ -77,6 +79,8 @@ def overview_xlsx(request):
                     (_("Thành viên đã được tập huấn"), data.trained),
                     (_("Ý kiến đang xử lý"), data.feedback_open), (_("Ý kiến quá hạn"), data.feedback_overdue)]:
             sheet.append(list(row))
+        for row in household_rows(data.households):  # overview-15: households
+            sheet.append(list(row))
         for title, rows in ((_("Thành phần"), data.by_occupation), (_("Giới tính"), data.by_gender),
                             (_("Độ tuổi"), data.by_age), (_("Dân tộc"), data.by_ethnic_group),
                             (_("Lĩnh vực"), data.by_pillar)):
@@ -97,10 +101,12 @@ def overview_xlsx(request):
         if data.children:
             part = book.create_sheet(_("Theo đơn vị"))
             part.append([_("Mã"), _("Đơn vị"), _("Tổ đã thành lập"), _("Thành viên"), _("Đã tập huấn"),
-                         _("Hoạt động 12 tháng"), _("Người được hỗ trợ 12 tháng"), _("Ý kiến đang xử lý")])
+                         _("Hoạt động 12 tháng"), _("Người được hỗ trợ 12 tháng"), _("Ý kiến đang xử lý"),
+                         *household_headers()])
             for row in data.children:
                 part.append([row["unit"].code, row["unit"].name, row["teams"], row["members"], row["trained"],
-                             row["activities"], row["people"], row["feedback"]])
+                             row["activities"], row["people"], row["feedback"],
+                             *household_cells(row.get("households"))])
         for sheet in book.worksheets:
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
