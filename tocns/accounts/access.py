@@ -77,8 +77,6 @@ class Access:
     def api_tokens(self) -> bool:
         return self.scope.has_role(*API_ROLES) or bool(getattr(self.user, "api_access", False))
 
-    # access-15: teams
-    # access-15: regulations
     @cached_property
     def regulations(self) -> bool:
         """Operating regulations: the province admin (the model, every commune) and the commune
@@ -92,8 +90,6 @@ class Access:
         return self.scope.has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER,
                                    Role.TEAM_LEADER)
 
-    # access-15: sectors
-    # access-15: support
     @cached_property
     def support(self) -> bool:
         """Support requests to partner enterprises (plan III.4): who asks (team leaders, the commune
@@ -105,7 +101,6 @@ class Access:
     def support_ask(self) -> bool:
         return self.scope.has_role(Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN, Role.TEAM_LEADER)
 
-    # access-15: difficulties-tasks
     @cached_property
     def team_tasks(self) -> bool:
         """Tasks given to teams: the teams see theirs, the offices those of their area."""
@@ -116,14 +111,12 @@ class Access:
         """Giving teams tasks: the commune office (its teams) and the province admin (any team)."""
         return self.scope.has_role(Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN, Role.PROVINCE_ADMIN)
 
-    # access-15: households
     @cached_property
     def village_figures(self) -> bool:
         """Villages' household and population figures (plan II.2.1): typed by the commune office for its
         villages, imported from Excel by it or by the province admin for the province."""
         return self.scope.has_role(Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER)
 
-    # access-15: proficiency
     @cached_property
     def proficiency_import(self) -> bool:
         """Importing completions from the "Bình dân học vụ số" platform: the province admin (the

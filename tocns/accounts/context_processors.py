@@ -39,35 +39,28 @@ def navigation(request):
         items.append((reverse("privacy:list"), _("Yêu cầu về dữ liệu cá nhân")))
     if access.api_tokens:
         items.append((reverse("api_tokens:list"), _("Mã truy cập API")))
-    # menu-15: teams
     if access.province_admin:
         items.append((reverse("teams:rules"), _("Quy định về tổ")))
-    # menu-15: regulations
     if access.regulations:
         items.append((reverse("regulations:index"), _("Quy chế hoạt động")))
     if access.coordination:
         items.append((reverse("coordination:index"), _("Nhóm phối hợp của xã")))
-    # menu-15: sectors
     if access.department:
         items.append((reverse("sectors:activities"), _("Hoạt động của sở, ngành")))
         items.append((reverse("sectors:communes"), _("Các xã được hỗ trợ")))
     if access.province_admin:
         items.append((reverse("sectors:departments"), _("Sở, ban, ngành")))
-    # menu-15: support
     if access.support:
         items.append((reverse("support:list"), _("Đề nghị hỗ trợ doanh nghiệp")))
     if access.partner:
         items.append((reverse("support:served"), _("Các tổ ở xã doanh nghiệp phục vụ")))
-    # menu-15: difficulties-tasks
     if access.team_tasks:
         items.append((reverse("teamtasks:list"), _("Nhiệm vụ của tổ")))
     if access.oversight:
         items.append((reverse("reports:difficulties_by_commune") if access.province_admin
                       else reverse("reports:difficulties"), _("Khó khăn, kiến nghị")))
-    # menu-15: households
     if access.village_figures:
         items.append((reverse("dashboard:households"), _("Số hộ, nhân khẩu")))
-    # menu-15: proficiency
     items.append((reverse("training:certificates"), _("Giấy chứng nhận")))
     if access.proficiency_import:
         items.append((reverse("training:completion_import"), _("Nhập kết quả Bình dân học vụ số")))

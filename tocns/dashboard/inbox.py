@@ -8,11 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tocns.coordination.todo import todo_for as coordination_todo
 from tocns.fieldwork.selectors import surveys_to_answer
 from tocns.privacy.selectors import requests_to_acknowledge
+from tocns.regulations.todo import todo_for as regulations_todo
 from tocns.reports import selectors as reports
 from tocns.reports.settings_selectors import requests_for_commune
+from tocns.support.inbox import support_items
 from tocns.teams.selectors import applications_to_decide
+from tocns.teamtasks.inbox import difficulties_tasks_inbox
 
 # Beyond this many, items of one kind fold into one line with a count.
 FOLD_AFTER = 3
@@ -81,19 +85,8 @@ def inbox_for(user, *, with_due_reports: bool = True) -> list[InboxItem]:
             "name": rights.person.full_name, "kind": rights.get_kind_display().lower(),
             "day": rights.acknowledge_by.strftime("%d/%m/%Y")}, reverse("privacy:request", args=[rights.pk]),
             rights.received_at))
-    # inbox-15: teams
-    # inbox-15: regulations
-    from tocns.coordination.todo import todo_for as coordination_todo
-    from tocns.regulations.todo import todo_for as regulations_todo
     for text, url, at in [*regulations_todo(user), *coordination_todo(user)]:
         items.append(InboxItem("due", text, url, at))
-    # inbox-15: sectors
-    # inbox-15: support
-    from tocns.support.inbox import support_items
-    items.extend(support_items(user))
-    # inbox-15: difficulties-tasks
-    from tocns.teamtasks.inbox import difficulties_tasks_inbox
+    items.extend(InboxItem(*row) for row in support_items(user, fold_after=FOLD_AFTER))
     items.extend(difficulties_tasks_inbox(user, now, InboxItem))
-    # inbox-15: households
-    # inbox-15: proficiency
     return sorted(items, key=lambda item: item.at, reverse=True)

@@ -22,6 +22,7 @@ from tocns.reports.models import Report
 from tocns.teams.choices import ETHNIC_GROUP_CHOICES, Gender, Occupation, TeamStatus
 from tocns.teams.models import Membership, Team
 from tocns.training.models import Attendance
+from tocns.training.selectors import proficient_per_topic
 
 MONTHS = 12
 VILLAGE_FORM = "THANG-THON"
@@ -58,9 +59,7 @@ class Overview:
     feedback_overdue: int = 0
     children: list = field(default_factory=list)  # one row of key figures per unit below
     team_members: list = field(default_factory=list)  # a village: its team's members and their trainings
-    # overview-15: households
     households: object = None  # fieldwork.households.HouseholdShare: households reached against the figures
-    # overview-15: proficiency
     proficient: list = field(default_factory=list)  # bars: members proficient per topic
     latest_report: Report | None = None  # a village: its team's latest monthly report
 
@@ -147,12 +146,9 @@ def overview_of(unit: AdminUnit) -> Overview:
             "-period_start").first()
         result.team_members = [(m.person.full_name, m.get_role_display(), trainings.get(m.person_id, 0))
                                for m in members.select_related("person").order_by("role", "person__full_name_folded")]
-    # overview-15: households
     result.households, by_child = household_shares(unit, today=today)
     for row in result.children:
         row["households"] = by_child.get(row["unit"].pk)
-    # overview-15: proficiency
-    from tocns.training.selectors import proficient_per_topic
     result.proficient = bars(proficient_per_topic(people))
     return result
 

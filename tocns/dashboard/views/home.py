@@ -6,13 +6,18 @@ from django.views.decorators.cache import never_cache
 
 from tocns.accounts.access import access_for
 from tocns.accounts.selectors import home_units, units_for_user
+from tocns.coordination.selectors import home_groups
 from tocns.fieldwork.selectors import my_month_entries, team_month_by_pillar
 from tocns.notify.selectors import notifications_for_user
 from tocns.portal.visitors import visitor_home
+from tocns.reports.difficulty_selectors import answers_for_leader
 from tocns.reports.selectors import month_report_cards, teams_led_by
+from tocns.sectors.selectors import department_month, department_of
+from tocns.support.selectors import partner_open
 from tocns.teams.models import Person
-from tocns.teams.selectors import teams_awaiting_decision, teams_for_user
-from tocns.training.selectors import next_session_for, partner_courses_ahead
+from tocns.teams.selectors import teams_awaiting_decision, teams_awaiting_members_decision, teams_for_user
+from tocns.teamtasks.selectors import tasks_for_home
+from tocns.training.selectors import next_session_for, partner_courses_ahead, quizzes_to_take
 
 from ..inbox import inbox_for
 
@@ -57,37 +62,20 @@ def home(request):
         context["home_units"] = home_units(user)
     if access.partner:
         context["partner_courses"] = partner_courses_ahead(user)
-    # home-15: teams
     if access.oversight:  # established teams whose member changes wait for a "kiện toàn" decision
-        from tocns.teams.selectors import teams_awaiting_members_decision
         context["members_to_sign"] = teams_awaiting_members_decision(user)[:10]
-    # home-15: regulations
     if access.team_leader:
-        from tocns.coordination.selectors import home_groups
         context["coordination_groups"] = home_groups(user)  # the commune group he is in, its Zalo link
-    # home-15: sectors
     if access.department:
-        from tocns.sectors.selectors import department_month, department_of
         department = department_of(user)
         context["sector_home"] = department and {"department": department, "month": department_month(department)}
-    # home-15: support
     if access.partner:
-        from tocns.support.selectors import partner_open
         context.update(support_open=list(partner_open(user)[:5]), support_open_count=partner_open(user).count(),
                        support_today=today)
-    # home-15: difficulties-tasks
     if access.field_log:
-        from tocns.reports.difficulty_selectors import answers_for_leader
-        from tocns.teamtasks.selectors import tasks_for_home
-
         context["home_tasks"] = list(tasks_for_home(user)[:10])
         context["home_tasks_many_units"] = len({task.unit_id for task in context["home_tasks"]}) > 1
         context["difficulty_answers"] = list(answers_for_leader(user, today)[:5]) if access.team_leader else []
-    # home-15: households
-    # home-15: proficiency
-    if access.field_log:
-        from tocns.training.selectors import quizzes_to_take
-
         context["quizzes_to_take"] = quizzes_to_take(user)
     return render(request, "dashboard/home.html", context)
 

@@ -79,7 +79,7 @@ def overview_xlsx(request):
                     (_("Thành viên đã được tập huấn"), data.trained),
                     (_("Ý kiến đang xử lý"), data.feedback_open), (_("Ý kiến quá hạn"), data.feedback_overdue)]:
             sheet.append(list(row))
-        for row in household_rows(data.households):  # overview-15: households
+        for row in household_rows(data.households):
             sheet.append(list(row))
         for title, rows in ((_("Thành phần"), data.by_occupation), (_("Giới tính"), data.by_gender),
                             (_("Độ tuổi"), data.by_age), (_("Dân tộc"), data.by_ethnic_group),
