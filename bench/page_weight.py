@@ -175,17 +175,27 @@ def main():
                                                           f"/reports/rollup/?unit={commune.code}",
                                                           f"/reports/{sample_report.pk}/", "/nhat-ky/phan-anh/",
                                                           "/nhat-ky/khao-sat/",
-                                                          f"/nhat-ky/khao-sat/{survey.pk}/ket-qua/"]),
+                                                          f"/nhat-ky/khao-sat/{survey.pk}/ket-qua/",
+                                                          # issue #15
+                                                          "/quy-che/", "/nhom-phoi-hop/", "/ho-tro/", "/nhiem-vu/",
+                                                          "/reports/kho-khan/", "/so-ho/"]),
                 ("Quản trị tỉnh", "sokhcn", ["/tong-quan/", f"/tong-quan/?unit={commune.code}", "/tap-huan/",
                                              "/tap-huan/thong-ke/", "/huong-dan/", "/units/", "/accounts/users/",
                                              f"/units/{village.code}/",
                                              "/teams/coverage/", "/teams/coverage/?show=no_deputy",
-                                             "/reports/rollup/?unit=08", "/reports/completeness/?unit=08"]),
+                                             "/reports/rollup/?unit=08", "/reports/completeness/?unit=08",
+                                             # issue #15
+                                             "/quy-che/", "/so-nganh/", "/ho-tro/thong-ke/",
+                                             "/reports/kho-khan/theo-xa/", "/teams/rules/", "/tap-huan/chung-nhan/"]),
                 ("Tổ trưởng", f"totruong.{village.code}", [f"/units/{village.code}/",
                                                            f"/teams/{village_team.pk}/", "/teams/applications/",
                                                            "/reports/", f"/reports/{sample_report.pk}/",
                                                            "/nhat-ky/", "/nhat-ky/khao-sat/",
-                                                           f"/nhat-ky/khao-sat/{survey.pk}/", "/nhat-ky/phan-anh/"]),
+                                                           f"/nhat-ky/khao-sat/{survey.pk}/", "/nhat-ky/phan-anh/",
+                                                           "/nhiem-vu/", "/ho-tro/gui/", "/nhom-phoi-hop/"]),
+                ("Sở, ban, ngành", "so.nongnghiep", ["/so-nganh/hoat-dong/", "/so-nganh/hoat-dong/ghi/",
+                                                     "/so-nganh/cac-xa/"]),
+                ("Doanh nghiệp", "vnpt", ["/ho-tro/", "/ho-tro/cac-to/", "/tap-huan/"]),
             ]:
                 rows, seen = run_journey(browser, label, who, paths)
                 results += rows

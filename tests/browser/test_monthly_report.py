@@ -71,7 +71,7 @@ def test_village_head_submits_officer_returns_head_resubmits_officer_accepts(pho
 
     # The commune officer returns it with a comment.
     sign_in(page, base, "0912 345 678")
-    page.locator("#inbox a", has_text="Thôn Nà Khà").click()
+    page.locator("#inbox a", has_text="Chờ xem xét: báo cáo Thôn Nà Khà").click()
     page.get_by_label("Ý kiến (bắt buộc khi trả lại)").fill("Thiếu số hồ sơ dịch vụ công (CQ02)")
     page.get_by_role("button", name="Trả lại để sửa").click()
     expect(page.locator("#status")).to_contain_text("Bị trả lại")
@@ -91,7 +91,7 @@ def test_village_head_submits_officer_returns_head_resubmits_officer_accepts(pho
 
     # The officer accepts; the figures appear in the commune's roll-up.
     sign_in(page, base, "0912 345 678")
-    page.locator("#inbox a", has_text="Thôn Nà Khà").click()
+    page.locator("#inbox a", has_text="Chờ xem xét: báo cáo Thôn Nà Khà").click()
     page.get_by_role("button", name="Tiếp nhận").click()
     expect(page.locator("#status")).to_contain_text("Đã tiếp nhận")
     page.goto(f"{base}/reports/rollup/?unit={world.commune_a.code}&period=2026-11")

@@ -619,6 +619,13 @@ def seed_demo(*, province_code: str, size: str = "default") -> DemoResult:
     seed_difficulties_tasks(province, size=size)  # difficulties followed up, tasks given to teams
     seed_households(province, size=size)  # villages' households and population, door-to-door rounds
     seed_proficiency(province, size=size)  # course tests, certificates, imported completions
+    # The village head (who may approve his village's applications) is shown too.
+    head = Assignment.objects.active().filter(role=Role.VILLAGE_HEAD, unit__province=province,
+                                              user__is_demo=True).select_related("user", "unit").order_by(
+        "unit__code").first()
+    if head is not None:
+        logins.append(DemoLogin(role=str(Role.VILLAGE_HEAD.label), unit=head.unit.name, name=head.user.full_name,
+                                phone=head.user.phone_display, username=head.user.username))
     # The first xã's commune team leader signs in too: shown with the other demo logins.
     first = AdminUnit.objects.filter(parent=province, kind=UnitKind.XA).active().order_by("code").first()
     leader = User.objects.filter(username=f"totruong.{first.code}").first() if first else None
