@@ -19,6 +19,7 @@ from tocns.reports.selectors import can_edit, report_for_user_or_404
 from tocns.reports.services import report_save
 from tocns.teams.selectors import members_on, team_for_user_or_404, teams_for_user
 
+from . import people_api, reports_api
 from .auth import BearerToken
 from .schemas import (
     ActivityIn,
@@ -203,3 +204,6 @@ api.add_router("", units)
 api.add_router("", teams)
 api.add_router("", fieldwork)
 api.add_router("", reports)
+# Issue #16: every part of the plan.
+api.add_router("", reports_api.router)
+api.add_router("", people_api.router)
