@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import django_auth
 
@@ -21,6 +21,7 @@ from tocns.teams.selectors import members_on, team_for_user_or_404, teams_for_us
 
 from . import people_api, reports_api
 from .auth import BearerToken
+from .paging import BoundedPagination
 from .schemas import (
     ActivityIn,
     ActivityOut,
@@ -57,7 +58,7 @@ class UnitFilter(Schema):
 
 
 @units.get("/units", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_units(request, filters: Query[UnitFilter]):
     parent = unit_for_user_or_404(request.user, code=filters.parent) if filters.parent else None
     return search_units(request.user, query=filters.q, parent=parent, level=filters.level).order_by("code")
@@ -77,7 +78,7 @@ class TeamFilter(Schema):
 
 
 @teams.get("/teams", response=list[TeamOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_teams(request, filters: Query[TeamFilter]):
     qs = teams_for_user(request.user).order_by("commune__code", "unit__code")
     if filters.commune:
