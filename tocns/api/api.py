@@ -1,15 +1,16 @@
 """The JSON API under /api/v1/. Endpoints only call selectors and services, and every one of
 them is filtered to the caller's scope: out-of-scope objects answer 404."""
 
-from datetime import date
+import functools
+import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema
+from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 from ninja.responses import Status
-from ninja.security import django_auth
 
 from tocns.accounts.selectors import search_units, unit_for_user_or_404
 from tocns.audit.services import record_read
@@ -20,14 +21,18 @@ from tocns.reports.services import report_save
 from tocns.teams.selectors import members_on, team_for_user_or_404, teams_for_user
 
 from . import people_api, reports_api
-from .auth import BearerToken
+from .auth import BearerToken, session_auth
+from .clients import refusal
+from .models import ApiClient
 from .paging import BoundedPagination
 from .schemas import (
     ActivityIn,
+    ActivityOneIn,
     ActivityOut,
     AnswerIn,
     AnswerResult,
     BatchResult,
+    IsoDate,
     MeOut,
     ReportSaveIn,
     ReportSaveResult,
@@ -36,7 +41,73 @@ from .schemas import (
     UnitOut,
 )
 
-api = NinjaAPI(
+logger = logging.getLogger("tocns.api")
+
+# Statuses any operation can answer besides its own (auth, scope, validation, machine clients'
+# limit, a fault), each with the shared error body; added to every operation of the schema.
+COMMON_ERRORS = {
+    "401": "Chưa đăng nhập, hoặc mã truy cập sai, đã thu hồi hay hết hạn / Not authenticated",
+    "403": "Không được phép (thiếu mã CSRF, hoặc hệ thống kết nối không được dùng thao tác này) / Forbidden",
+    "404": "Không tìm thấy, hoặc ngoài phạm vi của bạn / Not found or out of your scope",
+    "422": "Dữ liệu gửi lên không hợp lệ / Validation error",
+    "429": "Quá số yêu cầu cho phép (hệ thống kết nối); xem tiêu đề Retry-After / Rate limited",
+    "500": "Lỗi máy chủ / Server error",
+}
+
+
+class TocnsAPI(NinjaAPI):
+    """The NinjaAPI with two additions: every operation is guarded for machine clients (GET only,
+    their groups, their per-minute limit, one audit row a request: tocns.api.clients), a wrong method
+    answers 405 in JSON; and the schema lists the common error statuses on every operation."""
+
+    def _get_bound_routers(self):
+        fresh = self._bound_routers_cache is None
+        routers = super()._get_bound_routers()
+        if fresh:
+            for bound in routers:
+                for path_view in bound.path_operations.values():
+                    path_view._not_allowed = functools.partial(_not_allowed, path_view)
+                    for operation in path_view.operations:
+                        operation._run_checks = functools.partial(_checked, operation, operation._run_checks)
+        return routers
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+            "title": "Error", "type": "object", "required": ["detail"],
+            "properties": {"detail": {"title": "Detail", "description": "Thông báo lỗi, hoặc (422) danh sách lỗi"}},
+        }
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in COMMON_ERRORS.items():
+                    responses.setdefault(status, {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    })
+        return schema
+
+
+def _checked(operation, run_checks, request):
+    error = run_checks(request)
+    if error is None and isinstance(getattr(request, "auth", None), ApiClient):
+        refused = refusal(request, operation)
+        if refused is not None:
+            status, detail, headers = refused
+            error = api.create_response(request, {"detail": detail}, status=status)
+            for name, value in headers.items():
+                error[name] = value
+    return error
+
+
+def _not_allowed(path_view):
+    allowed = sorted({method for operation in path_view.operations for method in operation.methods})
+    response = api.create_response(None, {"detail": _("Phương thức không được hỗ trợ ở địa chỉ này.")}, status=405)
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+api = TocnsAPI(
     title="Tổ công nghệ số cộng đồng – API",
     version="1",
     description=("API của phần mềm quản lý Tổ công nghệ số cộng đồng. Đăng nhập bằng phiên (cookie, kèm mã CSRF "
@@ -44,7 +115,7 @@ api = NinjaAPI(
                  "`Authorization: Bearer <mã>`, không cần mã CSRF."),
     # The token first: a request that brings one is judged by it alone (a bad one answers 401),
     # and the session's CSRF check is not applied to it.
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), session_auth],
     urls_namespace="api",
 )
 
@@ -89,7 +160,7 @@ def list_teams(request, filters: Query[TeamFilter]):
 
 
 @teams.get("/teams/{team_id}", response=TeamDetailOut)
-def get_team(request, team_id: int, on: date | None = None):
+def get_team(request, team_id: int, on: IsoDate | None = None):
     """A team and its members, today or on a past day (`on=2026-09-01`)."""
     team = team_for_user_or_404(request.user, team_id)
     team.members = members_on(team, on)
@@ -103,7 +174,7 @@ MAX_BATCH = 500
 
 
 @fieldwork.post("/activities", response={200: ActivityOut, 201: ActivityOut, 400: dict})
-def post_activity(request, payload: ActivityIn):
+def post_activity(request, payload: ActivityOneIn):
     """Store one activity made on the phone. The same `client_id` again answers 200 with the
     activity stored the first time; nothing is stored twice."""
     try:
@@ -198,7 +269,34 @@ def me(request):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+    return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request, exc):
+    response = api.create_response(request, {"detail": _("Chưa đăng nhập, hoặc mã truy cập sai, đã thu hồi hay "
+                                                         "hết hạn.")}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or _("Không được phép.")}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    """A fault: logged with its trace (for the operators), answered in JSON without it."""
+    logger.exception("API %s %s", getattr(request, "method", ""), getattr(request, "path", ""))
+    return api.create_response(request, {"detail": _("Lỗi máy chủ. Hãy thử lại sau; nếu vẫn lỗi, báo cho quản trị.")},
+                               status=500)
 
 
 api.add_router("", units)
@@ -208,3 +306,16 @@ api.add_router("", reports)
 # Issue #16: every part of the plan.
 api.add_router("", reports_api.router)
 api.add_router("", people_api.router)
+
+
+# Last: any other address under /api/v1/ answers 404 in JSON, not Django's HTML page.
+fallback = Router(auth=None)
+
+
+@fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], "/{path:rest}",
+                        include_in_schema=False)
+def unknown_address(request, rest: str):
+    raise Http404
+
+
+api.add_router("", fallback)

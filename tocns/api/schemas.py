@@ -1,7 +1,29 @@
+import re
+import uuid
 from datetime import date
+from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Schema
+from pydantic import BeforeValidator
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value):
+    """A date is written yyyy-mm-dd: a number (`0.0`, read by pydantic as a Unix time) is refused."""
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("Ngày phải viết theo dạng yyyy-mm-dd, ví dụ 2026-09-01.")
+
+
+# Use for every date taken from a query or a body: strict ISO date, anything else a 422.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
+
+class ErrorOut(Schema):
+    """Every error the API answers: `detail` is a message, or (422) the list of what was wrong."""
+    detail: Any
 
 
 class UnitOut(Schema):
@@ -185,3 +207,9 @@ class ReportSaveResult(Schema):
     version: int | None = None  # the report's version now
     state: str = ""  # the report's status, as the page shows it
     to_fix: int = 0  # cells a draft keeps with a wrong value
+
+
+class ActivityOneIn(ActivityIn):
+    """One activity (POST /activities): its `client_id` is a UUID made on the phone. (In a batch,
+    a bad entry is refused on its own, so ActivityIn keeps a plain string there.)"""
+    client_id: uuid.UUID
