@@ -1,0 +1,119 @@
+"""Machine clients of the provincial data-sharing gateway: registered by the province admin, a secret
+shown once and stored hashed, rotated or revoked, read-only over their province or communes, only
+their endpoint groups, rate-limited per client and audited; personal tokens expire."""
+
+import hashlib
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from tocns.accounts.selectors import users_for_admin
+from tocns.api.models import ApiClient, ApiClientHit, ApiToken
+from tocns.api.services import api_client_create, api_client_revoke, api_client_rotate, token_create
+from tocns.audit.models import AuditEntry
+
+from ..factories import make_team
+
+pytestmark = pytest.mark.django_db
+
+
+def get(secret, path):
+    return Client().get(path, headers={"authorization": f"Bearer {secret}"})
+
+
+def test_the_secret_is_given_once_and_only_its_hash_is_stored(world):
+    client, secret = api_client_create(province=world.province, name="LGSP tỉnh", by=world.province_admin)
+    stored = ApiClient.objects.get(pk=client.pk)
+    assert stored.key_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in json.dumps([str(v) for v in ApiClient.objects.values().get(pk=client.pk).values()])
+    assert not stored.user.has_usable_password()
+    assert stored.user not in users_for_admin(world.province_admin)
+    assert get(secret, "/api/v1/units").status_code == 200
+
+
+def test_rotating_stops_the_old_secret_at_once(world):
+    client, old = api_client_create(province=world.province, name="LGSP")
+    _, new = api_client_rotate(client=client, by=world.province_admin)
+    assert get(old, "/api/v1/units").status_code == 401
+    assert get(new, "/api/v1/units").status_code == 200
+    assert ApiClient.objects.get(pk=client.pk).rotated_at is not None
+
+
+def test_a_revoked_client_answers_401_and_stays_in_the_list(world):
+    client, secret = api_client_create(province=world.province, name="LGSP")
+    api_client_revoke(client=client, by=world.province_admin)
+    assert get(secret, "/api/v1/units").status_code == 401
+    assert ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=False).exists()
+
+
+def test_a_client_only_reads(world):
+    make_team(world, world.village_a1)
+    _, secret = api_client_create(province=world.province, name="LGSP")
+    response = Client().post("/api/v1/activities/batch", "[]", content_type="application/json",
+                             headers={"authorization": f"Bearer {secret}"})
+    assert response.status_code == 403 and response.json()["detail"]
+
+
+def test_a_client_only_calls_its_groups(world):
+    _, secret = api_client_create(province=world.province, name="LGSP", groups=["units"])
+    assert get(secret, "/api/v1/units").status_code == 200
+    refused = get(secret, "/api/v1/teams")
+    assert refused.status_code == 403 and refused.json()["detail"]
+    assert get(secret, "/api/v1/me").status_code == 403
+
+
+def test_a_commune_client_sees_only_its_commune(world):
+    team_a = make_team(world, world.village_a1, members=1)
+    team_b = make_team(world, world.village_b1, members=1)
+    _, secret = api_client_create(province=world.province, name="Xã Thượng Lâm", communes=[world.commune_a])
+    assert [t["id"] for t in get(secret, "/api/v1/teams").json()["items"]] == [team_a.pk]
+    assert get(secret, f"/api/v1/teams/{team_a.pk}").status_code == 200
+    assert get(secret, f"/api/v1/teams/{team_b.pk}").status_code == 404
+    assert get(secret, f"/api/v1/units/{world.village_b1.code}").status_code == 404
+    codes = {u["code"] for u in get(secret, "/api/v1/units?limit=500").json()["items"]}
+    assert world.village_a1.code in codes and world.village_b1.code not in codes
+
+
+def test_a_province_client_does_not_see_another_province(world):
+    _, secret = api_client_create(province=world.province, name="LGSP")
+    codes = {u["code"] for u in get(secret, "/api/v1/units?limit=500").json()["items"]}
+    assert world.commune_b.code in codes and world.other_province.code not in codes
+
+
+def test_past_the_limit_a_client_gets_429_with_retry_after(world):
+    client, secret = api_client_create(province=world.province, name="LGSP", per_minute=3)
+    assert [get(secret, "/api/v1/units").status_code for _ in range(3)] == [200, 200, 200]
+    refused = get(secret, "/api/v1/units")
+    assert refused.status_code == 429 and refused.json()["detail"]
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    ApiClientHit.objects.update(at=timezone.now() - timedelta(minutes=2))
+    assert get(secret, "/api/v1/units").status_code == 200
+
+
+def test_every_request_of_a_client_is_audited_with_its_path(world):
+    client, secret = api_client_create(province=world.province, name="LGSP")
+    get(secret, "/api/v1/units?level=commune")
+    entry = AuditEntry.objects.get(action="api_client.request")
+    assert entry.data["path"] == "/api/v1/units?level=commune" and entry.is_read
+    assert ApiClient.objects.get(pk=client.pk).last_used_at is not None
+
+
+def test_the_command_prints_the_secret(world, capsys):
+    call_command("api_client_create", "--province", "08", "--name", "Fuzzer", "--per-minute", "6000")
+    secret = capsys.readouterr().out.strip()
+    assert secret.startswith("lgsp_")
+    assert get(secret, "/api/v1/units").status_code == 200
+
+
+def test_a_personal_token_expires(world):
+    world.leader_a1.api_access = True
+    world.leader_a1.save(update_fields=["api_access"])
+    token, secret = token_create(user=world.leader_a1, name="Điện thoại", days=30)
+    assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
+    assert get(secret, "/api/v1/me").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert get(secret, "/api/v1/me").status_code == 401
