@@ -340,3 +340,47 @@ def test_the_schema_lists_the_people_endpoints_with_their_tags(client, world):
     assert tags["/api/v1/applications/{application_id}"] == {"Đơn"}
     assert tags["/api/v1/feedback"] == {"Ý kiến người dân"}
     assert tags["/api/v1/training/courses/{course_id}/attendance"] == {"Tập huấn"}
+
+
+# ---- a machine client (the provincial gateway) ---------------------------------------------------
+
+def _gateway(world, *, groups=("people",), communes=()):
+    from tocns.api.services import api_client_create
+
+    client, secret = api_client_create(province=world.province, name="Nền tảng LGSP của tỉnh", groups=list(groups),
+                                       communes=communes, by=world.province_admin)
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def test_a_gateway_reads_names_and_statuses_but_never_a_phone_an_ethnic_group_or_a_contact(
+        client, world, teams, applications, feedback, courses):
+    headers = _gateway(world)
+    members = client.get("/api/v1/members", **headers).json()
+    assert members["count"] == 5
+    assert all(row["phone"] is None and row["ethnic_group"] is None for row in members["items"])
+    assert AuditEntry.objects.filter(action="members.api", actor__api_client__isnull=False).count() == 1
+    found = client.get("/api/v1/feedback", **headers).json()
+    assert found["count"] == 2 and all(row["citizen_name"] is None for row in found["items"])
+    apps = client.get("/api/v1/applications", **headers).json()
+    assert apps["count"] == 2 and all(row["contact_phone"] is None for row in apps["items"])
+    assert client.get(f"/api/v1/applications/{apps['items'][0]['id']}", **headers).json()["entries"][0]["phone"] is None
+    assert client.get("/api/v1/training/courses", **headers).json()["count"] == 2
+    assert client.get("/api/v1/training/proficiency", **headers).status_code == 200
+
+
+def test_a_gateway_over_commune_b_gets_404_on_commune_as_objects(client, world, teams, applications, feedback):
+    team_a, team_b, _people = teams
+    app_a, _app_b = applications
+    fa, fb = feedback
+    headers = _gateway(world, communes=[world.commune_b])
+    assert {row["team_id"] for row in client.get("/api/v1/members", **headers).json()["items"]} == {team_b.pk}
+    assert client.get(f"/api/v1/members?team={team_a.pk}", **headers).status_code == 404
+    assert client.get(f"/api/v1/applications/{app_a.pk}", **headers).status_code == 404
+    assert client.get(f"/api/v1/feedback/{fa.code}", **headers).status_code == 404
+    assert [row["code"] for row in client.get("/api/v1/feedback", **headers).json()["items"]] == [fb.code]
+
+
+def test_a_gateway_without_the_people_group_is_refused(client, world, teams):
+    headers = _gateway(world, groups=("reports",))
+    assert client.get("/api/v1/members", **headers).status_code == 403
+    assert client.get("/api/v1/training/courses", **headers).status_code == 403

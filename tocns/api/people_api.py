@@ -3,7 +3,11 @@
 Every endpoint reads through the selectors the pages use, so it sees what the caller's pages show:
 another commune's object answers 404 and lists leave its rows out. Personal fields follow the
 pages' rules (a phone as on the team page, the ethnic group only for the roles that may see it and
-only with consent, a citizen's name only with consent) and every read of them is audited."""
+only with consent, a citizen's name only with consent) and every read of them is audited.
+
+A machine client (the provincial gateway) reads names, roles, dates, statuses and counts, never a
+phone, an ethnic group or a citizen's contact: its service user holds an office's reach but not the
+office's duty, and those fields are not needed to share figures (Law 91/2025: data minimisation)."""
 
 from django.db.models import Count, Q
 from django.http import Http404
@@ -23,6 +27,7 @@ from tocns.teams.models import Membership
 from tocns.training import selectors as training_selectors
 from tocns.training.models import Attendance, Topic
 
+from .models import ApiClient
 from .paging import BoundedPagination
 from .schemas_people import (
     ApplicationDetailOut,
@@ -54,6 +59,10 @@ class _Page:
 
     def __getitem__(self, part: slice) -> list:
         return self.describe(list(self.queryset[part]))
+
+
+def _machine(request) -> bool:
+    return isinstance(getattr(request, "auth", None), ApiClient)
 
 
 def _oversees(user) -> bool:
@@ -101,16 +110,18 @@ def list_members(request, filters: Query[MemberFilter]):
 
 
 def _member_rows(request, memberships: list) -> list[dict]:
-    user = request.user
+    user, machine = request.user, _machine(request)
     roster: dict[int, bool] = {}
     rows = []
     for m in memberships:
         if m.team_id not in roster:
             roster[m.team_id] = team_selectors.can_see_roster(user, m.team)
         person = m.person
-        phone = person.phone if team_selectors.phone_visible_to(user, person, sees_roster=roster[m.team_id]) else None
+        phone = person.phone if not machine and team_selectors.phone_visible_to(
+            user, person, sees_roster=roster[m.team_id]) else None
         ethnic = (person.ethnic_group or None) if (
-            person.ethnic_group_consent_at is not None and team_selectors.can_see_ethnic_group(user, person)) else None
+            not machine and person.ethnic_group_consent_at is not None
+            and team_selectors.can_see_ethnic_group(user, person)) else None
         rows.append({
             "person_id": person.pk, "full_name": person.full_name, "role": m.role, "role_label": m.get_role_display(),
             "team_id": m.team_id, "unit_code": m.team.unit.code, "commune_code": m.team.commune.code,
@@ -219,12 +230,13 @@ def _feedback(user):
     return fieldwork_selectors.feedback_for_user(user).select_related("commune")
 
 
-def _feedback_rows(user, items: list) -> list[dict]:
+def _feedback_rows(request, items: list) -> list[dict]:
+    user, machine = request.user, _machine(request)
     scope = scope_for(user)
     today = timezone.localdate()
     rows = []
     for f in items:
-        contact = bool(f.citizen_name or f.citizen_phone) and shows_contact(f, scope)
+        contact = not machine and bool(f.citizen_name or f.citizen_phone) and shows_contact(f, scope)
         rows.append({
             "code": f.code, "kind": f.kind, "status": f.status, "status_label": f.get_status_display(),
             "unit_code": f.unit.code, "commune_code": f.commune.code,
@@ -265,7 +277,7 @@ def list_feedback(request, filters: Query[FeedbackFilter]):
     if filters.kind:
         items = items.filter(kind=filters.kind)
     items = items.order_by("answer_due_on", "-received_at", "id")
-    return _Page(items, lambda rows: _feedback_rows(user, rows))
+    return _Page(items, lambda rows: _feedback_rows(request, rows))
 
 
 @router.get("/feedback/{code}", response=FeedbackOut, tags=[FEEDBACK])
@@ -273,7 +285,7 @@ def get_feedback(request, code: str):
     feedback = _feedback(request.user).filter(code=code).first()
     if feedback is None:
         raise Http404
-    return _feedback_rows(request.user, [feedback])[0]
+    return _feedback_rows(request, [feedback])[0]
 
 
 # ---- training ---------------------------------------------------------------------------------------
