@@ -1,0 +1,186 @@
+"""Schemas of the reports part of the JSON API (issue #16): indicators, forms, reports and their
+values, roll-ups and completeness. Codes everywhere (unit codes, indicator codes, period keys);
+a figure not entered is null, never 0."""
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    unit_of_measure: str
+    pillar: str
+    pillar_label: str
+    value_type: str
+    aggregation: str
+    visibility: str  # normal, public, sensitive
+    numerator: str | None = None  # a ratio's parts, by code
+    denominator: str | None = None
+    retired_on: date | None = None
+
+
+class FormLineOut(Schema):
+    order: int
+    section: str  # the heading the line is shown under ("" keeps the pillar's heading)
+    indicator: str  # its code
+    name: str
+    unit_of_measure: str
+
+
+class FormOut(Schema):
+    code: str
+    name: str
+    version: int
+    level: str  # village_team, commune_team, commune
+    period_type: str  # month, quarter, year, once
+    period_rule: str
+    due_day: int
+    is_active: bool
+    lines: list[FormLineOut]
+
+
+class ReportFilter(Schema):
+    unit: str | None = Field(None, description="Mã đơn vị: báo cáo của đơn vị đó và các đơn vị bên dưới")
+    form: str | None = Field(None, description="Mã mẫu báo cáo, ví dụ THANG-THON")
+    period: str | None = Field(None, description="Kỳ báo cáo: 2026-10, 2026-Q4 hoặc 2026")
+    status: str | None = Field(None, description="draft, submitted, returned hoặc accepted")
+
+
+class ReportOut(Schema):
+    id: int
+    unit_code: str
+    unit_name: str
+    commune_code: str
+    form: str  # the form's code
+    period_key: str
+    period_label: str
+    due_on: date
+    status: str
+    status_label: str
+    submitted_at: datetime | None
+    on_time: bool | None
+    accepted_at: datetime | None
+    version: int
+
+
+class ValueOut(Schema):
+    indicator: str  # its code
+    name: str
+    unit_of_measure: str
+    section: str
+    value: float | None  # null: not entered (kept apart from 0)
+    typed: str  # what a draft keeps in a cell while it is not an acceptable number, "" otherwise
+    comment: str
+
+
+class ReportDetailOut(ReportOut):
+    submitted_by: str  # the sender's name, nothing more about him
+    review_comment: str
+    can_edit: bool  # whether the caller may save this report now (POST /reports/{id}/save)
+    values: list[ValueOut]
+    results: str
+    difficulties: str
+    proposals: str
+
+
+class ReportSaveBody(Schema):
+    """One save of a report, as the report page makes it. Send the whole report: an indicator left
+    out of `values` is saved empty, a comment left out is cleared (texts left out stay)."""
+
+    client_id: str = Field(..., min_length=1, max_length=64,
+                           description="Khoá lần lưu: gửi lại cùng khoá thì không thay đổi gì")
+    version: int = Field(..., ge=0, description="Phiên bản của báo cáo mà người nhập đã sửa trên đó")
+    values: dict[str, str | int | float | None] = {}  # by indicator code, as typed; null or "" is empty
+    comments: dict[str, str] = {}  # by indicator code
+    texts: dict[str, str] = {}  # results, difficulties, proposals
+    submit: bool = False
+    reasons: dict[str, str] = {}  # by rule id: why a figure a warning rule questions is right
+
+
+class SaveOut(Schema):
+    id: int
+    version: int
+    status: str
+    status_label: str
+    duplicate: bool  # this client_id was applied before: nothing changed
+    to_fix: int  # cells a draft keeps with a wrong value
+
+
+class WarningOut(Schema):
+    rule: int  # send its reason as reasons["<rule>"]
+    message: str
+    indicators: list[str]
+    reason_error: str
+
+
+class SaveRefused(Schema):
+    detail: dict[str, list[str]]  # by indicator code, or "report", "values", "reasons"
+    warnings: list[WarningOut] = []  # warning rules that need a reason before sending
+
+
+class SaveConflict(Schema):
+    detail: dict[str, list[str]]  # {"version": [message]}
+    version: int  # the report's version now: load it again, then save on it
+    status: str
+
+
+class UnitFigures(Schema):
+    unit_code: str
+    unit_name: str
+    values: dict[str, float | None]  # by indicator code; null where no report gave a value
+
+
+class RollupLine(Schema):
+    indicator: str
+    name: str
+    unit_of_measure: str
+    aggregation: str
+    total: float | None  # null when no report gave a value
+    reports: int | None  # reports that gave a value for it (null for a ratio, computed from two others)
+
+
+class RollupOut(Schema):
+    unit_code: str
+    unit_name: str
+    period_key: str
+    period_label: str
+    report_count: int  # submitted or accepted monthly team reports summed
+    as_of: datetime
+    lines: list[RollupLine]
+    children: list[UnitFigures]  # a province's communes, or a commune's own team and its villages
+
+
+class CompletenessCounts(Schema):
+    expected: int
+    submitted: int
+    on_time: int
+    late: int
+    missing: int
+
+
+class CompletenessChild(CompletenessCounts):
+    unit_code: str
+    unit_name: str
+
+
+class CompletenessOut(CompletenessCounts):
+    form: str
+    form_name: str
+    period_key: str
+    period_label: str
+    as_of: datetime
+    children: list[CompletenessChild]
+
+
+class CompletenessFilter(Schema):
+    unit: str = Field(..., description="Mã tỉnh hoặc mã xã, phường")
+    period: str = Field(..., description="Kỳ báo cáo: 2026-10, 2026-Q4 hoặc 2026")
+    form: str | None = Field(None, description="Mã mẫu; bỏ trống: mọi mẫu của kỳ đó")
+
+
+class RollupFilter(Schema):
+    unit: str = Field(..., description="Mã tỉnh hoặc mã xã, phường")
+    period: str = Field(..., description="Kỳ báo cáo: 2026-10, 2026-Q4 hoặc 2026")
+    form: str | None = Field(None, description="Mã mẫu: chỉ các chỉ số mẫu đó hỏi")
