@@ -384,3 +384,17 @@ def test_a_gateway_without_the_people_group_is_refused(client, world, teams):
     headers = _gateway(world, groups=("reports",))
     assert client.get("/api/v1/members", **headers).status_code == 403
     assert client.get("/api/v1/training/courses", **headers).status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/api/v1/applications?status=lost", "/api/v1/feedback?kind=praise",
+                                 "/api/v1/members?team=abc"])
+def test_a_filter_value_the_schema_does_not_list_answers_422(client, world, url):
+    client.force_login(world.province_admin)
+    assert client.get(url).status_code == 422
+
+
+@pytest.mark.parametrize("url", [f"/api/v1/applications/{2**63}", f"/api/v1/training/courses/{2**63}",
+                                 f"/api/v1/training/courses/{2**63}/attendance", f"/api/v1/members?team={2**63}"])
+def test_an_id_beyond_the_database_range_is_not_found(client, world, url):
+    client.force_login(world.province_admin)
+    assert client.get(url).status_code == 404

@@ -9,6 +9,8 @@ A machine client (the provincial gateway) reads names, roles, dates, statuses an
 phone, an ethnic group or a citizen's contact: its service user holds an office's reach but not the
 office's duty, and those fields are not needed to share figures (Law 91/2025: data minimisation)."""
 
+from typing import Literal
+
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
@@ -143,7 +145,7 @@ def _member_rows(request, memberships: list) -> list[dict]:
 
 class ApplicationFilter(Schema):
     unit: str | None = None
-    status: str = ""
+    status: Literal["", "open", "pending", "info_requested", "approved", "rejected"] = ""
 
 
 def _applications(user):
@@ -218,8 +220,8 @@ def get_application(request, application_id: int):
 
 class FeedbackFilter(Schema):
     unit: str | None = None
-    status: str = ""  # received, forwarded, answered, closed, open, overdue
-    kind: str = ""
+    status: Literal["", "open", "overdue", "received", "forwarded", "answered", "closed"] = ""
+    kind: Literal["", "opinion", "petition", "complaint"] = ""
 
 
 def _feedback(user):
