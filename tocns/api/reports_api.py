@@ -161,7 +161,7 @@ def list_reports(request, filters: Query[ReportFilter]):
         if filters.status not in ReportStatus.values:
             raise HttpError(422, _("Trạng thái là một trong: %(values)s.") % {"values": ", ".join(ReportStatus.values)})
         reports = reports.filter(status=filters.status)
-    return [_report_out(report) for report in reports.order_by("-period_start", "unit__code", "form__code", "pk")]
+    return reports.order_by("-period_start", "unit__code", "form__code", "pk")
 
 
 @router.get("/reports/{report_id}", response=ReportDetailOut)

@@ -64,6 +64,43 @@ class ReportOut(Schema):
     accepted_at: datetime | None
     version: int
 
+    # Resolved from the report (a list pages a queryset: only the page's reports are built).
+    @staticmethod
+    def resolve_id(obj) -> int:
+        return obj["id"] if isinstance(obj, dict) else obj.pk
+
+    @staticmethod
+    def resolve_unit_code(obj) -> str:
+        return obj["unit_code"] if isinstance(obj, dict) else obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj) -> str:
+        return obj["unit_name"] if isinstance(obj, dict) else obj.unit.name
+
+    @staticmethod
+    def resolve_commune_code(obj) -> str:
+        return obj["commune_code"] if isinstance(obj, dict) else obj.commune.code
+
+    @staticmethod
+    def resolve_form(obj) -> str:
+        return obj["form"] if isinstance(obj, dict) else obj.form.code
+
+    @staticmethod
+    def resolve_period_label(obj) -> str:
+        from tocns.reports.selectors import period_label
+
+        return obj["period_label"] if isinstance(obj, dict) else str(period_label(obj))
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return obj["status_label"] if isinstance(obj, dict) else str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_accepted_at(obj) -> datetime | None:
+        if isinstance(obj, dict):
+            return obj["accepted_at"]
+        return obj.reviewed_at if obj.status == "accepted" else None
+
 
 class ValueOut(Schema):
     indicator: str  # its code
