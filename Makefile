@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PROVINCE ?= 08
 
-.PHONY: install run test test-sqlite test-postgres lint check-migrations browser-deps serve-prod bench clean
+.PHONY: install run test test-sqlite test-postgres api-fuzz lint check-migrations browser-deps serve-prod bench clean
 
 install: $(VENV)/.installed
 
@@ -32,9 +32,11 @@ check-migrations: install
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 
 # Every test runs on SQLite; when DATABASE_URL points at PostgreSQL, every test runs there too.
+# Then the API is fuzzed by a real client against a live server (api-fuzz).
 test: lint check-migrations test-sqlite
 	@case "$$DATABASE_URL" in postgres*) $(MAKE) --no-print-directory test-postgres ;; \
 	  *) echo "DATABASE_URL is not PostgreSQL: PostgreSQL run skipped (.ci/run sets it)." ;; esac
+	@$(MAKE) --no-print-directory api-fuzz
 
 test-sqlite: install
 	@echo "== tests on SQLite"
@@ -43,6 +45,13 @@ test-sqlite: install
 test-postgres: install
 	@echo "== tests on PostgreSQL"
 	$(BIN)/pytest
+
+# schemathesis against gunicorn on a free port with the small demo (its own SQLite database under
+# var/), as an anonymous caller, a team member, a commune officer and a machine client: fails on any
+# 5xx or any answer that does not conform to /api/v1/openapi.json. See tests/api/fuzz/api_fuzz.py.
+api-fuzz: install
+	@echo "== API fuzz (schemathesis)"
+	$(PY) tests/api/fuzz/api_fuzz.py
 
 bench: install
 	$(PY) bench/page_weight.py
