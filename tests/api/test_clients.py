@@ -117,3 +117,61 @@ def test_a_personal_token_expires(world):
     assert get(secret, "/api/v1/me").status_code == 200
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert get(secret, "/api/v1/me").status_code == 401
+
+
+PAGE = "/accounts/ma-truy-cap/may/"
+
+
+def test_the_province_admin_registers_a_client_and_sees_the_secret_once(client, world):
+    import uuid
+
+    client.force_login(world.province_admin)
+    form = {"name": "Nền tảng LGSP", "communes": [world.commune_a.pk], "groups": ["units", "reports"],
+            "per_minute": 60, "submission_key": str(uuid.uuid4())}
+    first = client.post(PAGE, form)
+    secret = first.context["secret"]
+    assert secret in first.content.decode()
+    again = client.post(PAGE, form)  # a retried form: the same client, no secret again
+    assert ApiClient.objects.count() == 1 and again.context["secret"] is None
+    made = ApiClient.objects.get()
+    assert list(made.communes.all()) == [world.commune_a] and made.groups == ["units", "reports"]
+    assert made.created_by == world.province_admin
+    assert get(secret, "/api/v1/units").status_code == 200
+    listing = client.get(PAGE).content.decode()
+    assert "Nền tảng LGSP" in listing and secret not in listing and "Thượng Lâm" in listing
+
+
+def test_the_admin_rotates_then_revokes_from_the_pages(client, world):
+    made, old = api_client_create(province=world.province, name="LGSP")
+    client.force_login(world.province_admin)
+    assert client.get(f"{PAGE}{made.pk}/doi-ma/").status_code == 200
+    new = client.post(f"{PAGE}{made.pk}/doi-ma/").context["secret"]
+    assert get(old, "/api/v1/units").status_code == 401 and get(new, "/api/v1/units").status_code == 200
+    response = client.post(f"{PAGE}{made.pk}/thu-hoi/", follow=True)
+    assert "Đã thu hồi" in response.content.decode() and "LGSP" in response.content.decode()
+    assert get(new, "/api/v1/units").status_code == 401
+
+
+def test_a_name_is_needed_and_the_error_is_next_to_the_field(client, world):
+    import uuid
+
+    client.force_login(world.province_admin)
+    response = client.post(PAGE, {"name": "", "groups": ["units"], "per_minute": 60,
+                                  "submission_key": str(uuid.uuid4())})
+    assert response.status_code == 200 and "Hãy đặt tên cho hệ thống." in response.content.decode()
+    assert not ApiClient.objects.exists()
+
+
+def test_only_the_province_admin_reaches_the_pages(client, world):
+    made, _ = api_client_create(province=world.province, name="LGSP")
+    client.force_login(world.officer_a)
+    assert client.get(PAGE).status_code == 404
+    assert client.post(f"{PAGE}{made.pk}/thu-hoi/").status_code == 404
+    assert ApiClient.objects.get().is_active
+
+
+def test_the_service_user_cannot_sign_in_to_the_pages(client, world):
+    made, _ = api_client_create(province=world.province, name="LGSP")
+    assert not made.user.has_usable_password() and not made.user.check_password("")
+    response = client.post("/accounts/login/", {"username": made.user.username, "password": ""})
+    assert "_auth_user_id" not in client.session and response.status_code in (200, 403)

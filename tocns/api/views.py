@@ -11,8 +11,14 @@ from tocns.accounts.access import page_rule
 from tocns.accounts.views import add_service_errors
 
 from . import services
-from .forms import TokenCreateForm
-from .selectors import tokens_for_user
+from .forms import ClientCreateForm, TokenCreateForm
+from .selectors import (
+    client_for_admin_or_404,
+    clients_for_admin,
+    communes_for_clients,
+    province_of,
+    tokens_for_user,
+)
 
 
 @never_cache
@@ -23,7 +29,8 @@ def token_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             token, secret = services.token_create(user=request.user, name=form.cleaned_data["name"],
-                                                  submission_key=form.cleaned_data["submission_key"])
+                                                  submission_key=form.cleaned_data["submission_key"],
+                                                  days=form.cleaned_data["days"] or services.TOKEN_DAYS)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -49,3 +56,48 @@ def token_revoke(request, pk: int):
             messages.info(request, _("Mã «%(name)s» đã được thu hồi từ trước.") % {"name": token.name})
         return redirect("api_tokens:list")
     return render(request, "api/token_revoke.html", {"token": token})
+
+
+@never_cache
+@login_required
+@page_rule("province_admin")
+def client_list(request):
+    """Machine clients of the admin's province: register one (its secret shown once), see last use."""
+    form = ClientCreateForm(request.POST or None, communes=communes_for_clients(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            client, secret = services.api_client_create(
+                province=data["communes"][0].province if data["communes"] else province_of(request.user),
+                name=data["name"], communes=data["communes"], groups=data["groups"], by=request.user,
+                per_minute=data["per_minute"], submission_key=data["submission_key"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return render(request, "api/client_secret.html", {"client": client, "secret": secret})
+    return render(request, "api/client_list.html", {"clients": clients_for_admin(request.user), "form": form})
+
+
+@never_cache
+@login_required
+@page_rule("province_admin")
+def client_rotate(request, pk: int):
+    """GET asks to confirm; POST makes a new secret (shown once) and stops the old one."""
+    client = client_for_admin_or_404(request.user, pk)
+    if request.method == "POST" and client.is_active:
+        client, secret = services.api_client_rotate(client=client, by=request.user)
+        return render(request, "api/client_secret.html", {"client": client, "secret": secret, "rotated": True})
+    return render(request, "api/client_confirm.html", {"client": client, "action": "rotate"})
+
+
+@login_required
+@page_rule("province_admin")
+def client_revoke(request, pk: int):
+    """GET asks to confirm; POST revokes (the row stays in the list)."""
+    client = client_for_admin_or_404(request.user, pk)
+    if request.method == "POST":
+        services.api_client_revoke(client=client, by=request.user)
+        messages.success(request, _("Đã thu hồi «%(name)s»: hệ thống này không truy cập được nữa.")
+                         % {"name": client.name})
+        return redirect("api_tokens:clients")
+    return render(request, "api/client_confirm.html", {"client": client, "action": "revoke"})
