@@ -201,6 +201,8 @@ def _typed(value) -> str:
         return str(value)
     if isinstance(value, float):
         number = Decimal(repr(value))
+        if not number.is_finite():
+            return repr(value)  # refused as not a number, beside its cell
         if number == number.to_integral_value():
             return str(int(number))
         text = format(number, "f")
@@ -335,8 +337,8 @@ def get_completeness(request, filters: Query[CompletenessFilter]):
     if filters.form:
         form = _form(filters.form)
         if form.period_type != period.kind:
-            raise HttpError(422, _("Mẫu «%(form)s» báo cáo theo %(kind)s: hãy cho kỳ theo %(kind)s.") % {
-                "form": form.code, "kind": str(PeriodType(form.period_type).label).lower()})
+            raise HttpError(422, _("Mẫu «%(form)s» báo cáo theo kỳ «%(kind)s», không theo kỳ %(period)s.") % {
+                "form": form.code, "kind": str(PeriodType(form.period_type).label).lower(), "period": period.key})
         forms = [form]
     else:
         forms = [form for form in ReportForm.objects.filter(is_active=True, period_type=period.kind).exclude(
