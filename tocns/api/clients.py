@@ -25,14 +25,15 @@ from .models import ApiClient, ApiClientHit
 # Endpoint groups a client may be given, each the router tags (OpenAPI tags) it opens.
 GROUPS = {
     "units": (gettext_lazy("Đơn vị hành chính"), ("Đơn vị hành chính",)),
-    "teams": (gettext_lazy("Các tổ và thành viên"), ("Tổ công nghệ số cộng đồng",)),
-    "reports": (gettext_lazy("Báo cáo, tổng hợp, mức độ đầy đủ"),
-                ("Báo cáo", "Tổng hợp", "Mức độ đầy đủ")),
-    "people": (gettext_lazy("Thành viên, đơn, phản ánh, tập huấn"),
-               ("Thành viên", "Đơn đăng ký", "Phản ánh", "Tập huấn", "Đơn", "Ý kiến người dân")),
+    "teams": (gettext_lazy("Các tổ và thành viên của tổ"), ("Tổ công nghệ số cộng đồng",)),
+    "reports": (gettext_lazy("Báo cáo, tổng hợp, mức độ đầy đủ"), ("Báo cáo", "Tổng hợp", "Mức độ đầy đủ")),
+    "members": (gettext_lazy("Danh sách thành viên (dữ liệu cá nhân)"), ("Thành viên",)),
+    "applications": (gettext_lazy("Đơn thành lập, tham gia tổ"), ("Đơn", "Đơn đăng ký")),
+    "feedback": (gettext_lazy("Ý kiến, phản ánh của người dân"), ("Ý kiến người dân", "Phản ánh")),
+    "training": (gettext_lazy("Tập huấn"), ("Tập huấn",)),
     "fieldwork": (gettext_lazy("Nhật ký hoạt động, khảo sát"), ("Nhật ký hoạt động", "Khảo sát")),
 }
-DEFAULT_GROUPS = ("units", "teams", "reports")
+DEFAULT_GROUPS = ("units", "teams", "reports", "training")
 WINDOW = timedelta(minutes=1)
 LAST_USED_PRECISION = timedelta(minutes=1)
 
