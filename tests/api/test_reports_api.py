@@ -329,3 +329,20 @@ def test_rollup_figures_are_decimal_exact_for_large_counts(client, world, teams)
     submit_report(teams["a1"], 2026, 10, {"CQ01": "123456789"})
     body = get(client, world.officer_a, "/rollups", unit=world.commune_a.code, period="2026-10").json()
     assert Decimal(str({line["indicator"]: line["total"] for line in body["lines"]}["CQ01"])) == 123456789
+
+
+def test_a_number_json_cannot_type_is_refused_beside_its_cell_never_a_server_error(client, world, draft):
+    client.force_login(world.leader_a1)
+    body = '{"client_id": "k1", "version": 1, "submit": true, "values": {"CQ01": Infinity, "TT01": 1, "TT02": 5}}'
+    answer = client.post(f"/api/v1/reports/{draft.pk}/save", body, content_type="application/json")
+    assert answer.status_code == 400 and "CQ01" in answer.json()["detail"]
+
+
+def test_the_report_list_costs_the_same_few_queries_for_one_report_or_many(client, world, teams, october,
+                                                                           django_assert_max_num_queries):
+    for key in ("a1", "a2", "xa", "b1"):
+        submit_report(teams[key], 2026, 11, {"CQ01": "1"})
+    client.force_login(world.province_admin)
+    with django_assert_max_num_queries(7):
+        answer = client.get("/api/v1/reports", {"limit": 500})
+    assert answer.json()["count"] == len(answer.json()["items"]) == 8
