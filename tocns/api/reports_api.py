@@ -45,6 +45,7 @@ from .schemas_reports import (
     SaveConflict,
     SaveOut,
     SaveRefused,
+    local,
 )
 
 router = Router(tags=["Báo cáo"])
@@ -309,7 +310,7 @@ def get_rollup(request, filters: Query[RollupFilter]):
     counts = _reports_per_indicator(unit, period)
     return {
         "unit_code": unit.code, "unit_name": unit.name, "period_key": period.key, "period_label": period.label,
-        "report_count": rollup.report_count, "as_of": rollup.as_of,
+        "report_count": rollup.report_count, "as_of": local(rollup.as_of),
         "lines": [{"indicator": i.code, "name": i.name, "unit_of_measure": i.unit_of_measure,
                    "aggregation": i.aggregation, "total": _figure(rollup.total.get(i.code)),
                    "reports": None if i.aggregation == Aggregation.RATIO else counts.get(i.code, 0)}
@@ -352,7 +353,7 @@ def get_completeness(request, filters: Query[CompletenessFilter]):
             children.setdefault(child.pk, (child, []))[1].append(row)
         results.append({
             "form": form.code, "form_name": form.name, "period_key": period.key, "period_label": period.label,
-            "as_of": result.as_of, **_counts(result.rows),
+            "as_of": local(result.as_of), **_counts(result.rows),
             "children": [{"unit_code": child.code, "unit_name": child.name, **_counts(rows)}
                          for child, rows in children.values()]})
     return results
