@@ -346,3 +346,22 @@ def test_the_report_list_costs_the_same_few_queries_for_one_report_or_many(clien
     with django_assert_max_num_queries(7):
         answer = client.get("/api/v1/reports", {"limit": 500})
     assert answer.json()["count"] == len(answer.json()["items"]) == 8
+
+
+def test_a_machine_client_reads_every_report_endpoint_but_never_a_sensitive_figure_nor_saves(client, world,
+                                                                                            october):
+    from tocns.api.services import api_client_create
+
+    _machine, secret = api_client_create(province=world.province, name="Cổng LGSP", groups=["reports"],
+                                         per_minute=6000)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    report = october["a1"]
+    for path, params in [("/indicators", {"limit": 500}), ("/forms", {}), ("/reports", {"period": "2026-10"}),
+                         (f"/reports/{report.pk}", {}), ("/rollups", {"unit": "08", "period": "2026-10"}),
+                         ("/completeness", {"unit": "08", "period": "2026-10"})]:
+        answer = client.get(f"/api/v1{path}", params, **headers)
+        assert answer.status_code == 200, path
+        assert SENSITIVE not in answer.content.decode() and "4321" not in answer.content.decode(), path
+    assert get(client, world.officer_a, "/rollups", unit="08", period="2026-10").status_code == 404  # his commune only
+    answer = client.post(f"/api/v1/reports/{report.pk}/save", "{}", content_type="application/json", **headers)
+    assert answer.status_code == 403
