@@ -130,7 +130,7 @@ def test_the_province_admin_registers_a_client_and_sees_the_secret_once(client, 
             "per_minute": 60, "submission_key": str(uuid.uuid4())}
     first = client.post(PAGE, form)
     secret = first.context["secret"]
-    assert secret in first.content.decode()
+    assert secret in first.content.decode().replace("<wbr>", "")
     again = client.post(PAGE, form)  # a retried form: the same client, no secret again
     assert ApiClient.objects.count() == 1 and again.context["secret"] is None
     made = ApiClient.objects.get()

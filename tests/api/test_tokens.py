@@ -42,7 +42,7 @@ def test_a_new_token_is_shown_once_and_only_its_hash_is_stored(client, world):
     response = client.post(PAGE, {"submission_key": str(uuid.uuid4()), "name": "Điện thoại Samsung"})
     token = ApiToken.objects.get()
     secret = response.context["secret"]
-    page = response.content.decode()
+    page = response.content.decode().replace("<wbr>", "")  # the secret wraps on a phone
     assert secret in page and "sẽ không hiện lại" in page and "no-store" in response["Cache-Control"]
     assert token.key_hash == hashlib.sha256(secret.encode()).hexdigest() and token.prefix == secret[:8]
     assert token.user == world.leader_a1 and token.name == "Điện thoại Samsung"

@@ -101,6 +101,11 @@ class ApiClient(models.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    @property
+    def group_names(self) -> list[str]:
+        from .clients import GROUPS
+        return [str(GROUPS[key][0]) for key in self.groups if key in GROUPS]
+
 
 class ApiClientHit(models.Model):
     """One request of a machine client, kept a minute or two: the per-client rate limit is counted

@@ -1,4 +1,5 @@
-"""The signed-in user's own API tokens: list, create (the secret is shown once), revoke."""
+"""API tokens (the signed-in user's own: list, create with the secret shown once, revoke) and the province
+admin's machine clients (register, rotate, revoke)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,11 @@ from .selectors import (
 )
 
 
+def _parts(secret: str | None) -> list[str]:
+    """The secret in pieces, shown with <wbr> between them so a phone can wrap it (copying keeps it whole)."""
+    return [secret[i:i + 12] for i in range(0, len(secret), 12)] if secret else []
+
+
 @never_cache
 @login_required
 @page_rule("api_tokens")
@@ -35,7 +41,8 @@ def token_list(request):
             add_service_errors(form, exc)
         else:
             # Rendered, not redirected: the secret must not travel in a URL or the session.
-            return render(request, "api/token_created.html", {"token": token, "secret": secret})
+            return render(request, "api/token_created.html", {"token": token, "secret": secret,
+                                                               "secret_parts": _parts(secret)})
     return render(request, "api/token_list.html", {
         "tokens": tokens_for_user(request.user), "form": form, "max_active": services.MAX_ACTIVE_TOKENS,
     })
@@ -74,7 +81,8 @@ def client_list(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return render(request, "api/client_secret.html", {"client": client, "secret": secret})
+            return render(request, "api/client_secret.html", {"client": client, "secret": secret,
+                                                                "secret_parts": _parts(secret)})
     return render(request, "api/client_list.html", {"clients": clients_for_admin(request.user), "form": form})
 
 
@@ -86,7 +94,8 @@ def client_rotate(request, pk: int):
     client = client_for_admin_or_404(request.user, pk)
     if request.method == "POST" and client.is_active:
         client, secret = services.api_client_rotate(client=client, by=request.user)
-        return render(request, "api/client_secret.html", {"client": client, "secret": secret, "rotated": True})
+        return render(request, "api/client_secret.html", {"client": client, "secret": secret,
+                                                                "secret_parts": _parts(secret), "rotated": True})
     return render(request, "api/client_confirm.html", {"client": client, "action": "rotate"})
 
 
