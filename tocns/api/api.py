@@ -85,6 +85,8 @@ class TocnsAPI(NinjaAPI):
                         "description": description,
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                     })
+                responses["429"].setdefault("headers", {"Retry-After": {
+                    "description": "Số giây cần chờ / seconds to wait", "schema": {"type": "integer"}}})
         return schema
 
 
@@ -111,8 +113,10 @@ api = TocnsAPI(
     title="Tổ công nghệ số cộng đồng – API",
     version="1",
     description=("API của phần mềm quản lý Tổ công nghệ số cộng đồng. Đăng nhập bằng phiên (cookie, kèm mã CSRF "
-                 "khi gửi dữ liệu) hoặc bằng mã truy cập API tạo ở trang «Mã truy cập API»: gửi tiêu đề "
-                 "`Authorization: Bearer <mã>`, không cần mã CSRF."),
+                 "khi gửi dữ liệu) hoặc bằng mã truy cập API tạo ở trang «Mã truy cập API» (có hạn dùng): gửi "
+                 "tiêu đề `Authorization: Bearer <mã>`, không cần mã CSRF. Hệ thống kết nối (LGSP…) do Quản trị "
+                 "cấp tỉnh đăng ký dùng mã riêng theo cùng cách: chỉ đọc (GET), chỉ các nhóm API được chọn, "
+                 "giới hạn số yêu cầu mỗi phút (429, `Retry-After`). Mọi lỗi trả JSON `{\"detail\": …}`."),
     # The token first: a request that brings one is judged by it alone (a bad one answers 401),
     # and the session's CSRF check is not applied to it.
     auth=[BearerToken(), session_auth],
