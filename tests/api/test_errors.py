@@ -99,5 +99,5 @@ def test_every_operation_lists_the_common_error_statuses(client):
     operations = [(path, method, op) for path, methods in schema["paths"].items() for method, op in methods.items()]
     assert len(operations) > 5
     for path, method, op in operations:
-        missing = {"401", "403", "404", "422", "429", "500"} - set(op["responses"])
+        missing = {"400", "401", "403", "404", "422", "429", "500"} - set(op["responses"])
         assert not missing, f"{method.upper()} {path} lacks {missing}"

@@ -46,6 +46,8 @@ logger = logging.getLogger("tocns.api")
 # Statuses any operation can answer besides its own (auth, scope, validation, machine clients'
 # limit, a fault), each with the shared error body; added to every operation of the schema.
 COMMON_ERRORS = {
+    # Refused by the request filter (tocns.lib.security) before the API: a NUL or non-UTF-8 character.
+    "400": "Yêu cầu có ký tự không hợp lệ (ký tự rỗng, mã không phải UTF-8) / Malformed request",
     "401": "Chưa đăng nhập, hoặc mã truy cập sai, đã thu hồi hay hết hạn / Not authenticated",
     "403": "Không được phép (thiếu mã CSRF, hoặc hệ thống kết nối không được dùng thao tác này) / Forbidden",
     "404": "Không tìm thấy, hoặc ngoài phạm vi của bạn / Not found or out of your scope",
@@ -83,6 +85,11 @@ class TocnsAPI(NinjaAPI):
                 for status, description in COMMON_ERRORS.items():
                     responses.setdefault(status, {
                         "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    })
+                if "requestBody" in operation:
+                    responses.setdefault("413", {
+                        "description": "Dữ liệu gửi lên quá lớn / Payload too large",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                     })
                 responses["429"].setdefault("headers", {"Retry-After": {
