@@ -40,6 +40,8 @@ def navigation(request):
     if access.api_tokens:
         items.append((reverse("api_tokens:list"), _("Mã truy cập API")))
     if access.province_admin:
+        items.append((reverse("api_tokens:clients"), _("Hệ thống kết nối API")))
+    if access.province_admin:
         items.append((reverse("teams:rules"), _("Quy định về tổ")))
     if access.regulations:
         items.append((reverse("regulations:index"), _("Quy chế hoạt động")))

@@ -39,6 +39,10 @@ ACTIONS = {
     "consent.withdraw": _("Rút lại đồng ý"),
     "api_token.create": _("Tạo mã truy cập API"),
     "api_token.revoke": _("Thu hồi mã truy cập API"),
+    "api_client.create": _("Đăng ký hệ thống kết nối API"),
+    "api_client.rotate": _("Đổi mã hệ thống kết nối API"),
+    "api_client.revoke": _("Thu hồi hệ thống kết nối API"),
+    "api_client.request": _("Hệ thống kết nối đọc API"),
     "targets.set": _("Giao chỉ tiêu"),
     "targets.import": _("Nhập chỉ tiêu từ tệp"),
     "feedback.receive": _("Nhận ý kiến người dân"),
@@ -104,6 +108,9 @@ ACTIONS = {
     "certificate.download": _("Tải giấy chứng nhận"),
     "completion.import": _("Nhập kết quả Bình dân học vụ số"),
     "completion.mapping": _("Đổi khóa học Bình dân học vụ số ứng với chủ đề"),
+    "application.api": _("Đọc đơn qua API (có số điện thoại)"),
+    "feedback.api": _("Đọc ý kiến người dân qua API (có thông tin liên hệ)"),
+    "training.attendance.api": _("Đọc điểm danh tập huấn qua API"),
 }
 
 
