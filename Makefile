@@ -60,6 +60,7 @@ bench: install
 	$(PY) bench/fieldwork.py
 	$(PY) bench/dashboard.py
 	$(PY) bench/leader_month.py
+	$(PY) bench/api.py
 
 clean:
 	rm -rf $(VENV) var staticfiles
