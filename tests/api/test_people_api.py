@@ -344,7 +344,7 @@ def test_the_schema_lists_the_people_endpoints_with_their_tags(client, world):
 
 # ---- a machine client (the provincial gateway) ---------------------------------------------------
 
-def _gateway(world, *, groups=("people",), communes=()):
+def _gateway(world, *, groups=("members", "applications", "feedback", "training"), communes=()):
     from tocns.api.services import api_client_create
 
     client, secret = api_client_create(province=world.province, name="Nền tảng LGSP của tỉnh", groups=list(groups),

@@ -81,12 +81,23 @@ class TocnsAPI(NinjaAPI):
         }
         for methods in schema.get("paths", {}).values():
             for operation in methods.values():
-                responses = operation.setdefault("responses", {})
+                # ninja writes an operation's own statuses with int keys: make every key a string, or
+                # its own 400 and the common "400" would both be written and a parser keeps only one.
+                responses = {str(status): body for status, body in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 for status, description in COMMON_ERRORS.items():
-                    responses.setdefault(status, {
-                        "description": description,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                    })
+                    own = responses.get(status)
+                    if own is None:
+                        responses[status] = {
+                            "description": description,
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        }
+                        continue
+                    # The operation's own answer, or the common one (the request filter's 400).
+                    content = own.setdefault("content", {}).setdefault("application/json", {})
+                    if "schema" in content and content["schema"] != {"$ref": "#/components/schemas/Error"}:
+                        content["schema"] = {"anyOf": [content["schema"], {"$ref": "#/components/schemas/Error"}]}
+                    own["description"] = f"{own.get('description', '')} · {description}".strip(" ·")
                 if "requestBody" in operation:
                     responses.setdefault("413", {
                         "description": "Dữ liệu gửi lên quá lớn / Payload too large",

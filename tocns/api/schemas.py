@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, StrictBool, StrictFloat, StrictInt, StrictStr
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -110,7 +110,7 @@ class ActivityIn(Schema):
     women_count: int | str | None = None
     elderly_count: int | str | None = None
     minority_count: int | str | None = None
-    door_to_door: bool = False
+    door_to_door: StrictBool = False
     notes: str = ""
     made_at: str | None = None
     photo: str | None = None  # a data URL, resized on the phone to at most 300 KB
@@ -169,7 +169,7 @@ class AnswerIn(Schema):
     client_id: str
     survey: int
     unit: str
-    values: dict[str, str | int | float | list[str] | None] = {}  # by question id
+    values: dict[str, StrictStr | StrictInt | StrictFloat | list[StrictStr] | None] = {}  # by question id
     made_at: str | None = None
 
 
@@ -194,10 +194,10 @@ class ReportSaveIn(Schema):
     client_id: str  # the page's save key: the same one again changes nothing
     report: int
     version: int  # the report's version the page was built on
-    values: dict[str, str | int | float | None] = {}  # by indicator code, as typed
+    values: dict[str, StrictStr | StrictInt | StrictFloat | None] = {}  # by indicator code, as typed
     comments: dict[str, str] = {}
     texts: dict[str, str] = {}  # results, difficulties, proposals
-    submit: bool = False
+    submit: StrictBool = False
 
 
 class ReportSaveResult(Schema):

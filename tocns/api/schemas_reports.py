@@ -3,9 +3,15 @@ values, roll-ups and completeness. Codes everywhere (unit codes, indicator codes
 a figure not entered is null, never 0."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import StrictBool, StrictFloat, StrictInt, StrictStr
+
+# What tocns.reports.periods.parse_period reads, so the schema says what the server takes.
+PERIOD_KEY = r"^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])|-[Qq][1-4])?$"
+ReportStatusCode = Literal["draft", "submitted", "returned", "accepted"]
 
 
 def local(moment: datetime | None) -> datetime | None:
@@ -50,8 +56,8 @@ class FormOut(Schema):
 class ReportFilter(Schema):
     unit: str | None = Field(None, description="Mã đơn vị: báo cáo của đơn vị đó và các đơn vị bên dưới")
     form: str | None = Field(None, description="Mã mẫu báo cáo, ví dụ THANG-THON")
-    period: str | None = Field(None, description="Kỳ báo cáo: 2026-10, 2026-Q4 hoặc 2026")
-    status: str | None = Field(None, description="draft, submitted, returned hoặc accepted")
+    period: str | None = Field(None, pattern=PERIOD_KEY, description="Kỳ báo cáo: 2026-10, 2026-Q4 hoặc 2026")
+    status: ReportStatusCode | None = Field(None, description="draft, submitted, returned hoặc accepted")
 
 
 class ReportOut(Schema):
@@ -139,10 +145,11 @@ class ReportSaveBody(Schema):
     client_id: str = Field(..., min_length=1, max_length=64,
                            description="Khoá lần lưu: gửi lại cùng khoá thì không thay đổi gì")
     version: int = Field(..., ge=0, description="Phiên bản của báo cáo mà người nhập đã sửa trên đó")
-    values: dict[str, str | int | float | None] = {}  # by indicator code, as typed; null or "" is empty
+    # By indicator code, as typed; null or "" is empty. JSON types are kept (false is not a 0).
+    values: dict[str, StrictStr | StrictInt | StrictFloat | None] = {}
     comments: dict[str, str] = {}  # by indicator code
     texts: dict[str, str] = {}  # results, difficulties, proposals
-    submit: bool = False
+    submit: StrictBool = False
     reasons: dict[str, str] = {}  # by rule id: why a figure a warning rule questions is right
 
 
@@ -223,11 +230,11 @@ class CompletenessOut(CompletenessCounts):
 
 class CompletenessFilter(Schema):
     unit: str = Field(..., description="Mã tỉnh hoặc mã xã, phường")
-    period: str = Field(..., description="Kỳ báo cáo: 2026-10, 2026-Q4 hoặc 2026")
+    period: str = Field(..., pattern=PERIOD_KEY, description="Kỳ báo cáo: 2026-10, 2026-Q4 hoặc 2026")
     form: str | None = Field(None, description="Mã mẫu; bỏ trống: mọi mẫu của kỳ đó")
 
 
 class RollupFilter(Schema):
     unit: str = Field(..., description="Mã tỉnh hoặc mã xã, phường")
-    period: str = Field(..., description="Kỳ báo cáo: 2026-10, 2026-Q4 hoặc 2026")
+    period: str = Field(..., pattern=PERIOD_KEY, description="Kỳ báo cáo: 2026-10, 2026-Q4 hoặc 2026")
     form: str | None = Field(None, description="Mã mẫu: chỉ các chỉ số mẫu đó hỏi")

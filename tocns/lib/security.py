@@ -8,6 +8,7 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -114,8 +115,13 @@ def request_is_clean(request) -> bool:
     if content_type == "application/x-www-form-urlencoded":
         return _clean_text(request.body)
     if content_type == "multipart/form-data":
-        # The parser already turned broken UTF-8 into U+FFFD; a NUL byte is left as it came.
-        fields = [*request.POST.lists(), *((name, [f.name for f in files]) for name, files in request.FILES.lists())]
+        # The parser already turned broken UTF-8 into U+FFFD; a NUL byte is left as it came. A body
+        # the parser cannot read (no boundary) is refused here too, with this middleware's 400.
+        try:
+            fields = [*request.POST.lists(),
+                      *((name, [f.name for f in files]) for name, files in request.FILES.lists())]
+        except MultiPartParserError:
+            return False
         return not any("\x00" in name or any("\x00" in value for value in values) for name, values in fields)
     if content_type == "application/json":
         return b"\x00" not in request.body and not JSON_NUL.search(request.body)
