@@ -26,6 +26,10 @@ def test_the_served_schema_writes_each_status_once(client):
                                    "services": [], "people_count": 1, "door_to_door": 0}]),
     ("/api/v1/reports/batch", [{"client_id": "x", "report": 1, "version": 0, "values": {}, "submit": 0}]),
     ("/api/v1/survey-answers/batch", [{"client_id": "x", "survey": 1, "unit": "", "values": {"q": False}}]),
+    ("/api/v1/activities/batch", [{"client_id": "x", "date": "2026-11-01", "unit": "", "kind": "individual",
+                                   "services": [], "people_count": 1, "minority_count": False}]),
+    ("/api/v1/reports/batch", [{"client_id": "x", "report": 1, "version": False, "values": {}}]),
+    ("/api/v1/survey-answers/batch", [{"client_id": "x", "survey": False, "unit": "", "values": {}}]),
 ])
 def test_a_number_for_a_boolean_or_a_boolean_for_a_value_is_refused_with_422(client, world, path, body):
     client.force_login(world.leader_a1)

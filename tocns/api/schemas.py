@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import BeforeValidator, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import BeforeValidator, ConfigDict, Strict, StrictBool, StrictFloat, StrictInt, StrictStr
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -100,6 +100,10 @@ class TeamDetailOut(TeamOut):
 
 
 class ActivityIn(Schema):
+    # JSON types as the schema says them: a false is not a 0, a 0 is not a false (pydantic's lax
+    # mode would read either as the other; the schema fuzzer flagged it).
+    model_config = ConfigDict(strict=True)
+
     client_id: str
     date: str
     unit: str
@@ -166,6 +170,10 @@ class BatchResult(Schema):
 
 
 class AnswerIn(Schema):
+    # JSON types as the schema says them: a false is not a 0, a 0 is not a false (pydantic's lax
+    # mode would read either as the other; the schema fuzzer flagged it).
+    model_config = ConfigDict(strict=True)
+
     client_id: str
     survey: int
     unit: str
@@ -191,6 +199,10 @@ class AnswerResult(Schema):
 class ReportSaveIn(Schema):
     """One save of a monthly report made on the phone with no connection: a draft, or sending it."""
 
+    # JSON types as the schema says them: a false is not a 0, a 0 is not a false (pydantic's lax
+    # mode would read either as the other; the schema fuzzer flagged it).
+    model_config = ConfigDict(strict=True)
+
     client_id: str  # the page's save key: the same one again changes nothing
     report: int
     version: int  # the report's version the page was built on
@@ -212,4 +224,4 @@ class ReportSaveResult(Schema):
 class ActivityOneIn(ActivityIn):
     """One activity (POST /activities): its `client_id` is a UUID made on the phone. (In a batch,
     a bad entry is refused on its own, so ActivityIn keeps a plain string there.)"""
-    client_id: uuid.UUID
+    client_id: Annotated[uuid.UUID, Strict(False)]  # a UUID written as a string

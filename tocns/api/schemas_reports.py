@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import ConfigDict, StrictBool, StrictFloat, StrictInt, StrictStr
 
 # What tocns.reports.periods.parse_period reads, so the schema says what the server takes.
 PERIOD_KEY = r"^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])|-[Qq][1-4])?$"
@@ -141,6 +141,8 @@ class ReportDetailOut(ReportOut):
 class ReportSaveBody(Schema):
     """One save of a report, as the report page makes it. Send the whole report: an indicator left
     out of `values` is saved empty, a comment left out is cleared (texts left out stay)."""
+
+    model_config = ConfigDict(strict=True)  # JSON types as the schema says them
 
     client_id: str = Field(..., min_length=1, max_length=64,
                            description="Khoá lần lưu: gửi lại cùng khoá thì không thay đổi gì")
