@@ -173,3 +173,16 @@ def test_an_approved_leave_request_ends_the_membership_and_keeps_it(world):
     membership.refresh_from_db()
     assert membership.end_date == DAY and membership.end_reason == "Xin ra khỏi tổ"
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_an_applicants_phone_is_shown_to_who_decides_and_the_offices_not_to_every_member(client, world):
+    team = make_team(world, members=2)
+    application = submit(world, team, email="dung@example.vn")
+    url = f"/teams/applications/{application.pk}/"
+    for user, sees in ((world.leader_a1, True), (world.officer_a, True), (world.member_a1, False)):
+        client.force_login(user)
+        page = client.get(url)
+        assert page.status_code == 200, user
+        text = page.content.decode()
+        assert ("0987654321" in text or "0987 654 321" in text) is sees, user
+        assert ("dung@example.vn" in text) is sees, user

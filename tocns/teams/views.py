@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tocns.accounts.access import page_rule
+from tocns.accounts.access import access_for, page_rule
 from tocns.accounts.selectors import scope_for, unit_for_user_or_404, units_for_user
 from tocns.accounts.views import add_service_errors
 from tocns.audit.selectors import entries_for
@@ -563,6 +563,9 @@ def application_detail(request, application_pk: int):
         "application": application, "team": team, "entries": application.entries.select_related("home_village"),
         "can_decide": can_decide and application.is_open, "form": form,
         "notifications": notifications_about(application), "team_full": _team_is_full(team),
+        # Applicants' phones and e-mail go to whoever decides and to the offices above, not to every
+        # member of the team (as in the API).
+        "shows_contact": can_decide or access_for(request.user).oversight,
     })
 
 
