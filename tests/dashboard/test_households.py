@@ -10,7 +10,7 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
-from tocns.dashboard.demo_households import seed_households
+from tocns.demo.households import seed_households
 from tocns.fieldwork.services import activities_record_batch
 from tocns.geo.figures import TEMPLATE_HEADERS
 from tocns.geo.models import AdminUnit, VillageFigures
@@ -171,7 +171,7 @@ def test_the_province_overview_and_its_excel_file_carry_the_share(client, visite
     summary = {row[0]: row[1] for row in book["Tổng quan"].iter_rows(values_only=True)}
     assert summary["Tỷ lệ hộ được đến năm nay (%)"] == 50 and summary["Hộ được đến năm nay"] == 30
     units = list(book["Theo đơn vị"].iter_rows(values_only=True))
-    header, by_code = units[0], {row[0]: row for row in units[1:]}
+    header, by_code = units[2], {row[0]: row for row in units[3:]}  # after the title and the time made
     column = header.index("Tỷ lệ hộ được đến năm nay (%)")
     assert by_code["02269"][column] == 50 and by_code["02212"][header.index("Số hộ")] == "chưa có số hộ"
 

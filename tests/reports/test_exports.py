@@ -74,13 +74,16 @@ def expected_sums(keys) -> dict[str, int | float | None]:
 def sheet_rows(data: bytes):
     book = load_workbook(io.BytesIO(data))
     assert len(book.worksheets) == 1
-    return book.active, [list(row) for row in book.active.iter_rows(values_only=True)]
+    # rows 1-2: title and when made; row 3: the indicators' names; row 4: their codes; then the units
+    return book.active, [list(row) for row in book.active.iter_rows(min_row=4, values_only=True)]
 
 
 def test_the_sheet_has_one_row_per_commune_and_the_total_last(world, october):
     result = selectors.rollup(unit=world.province, period=parse_period("2026-10"))
     sheet, rows = sheet_rows(rollup_xlsx(result))
-    assert rows[0] == ["Mã", "Đơn vị", *CODES]
+    assert rows[0] == [None, None, *CODES]
+    assert [cell.value for cell in sheet[3]][:2] == ["Mã", "Đơn vị"]
+    assert sheet["A1"].value == "Bảng tổng hợp số liệu Tổ công nghệ số cộng đồng – Tuyên Quang – Tháng 10/2026"
     assert [row[:2] for row in rows[1:]] == [["02212", "Phường Minh Xuân"], ["02269", "Xã Thượng Lâm"],
                                              [None, "Tổng cộng"]]
     columns = {code: index for index, code in enumerate(rows[0])}
@@ -93,26 +96,32 @@ def test_the_sheet_has_one_row_per_commune_and_the_total_last(world, october):
     assert rows[2][columns["HT01"]] == 75.0 and rows[1][columns["HT01"]] == 8.3
     assert rows[2][columns["KT03"]] == 0 and rows[1][columns["KT03"]] is None  # zero is not missing
     assert rows[2][columns["HT02"]] == 0.0 and rows[1][columns["HT03"]] is None  # no base: no share
-    assert rows[3][columns["XH03"]] is None and sheet.cell(row=4, column=columns["XH03"] + 1).value is None
+    assert rows[3][columns["XH03"]] is None and sheet.cell(row=7, column=columns["XH03"] + 1).value is None
     assert all(isinstance(value, int | float) for row in rows[1:] for value in row[2:] if value is not None)
 
 
 def test_header_comments_freeze_and_widths(world, october):
     result = selectors.rollup(unit=world.province, period=parse_period("2026-10"))
     sheet, rows = sheet_rows(rollup_xlsx(result))
-    cq01 = sheet.cell(row=1, column=rows[0].index("CQ01") + 1)
+    cq01 = sheet.cell(row=4, column=rows[0].index("CQ01") + 1)
     assert cq01.value == "CQ01"
     assert "Số người được hướng dẫn cài đặt, kích hoạt định danh điện tử VNeID mức 2" in cq01.comment.text
     assert "Đơn vị tính: người" in cq01.comment.text
     assert "Tỷ lệ người trưởng thành có điện thoại thông minh" in sheet.cell(
-        row=1, column=rows[0].index("HT01") + 1).comment.text
-    assert sheet["A1"].comment is None and sheet["B1"].comment is None
-    assert sheet.freeze_panes == "C2"  # below the header, with code and name kept in view
+        row=4, column=rows[0].index("HT01") + 1).comment.text
+    name = sheet.cell(row=3, column=rows[0].index("CQ01") + 1).value
+    assert name == "Số người được hướng dẫn cài đặt, kích hoạt định danh điện tử VNeID mức 2 (người)"
+    assert sheet.cell(row=3, column=rows[0].index("HT01") + 1).value.endswith("(%)")
+    assert sheet["A4"].comment is None and sheet["B4"].comment is None
+    assert sheet.freeze_panes == "C5"  # below the headers, with code and name kept in view
+    assert sheet.print_title_rows == "$3:$4" and sheet.print_title_cols == "$A:$B"
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.column_dimensions["B"].width >= len("Phường Minh Xuân")
-    assert all(sheet.column_dimensions[cell.column_letter].width >= len(str(cell.value)) for cell in sheet[1])
-    assert sheet.cell(row=2, column=1).number_format == "@"
-    assert sheet.cell(row=4, column=rows[0].index("HT01") + 1).number_format == "0.0"
-    assert sheet.cell(row=4, column=2).font.bold
+    assert all(sheet.column_dimensions[cell.column_letter].width >= len(str(cell.value)) for cell in sheet[4][2:])
+    assert sheet.cell(row=5, column=1).number_format == "@"
+    assert sheet.cell(row=7, column=rows[0].index("HT01") + 1).number_format == '0.0"%"'
+    assert sheet.cell(row=7, column=rows[0].index("CQ01") + 1).number_format == "#,##0"
+    assert sheet.cell(row=7, column=2).font.bold
     assert rollup_filename(result) == "tong-hop-08-2026-10.xlsx"
 
 

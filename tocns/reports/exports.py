@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tocns.audit.services import audit_record
 from tocns.lib.sheets import workbook_bytes
+from tocns.lib.workbook import BORDER, HEADER_FILL, SHARE_FORMAT, finish_table, made_at_text, write_title  # noqa: F401  (BORDER, HEADER_FILL: survey_export)
 
 from .choices import ValueType
 from .models import Indicator
@@ -32,11 +33,7 @@ from .selectors import Completeness, Rollup, sees_sensitive, sensitive_ids
 
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
-SHARE_FORMAT = "0.0"
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-THIN = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 COMMENT_WIDTH_PT, COMMENT_LINE_PT = 260, 15
 
 
@@ -58,19 +55,15 @@ def number_format(indicator: Indicator) -> str:
     return INTEGER_FORMAT if indicator.value_type == ValueType.INTEGER else DECIMAL_FORMAT
 
 
+def header_name(indicator: Indicator) -> str:
+    """"Số người cài VNeID (người)": the indicator's name and unit, as the header shows it."""
+    if is_share(indicator):
+        return f"{indicator.name} (%)"
+    return f"{indicator.name} ({indicator.unit_of_measure})" if indicator.unit_of_measure else indicator.name
+
+
 def header_comment(indicator: Indicator) -> str:
     return _("%(name)s\nĐơn vị tính: %(unit)s") % {"name": indicator.name, "unit": indicator.unit_of_measure}
-
-
-def _display_width(number: int | float | None, fmt: str) -> int:
-    """Characters Excel shows for a number in this format (with thousands separators)."""
-    if number is None:
-        return 0
-    if fmt == SHARE_FORMAT:
-        return len(f"{number:.1f}")
-    if fmt == INTEGER_FORMAT:
-        return len(f"{number:,.0f}")
-    return len(f"{number:,.2f}")
 
 
 def rollup_xlsx(rollup: Rollup, *, include_sensitive: bool = False) -> bytes:
@@ -140,49 +133,40 @@ def _rollup_xlsx(rollup: Rollup) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Tổng hợp %(period)s") % {"period": rollup.period.key}
-
-    header = [_("Mã"), _("Đơn vị"), *[indicator.code for indicator in indicators]]
-    sheet.append(header)
+    columns = 2 + len(indicators)
+    header_row = write_title(
+        sheet, what=_("Bảng tổng hợp số liệu Tổ công nghệ số cộng đồng"), unit=rollup.unit.name,
+        period=rollup.period.label, columns=columns,
+        note=_("Số liệu tính đến %(at)s; %(count)s báo cáo đã gửi.") % {
+            "at": made_at_text(rollup.as_of), "count": rollup.report_count})
+    # two header rows: the indicator's name and unit, then its code (formulas and filters use the code)
+    sheet.append([_("Mã"), _("Đơn vị"), *[header_name(indicator) for indicator in indicators]])
+    sheet.append([None, None, *[indicator.code for indicator in indicators]])
+    sheet.merge_cells(start_row=header_row, end_row=header_row + 1, start_column=1, end_column=1)
+    sheet.merge_cells(start_row=header_row, end_row=header_row + 1, start_column=2, end_column=2)
+    first_row = header_row + 2
     for unit, values in rollup.rows:
         sheet.append([unit.code, unit.name, *[cell_number(i, values.get(i.code)) for i in indicators]])
     sheet.append([None, _("Tổng cộng"), *[cell_number(i, rollup.total.get(i.code)) for i in indicators]])
     last_row = sheet.max_row
 
-    bold = Font(bold=True)
-    for column, cell in enumerate(sheet[1], start=1):
-        cell.font, cell.fill, cell.border = bold, HEADER_FILL, BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        if column > 2:
-            indicator = indicators[column - 3]
-            text = header_comment(indicator)
-            comment = Comment(text, _("Hệ thống Tổ CNSCĐ"))
-            comment.width = COMMENT_WIDTH_PT
-            comment.height = COMMENT_LINE_PT * (2 + len(indicator.name) // 40)
-            cell.comment = comment
-    for row in sheet.iter_rows(min_row=2, max_row=last_row):
-        for column, cell in enumerate(row, start=1):
-            cell.border = BORDER
-            if column == 1:
-                cell.number_format = "@"  # codes such as 02269 keep their leading zero
-                cell.alignment = Alignment(horizontal="center")
-            elif column > 2:
-                cell.number_format = number_format(indicators[column - 3])
-            if cell.row == last_row:
-                cell.font, cell.fill = bold, TOTAL_FILL
-
-    sheet.column_dimensions["A"].width = max([len(str(unit.code)) for unit, _v in rollup.rows] + [3]) + 3
-    sheet.column_dimensions["B"].width = min(max([len(unit.name) for unit, _v in rollup.rows]
-                                                 + [len(_("Tổng cộng")), 10]) + 3, 45)
     for offset, indicator in enumerate(indicators):
-        column = offset + 3
-        fmt = number_format(indicator)
-        widest = max([_display_width(sheet.cell(row=r, column=column).value, fmt) for r in range(2, last_row + 1)]
-                     + [len(indicator.code)])
-        sheet.column_dimensions[get_column_letter(column)].width = max(widest + 3, 8)
-    sheet.freeze_panes = "C2"  # the header row, and the code and name while scrolling right
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last_row - 1}"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
+        cell = sheet.cell(row=header_row + 1, column=offset + 3)
+        comment = Comment(header_comment(indicator), _("Hệ thống Tổ CNSCĐ"))
+        comment.width = COMMENT_WIDTH_PT
+        comment.height = COMMENT_LINE_PT * (2 + len(indicator.name) // 40)
+        cell.comment = comment
+        for row in range(first_row, last_row + 1):
+            sheet.cell(row=row, column=offset + 3).number_format = number_format(indicator)
+    finish_table(sheet, header_row=header_row, header_rows=2, key_columns=2, text_columns={1},
+                 share_columns={offset + 3 for offset, i in enumerate(indicators) if is_share(i)}, filter=False)
+    sheet.auto_filter.ref = f"A{header_row + 1}:{get_column_letter(columns)}{last_row - 1}"
+    bold = Font(bold=True)
+    for cell in sheet[last_row]:
+        cell.font, cell.fill = bold, TOTAL_FILL
+    for row in range(first_row, last_row + 1):
+        sheet.cell(row=row, column=1).number_format = "@"  # codes such as 02269 keep their leading zero
+        sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center")
 
     properties = book.properties
     properties.title = zalo_title(rollup)

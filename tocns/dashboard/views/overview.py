@@ -8,13 +8,13 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from tocns.accounts.models import Role
 from tocns.accounts.selectors import home_units, scope_for, unit_for_user_or_404
 from tocns.fieldwork.households import household_cells, household_headers, household_rows
 from tocns.lib.http import XLSX, attachment
 from tocns.lib.sheets import workbook_bytes
+from tocns.lib.workbook import finish_table, write_title
 from tocns.reports.periods import parse_period
 from tocns.reports.settings_selectors import communes_split_by, province_administered_by
 
@@ -72,44 +72,44 @@ def overview_xlsx(request):
     unit, data = _overview(request)
     with translation.override("vi"):
         book = Workbook()
+        made = timezone.now()
+
+        def table(sheet, what: str, headers: list, rows, key_columns: int = 1) -> None:
+            header_row = write_title(sheet, what=what, unit=unit.name, made_at=made, columns=len(headers))
+            sheet.append([str(h) for h in headers])
+            for row in rows:
+                sheet.append(list(row))
+            finish_table(sheet, header_row=header_row, key_columns=key_columns, text_columns={1} if
+                         key_columns == 2 else ())
+
         sheet = book.active
         sheet.title = _("Tổng quan")
-        for row in [(_("Đơn vị"), unit.name), (_("Ngày lập"), timezone.localdate().strftime("%d/%m/%Y")),
-                    (_("Tổ đã thành lập"), data.teams["established"]), (_("Thành viên"), data.members),
-                    (_("Thành viên đã được tập huấn"), data.trained),
-                    (_("Ý kiến đang xử lý"), data.feedback_open), (_("Ý kiến quá hạn"), data.feedback_overdue)]:
-            sheet.append(list(row))
-        for row in household_rows(data.households):
-            sheet.append(list(row))
+        table(sheet, _("Tổng quan Tổ công nghệ số cộng đồng"), [_("Chỉ tiêu"), _("Số")], [
+            (_("Tổ đã thành lập"), data.teams["established"]), (_("Thành viên"), data.members),
+            (_("Thành viên đã được tập huấn"), data.trained),
+            (_("Ý kiến đang xử lý"), data.feedback_open), (_("Ý kiến quá hạn"), data.feedback_overdue),
+            *household_rows(data.households)])
         for title, rows in ((_("Thành phần"), data.by_occupation), (_("Giới tính"), data.by_gender),
                             (_("Độ tuổi"), data.by_age), (_("Dân tộc"), data.by_ethnic_group),
                             (_("Lĩnh vực"), data.by_pillar)):
             if not rows and title == _("Dân tộc"):
                 continue
-            part = book.create_sheet(title)
-            part.append([title, _("Số")])
-            for bar in rows:
-                part.append([str(bar.label), bar.value])
-        part = book.create_sheet(_("Hoạt động theo tháng"))
-        part.append([_("Tháng"), _("Số hoạt động"), _("Số người được hỗ trợ")])
-        for month, n, people in data.months:
-            part.append([month.strftime("%m/%Y"), n, people])
-        part = book.create_sheet(_("Báo cáo tháng"))
-        part.append([_("Kỳ"), _("Đã gửi"), _("Đúng hạn"), _("Số tổ thôn phải gửi")])
-        for key, *counts in data.reports:
-            part.append([parse_period(key).label, *counts])
+            table(book.create_sheet(title), _("Thành viên theo %(what)s") % {"what": title.lower()}
+                  if title != _("Lĩnh vực") else _("Hoạt động theo lĩnh vực"),
+                  [title, _("Số")], [(str(bar.label), bar.value) for bar in rows])
+        table(book.create_sheet(_("Hoạt động theo tháng")), _("Hoạt động theo tháng"),
+              [_("Tháng"), _("Số hoạt động"), _("Số người được hỗ trợ")],
+              [(month.strftime("%m/%Y"), n, people) for month, n, people in data.months])
+        table(book.create_sheet(_("Báo cáo tháng")), _("Báo cáo tháng của các tổ"),
+              [_("Kỳ"), _("Đã gửi"), _("Đúng hạn"), _("Số tổ thôn phải gửi")],
+              [(parse_period(key).label, *counts) for key, *counts in data.reports])
         if data.children:
-            part = book.create_sheet(_("Theo đơn vị"))
-            part.append([_("Mã"), _("Đơn vị"), _("Tổ đã thành lập"), _("Thành viên"), _("Đã tập huấn"),
-                         _("Hoạt động 12 tháng"), _("Người được hỗ trợ 12 tháng"), _("Ý kiến đang xử lý"),
-                         *household_headers()])
-            for row in data.children:
-                part.append([row["unit"].code, row["unit"].name, row["teams"], row["members"], row["trained"],
-                             row["activities"], row["people"], row["feedback"],
-                             *household_cells(row.get("households"))])
-        for sheet in book.worksheets:
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            sheet.column_dimensions["A"].width = 30
+            table(book.create_sheet(_("Theo đơn vị")), _("Tổng quan theo đơn vị"),
+                  [_("Mã"), _("Đơn vị"), _("Tổ đã thành lập"), _("Thành viên"), _("Đã tập huấn"),
+                   _("Hoạt động 12 tháng"), _("Người được hỗ trợ 12 tháng"), _("Ý kiến đang xử lý"),
+                   *household_headers()],
+                  [(row["unit"].code, row["unit"].name, row["teams"], row["members"], row["trained"],
+                    row["activities"], row["people"], row["feedback"], *household_cells(row.get("households")))
+                   for row in data.children], key_columns=2)
         content = workbook_bytes(book)
     return attachment(content, f"tong-quan-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
