@@ -6,6 +6,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from tocns.lib.sheets import LIST_HEADER_ROW, start_list_sheet, workbook_bytes
+from tocns.lib.workbook import finish_table
 
 from .labels import action_label
 
@@ -32,5 +33,5 @@ def audit_xlsx(entries, *, title: str, cut: bool, filters: str) -> bytes:
         sheet.cell(row=row, column=1).number_format = "DD/MM/YYYY HH:MM"
     for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = f"A{LIST_HEADER_ROW + 1}"
+    finish_table(sheet, header_row=LIST_HEADER_ROW, key_columns=1)
     return workbook_bytes(book)

@@ -20,6 +20,7 @@ from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
 from tocns.lib.phone import format_phone
 from tocns.lib.sheets import LIST_HEADER_ROW, start_list_sheet, workbook_bytes
+from tocns.lib.workbook import finish_table
 
 from .models import Feedback
 
@@ -88,7 +89,6 @@ def feedback_xlsx(items, *, with_contact: bool, scope: Scope, title: str) -> tup
     book = Workbook()
     sheet = book.active
     sheet.title = _("Ý kiến, phản ánh")
-    last = get_column_letter(len(columns))
     note = _("Xuất ngày %(day)s.") % {"day": today.strftime("%d/%m/%Y")}
     if with_contact:
         note += " " + _("Có họ tên, số điện thoại của người đã đồng ý cho lưu: chỉ dùng để trả lời ý kiến, "
@@ -110,13 +110,7 @@ def feedback_xlsx(items, *, with_contact: bool, scope: Scope, title: str) -> tup
                 cell.alignment = Alignment(vertical="top")
     for index, (_key, _header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = f"B{LIST_HEADER_ROW + 1}"
-    if count:
-        sheet.auto_filter.ref = f"A{LIST_HEADER_ROW}:{last}{count + LIST_HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{LIST_HEADER_ROW}:{LIST_HEADER_ROW}"
+    finish_table(sheet, header_row=LIST_HEADER_ROW, key_columns=1)
     return workbook_bytes(book), count, with_names  # text typed on a public form is never a formula
 
 

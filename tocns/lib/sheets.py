@@ -284,7 +284,8 @@ def csv_bytes(rows) -> bytes:
 
 
 # Every list exported for officers opens the same way: a title, a line saying when and what was
-# exported, then the column headers on row LIST_HEADER_ROW (frozen and filtered by the caller).
+# exported (and the time it was made), then the column headers on row LIST_HEADER_ROW; the caller
+# ends with tocns.lib.workbook.finish_table(sheet, header_row=LIST_HEADER_ROW, ...).
 LIST_HEADER_ROW = 3
 
 
@@ -297,7 +298,9 @@ def start_list_sheet(sheet, *, title: str, note: str, headers: list[str]) -> Non
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells(f"A1:{last}1")
-    sheet.append([note])
+    from .workbook import made_at_text
+
+    sheet.append([f"{note} " + _("Lập lúc %(at)s (giờ Việt Nam).") % {"at": made_at_text()}])
     sheet["A2"].font = Font(italic=True, color="595959")
     sheet.merge_cells(f"A2:{last}2")
     sheet.append(headers)

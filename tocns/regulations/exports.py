@@ -6,6 +6,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from tocns.lib.sheets import LIST_HEADER_ROW, start_list_sheet, workbook_bytes
+from tocns.lib.workbook import finish_table
 
 from .selectors import STATE_CURRENT, STATE_NONE, STATE_OLDER, CommuneRow
 
@@ -35,6 +36,5 @@ def commune_table_xlsx(rows: list[CommuneRow], *, province, current) -> bytes:
         sheet.cell(sheet.max_row, 7).number_format = "DD/MM/YYYY"
     for index, (_label, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = sheet.cell(LIST_HEADER_ROW + 1, 1)
-    sheet.auto_filter.ref = f"A{LIST_HEADER_ROW}:{get_column_letter(len(columns))}{max(sheet.max_row, LIST_HEADER_ROW)}"
+    finish_table(sheet, header_row=LIST_HEADER_ROW, key_columns=2)
     return workbook_bytes(book)

@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from tocns.lib.sheets import LIST_HEADER_ROW, start_list_sheet, workbook_bytes
+from tocns.lib.workbook import finish_table
 
 DATE_FORMAT = "DD/MM/YYYY"
 
@@ -44,7 +45,5 @@ def difficulties_xlsx(items, *, title: str) -> tuple[bytes, int]:
             cell.alignment = Alignment(wrap_text=index in (4, 11), vertical="top")
     for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = f"A{LIST_HEADER_ROW + 1}"
-    if count:
-        sheet.auto_filter.ref = f"A{LIST_HEADER_ROW}:{get_column_letter(len(columns))}{count + LIST_HEADER_ROW}"
+    finish_table(sheet, header_row=LIST_HEADER_ROW, key_columns=1)
     return workbook_bytes(book), count

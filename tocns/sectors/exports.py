@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from tocns.fieldwork.models import ServicePillar
 from tocns.lib.sheets import LIST_HEADER_ROW, start_list_sheet, workbook_bytes
+from tocns.lib.workbook import finish_table
 
 from .models import DepartmentActivity, DepartmentActivityKind
 from .selectors import department_parts
@@ -29,8 +30,7 @@ def parts_workbook(province, *, start: date, end: date, by=None) -> bytes:
     for part in parts:
         sheet.append([part.department.name, part.activities] + [n for _l, n in part.kind_counts()]
                      + [n for _l, n in part.pillar_counts()] + [part.people, part.communes_touched])
-    sheet.freeze_panes = sheet.cell(row=LIST_HEADER_ROW + 1, column=2)
-    sheet.column_dimensions["A"].width = 40
+    finish_table(sheet, header_row=LIST_HEADER_ROW, key_columns=1)
 
     listing = book.create_sheet(_("Các hoạt động"))
     start_list_sheet(listing, title=_("Các hoạt động của sở, ban, ngành"), note=note, headers=[
@@ -44,7 +44,5 @@ def parts_workbook(province, *, start: date, end: date, by=None) -> bytes:
                         ", ".join(service.name for service in activity.services.all()),
                         ", ".join(str(label) for label in activity.pillars), activity.description,
                         activity.people_reached])
-    listing.freeze_panes = listing.cell(row=LIST_HEADER_ROW + 1, column=1)
-    for column, width in zip("ABCDEFGH", (12, 32, 26, 24, 36, 24, 60, 12), strict=True):
-        listing.column_dimensions[column].width = width
+    finish_table(listing, header_row=LIST_HEADER_ROW, key_columns=1)
     return workbook_bytes(book)

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
 from tocns.lib.sheets import LIST_HEADER_ROW, start_list_sheet, workbook_bytes
+from tocns.lib.workbook import finish_table
 
 from .selectors import tallies
 
@@ -36,9 +37,7 @@ def _sheet(sheet, *, title: str, note: str, columns: list, rows: list, dates: se
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = f"B{LIST_HEADER_ROW + 1}"
-    if rows:
-        sheet.auto_filter.ref = f"A{LIST_HEADER_ROW}:{get_column_letter(len(columns))}{len(rows) + LIST_HEADER_ROW}"
+    finish_table(sheet, header_row=LIST_HEADER_ROW, key_columns=1)
 
 
 def support_xlsx(items, *, title: str) -> tuple[bytes, int]:
