@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+# seed_demo writes every demo login here (role, unit, name, phone, username); tests turn it off.
+DEMO_LOGINS_CSV = VAR_DIR / "demo-logins.csv"
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "tocns.api",
     "tocns.privacy",
     "tocns.ops",
+    "tocns.demo",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +313,9 @@ LOGGING = {
 
 # The province whose units this installation serves by default (Tuyên Quang).
 DEFAULT_PROVINCE_CODE = env_str("PROVINCE_CODE", "08")
+# The province's plan that the team decisions cite: "Căn cứ Kế hoạch số 10/KH-UBND ngày 17/7/2025 …".
+TEAM_PLAN_NUMBER = env_str("TEAM_PLAN_NUMBER", "10/KH-UBND")
+TEAM_PLAN_DATE = env_str("TEAM_PLAN_DATE", "17/7/2025")
 # Join applications one address may send from the public page per hour (flood limit).
 PUBLIC_APPLICATIONS_PER_HOUR = env_int("PUBLIC_APPLICATIONS_PER_HOUR", 5)
 # Public reads one address may make per hour (tocns.portal.throttle; 429 after that): tracking-code

@@ -11,6 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from tests.lib.officialdoc_checks import all_runs, check_official_layout
 from tocns.lib.officialdoc import (
     FONT,
     Annex,
@@ -67,18 +68,6 @@ def flat(text: str) -> str:
 
 def find(paragraphs, text):
     return next(p for p in paragraphs if flat(p.text) == text)
-
-
-def all_runs(document):
-    paragraphs = list(document.paragraphs)
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                paragraphs.extend(cell.paragraphs)
-    section = document.sections[0]
-    paragraphs.extend(section.header.paragraphs)
-    paragraphs.extend(section.first_page_header.paragraphs)
-    return [run for p in paragraphs for run in p.runs]
 
 
 def border_top(paragraph):
@@ -340,3 +329,7 @@ def test_a_report_has_no_authority_decision_line_or_annex():
     assert len(document.tables) == 2
     body = find(document.paragraphs, "1. Tổ đã hướng dẫn 120 lượt người dân cài đặt VNeID.")
     assert body.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY and not any(run.bold for run in body.runs)
+
+
+def test_the_generic_decision_passes_the_shared_layout_checks():
+    check_official_layout(render_docx(decision()))

@@ -44,14 +44,15 @@ def village_team(world):
     team = team_propose(unit=world.village_a1)
     cast = [
         ("Sùng Mí Lử", MemberRole.COLLABORATOR, dict(birth_year=2001, workplace="Nhân viên Viettel Lâm Bình",
-                                                    phone="0207382212")),
+                                                    phone="0207382212", phone_public=True)),
         ("Hoàng Văn Páo", MemberRole.MEMBER, dict(birth_year=1990, workplace="Công an xã Thượng Lâm",
                                                   phone="0905000002")),
         ("Triệu Thị Nhất", MemberRole.DEPUTY, dict(gender=Gender.FEMALE, birth_year=1998,
                                                    workplace="Bí thư Chi đoàn thôn Nà Khà", phone="0905000001")),
         ("Đặng Văn Quẩy", MemberRole.MEMBER, dict(birth_year=1970)),
         ("Giàng Seo Chứ", MemberRole.LEADER, dict(gender=Gender.MALE, birth_year=1985,
-                                                  workplace="Trưởng thôn Nà Khà", phone="0904000001")),
+                                                  workplace="Trưởng thôn Nà Khà", phone="0904000001",
+                                                  phone_public=True)),
         ("Lý Thị Mai", MemberRole.MEMBER, dict()),
     ]
     memberships = {name: membership_start(team=team, person=person(world, name, **fields), role=role, start_date=DAY)
@@ -67,8 +68,8 @@ def test_annex_lists_active_members_leader_deputy_members_collaborators(village_
     assert rows[0] == ["STT", "Họ và tên", "Năm sinh", "Chức vụ/nơi công tác", "Vai trò trong tổ", "Số điện thoại"]
     assert rows[1:] == [
         ["1", "Giàng Seo Chứ", "1985", "Trưởng thôn Nà Khà", "Tổ trưởng", "0904 000 001"],
-        ["2", "Triệu Thị Nhất", "1998", "Bí thư Chi đoàn thôn Nà Khà", "Tổ phó", "0905 000 001"],
-        ["3", "Hoàng Văn Páo", "1990", "Công an xã Thượng Lâm", "Thành viên", "0905 000 002"],
+        ["2", "Triệu Thị Nhất", "1998", "Bí thư Chi đoàn thôn Nà Khà", "Tổ phó", ""],  # phones not public
+        ["3", "Hoàng Văn Páo", "1990", "Công an xã Thượng Lâm", "Thành viên", ""],
         ["4", "Lý Thị Mai", "", "", "Thành viên", ""],
         ["5", "Sùng Mí Lử", "2001", "Nhân viên Viettel Lâm Bình", "Cộng tác viên", "0207 382 212"],
     ]
@@ -86,8 +87,8 @@ def test_unit_names_number_date_and_signer(village_team):
     assert body[:3] == ["QUYẾT ĐỊNH", "Về việc thành lập Tổ công nghệ số cộng đồng thôn Nà Khà, xã Thượng Lâm",
                         "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ THƯỢNG LÂM"]
     assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;" in body
-    assert ("Căn cứ Kế hoạch số 10/KH-UBND của Ủy ban nhân dân tỉnh Tuyên Quang về tổ chức triển khai "
-            "Tổ công nghệ số cộng đồng cấp xã, cấp thôn;") in body
+    assert ("Căn cứ Kế hoạch số 10/KH-UBND ngày 17/7/2025 của Ủy ban nhân dân tỉnh Tuyên Quang về tổ chức "
+            "triển khai Tổ công nghệ số cộng đồng cấp xã, cấp thôn;") in body
     assert "Xét đề nghị của Phòng Văn hóa và Xã hội." in body
     assert "DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG THÔN NÀ KHÀ, XÃ THƯỢNG LÂM" in body
     assert ("(Kèm theo Quyết định số 45/QĐ-UBND ngày 05/01/2026 của Chủ tịch UBND xã Thượng Lâm)") in body
@@ -160,7 +161,7 @@ def test_commune_team_and_a_province_named_with_its_prefix(world):
     assert any("Ủy ban nhân dân tỉnh Tuyên Quang về tổ chức" in t for t in body)
     assert "- Tổ trưởng: ông (bà) Lý Thị Mai." in body  # gender unknown
     assert not any("Trưởng thôn" in t for t in body)
-    assert annex_rows(document)[1] == ["1", "Lý Thị Mai", "", "", "Tổ trưởng", "0912 345 678"]
+    assert annex_rows(document)[1] == ["1", "Lý Thị Mai", "", "", "Tổ trưởng", ""]  # phone not made public
 
 
 def test_the_decision_is_in_vietnamese_whatever_the_page_language(village_team):
@@ -168,3 +169,55 @@ def test_the_decision_is_in_vietnamese_whatever_the_page_language(village_team):
         document = read(establishment_decision(village_team, **SIGNED))
     assert texts(document)[0] == "QUYẾT ĐỊNH"
     assert annex_rows(document)[1][4] == "Tổ trưởng"
+
+
+def test_a_draft_without_a_leader_says_so_to_the_clerk(world):
+    team = team_propose(unit=world.commune_a)
+    membership_start(team=team, person=person(world, "Nông Thị Hoa", gender=Gender.FEMALE), role=MemberRole.DEPUTY,
+                     start_date=DAY)
+    body = texts(read(establishment_decision(team)))
+    assert "- Tổ phó: bà Nông Thị Hoa." in body
+    assert any(t.startswith("[Ghi chú cho văn phòng: Tổ chưa có tổ trưởng") and t.endswith("]") for t in body)
+
+
+def test_a_draft_with_a_leader_has_no_note(village_team):
+    assert not any("Ghi chú" in t for t in texts(read(establishment_decision(village_team))))
+
+
+def test_a_draft_is_signed_in_the_chairmans_name_with_room_to_sign(world, village_team):
+    signature = read(establishment_decision(village_team)).tables[1].rows[0].cells[1]
+    lines = [p.text for p in signature.paragraphs]
+    assert lines[0] == "CHỦ TỊCH" and lines[-1] == "Ma Văn Tiến"  # world.chairman_a
+    assert lines[1:-1] and all(not line.strip() for line in lines[1:-1])  # blank room for the signature
+
+
+def test_the_plan_is_cited_from_the_settings(settings, village_team):
+    settings.TEAM_PLAN_NUMBER, settings.TEAM_PLAN_DATE = "25/KH-UBND", "01/8/2025"
+    body = texts(read(establishment_decision(village_team)))
+    assert any(t.startswith("Căn cứ Kế hoạch số 25/KH-UBND ngày 01/8/2025 của Ủy ban nhân dân") for t in body)
+
+
+def test_the_title_never_cuts_the_team_kind_across_two_lines(world):
+    from tests.factories import make_unit
+    from tocns.geo.models import UnitKind
+
+    village = make_unit(name="Thôn Khuổi Phầy", kind=UnitKind.THON, parent=world.commune_a)
+    document = read(establishment_decision(team_propose(unit=village)))
+    summary = next(p for p in document.paragraphs if p.text.startswith("Về việc"))
+    lines = summary.text.split("\n")
+    assert len(lines) == 2 and lines[0].endswith("Tổ công nghệ số cộng đồng")
+    title = next(p for p in document.paragraphs if p.text.startswith("DANH SÁCH"))
+    assert not any(line.endswith(("CỘNG", "SỐ CỘNG")) for line in title.text.split("\n"))
+
+
+def test_the_members_decision_cites_the_plan_signer_and_a_missing_leader(world, village_team):
+    from tocns.teams.documents import members_change_decision
+    from tocns.teams.selectors import member_changes
+
+    leader = village_team.memberships.active().get(role=MemberRole.LEADER)
+    membership_end(membership=leader, end_date=datetime.date(2026, 1, 4), reason="Chuyển công tác")
+    document = read(members_change_decision(village_team, member_changes(village_team)))
+    body = texts(document)
+    assert any(t.startswith("Căn cứ Kế hoạch số 10/KH-UBND ngày 17/7/2025") for t in body)
+    assert any(t.startswith("[Ghi chú cho văn phòng: Tổ chưa có tổ trưởng") for t in body)
+    assert texts(document.tables[1].rows[0].cells[1]) == ["CHỦ TỊCH", "Ma Văn Tiến"]

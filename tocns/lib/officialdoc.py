@@ -130,6 +130,7 @@ class OfficialDocument:
     recipients: Sequence[str] = ()  # "- Như Điều 3;" … "- Lưu: VT, VHXH."
     annex: Annex | None = None
     core_title: str = field(default="", repr=False)  # file properties; the summary by default
+    keep_together: Sequence[str] = ()  # phrases never cut between two lines of the summary or annex title
 
 
 # --- Dates -------------------------------------------------------------------------------------
@@ -191,10 +192,12 @@ def text_width_cm(text: str, size: float, *, bold: bool = False) -> float:
     return total / 1000 * size / 72 * 2.54
 
 
-def balanced_lines(text: str, size: float, width_cm: float, *, bold: bool = False) -> list[str]:
+def balanced_lines(text: str, size: float, width_cm: float, *, bold: bool = False,
+                   keep: Sequence[str] = ()) -> list[str]:
     """Lines for a centred block: each "\\n" starts a line; a line too wide for `width_cm` is cut in
     two at the space that makes the halves most even ("ỦY BAN NHÂN DÂN" / "XÃ THƯỢNG LÂM"), which
-    reads better than letting the word processor wrap the last word alone."""
+    reads better than letting the word processor wrap the last word alone. Never inside a phrase of
+    `keep` (a name such as "Tổ công nghệ số cộng đồng") when another cut is possible."""
     lines = []
     for line in text.split("\n"):
         line = line.strip()
@@ -203,8 +206,23 @@ def balanced_lines(text: str, size: float, width_cm: float, *, bold: bool = Fals
             lines.append(line)
             continue
         cuts = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+        kept = [cut for cut in cuts if not _cuts_a_phrase(cut, keep)]
+        cuts = kept or cuts
         lines.extend(min(cuts, key=lambda cut: max(text_width_cm(part, size, bold=bold) for part in cut)))
     return lines
+
+
+def _cuts_a_phrase(cut: tuple[str, str], keep: Sequence[str]) -> bool:
+    """Whether cutting the line into `cut` splits one of the `keep` phrases between the two lines."""
+    whole = f"{cut[0]} {cut[1]}"
+    at = len(cut[0])  # the space where the line is cut
+    for phrase in keep:
+        start = whole.find(phrase)
+        while start >= 0:
+            if start < at < start + len(phrase):
+                return True
+            start = whole.find(phrase, start + 1)
+    return False
 
 
 # --- Low-level formatting -----------------------------------------------------------------------
@@ -444,7 +462,7 @@ def _masthead(document: DocxDocument, doc: OfficialDocument) -> None:
 
 def _title(document: DocxDocument, doc: OfficialDocument) -> None:
     _paragraph(document, doc.doc_type.upper(), size=TITLE_SIZE, bold=True, before=18, keep_with_next=True)
-    summary = "\n".join(balanced_lines(doc.summary, TITLE_SIZE, TEXT_WIDTH_CM, bold=True))
+    summary = "\n".join(balanced_lines(doc.summary, TITLE_SIZE, TEXT_WIDTH_CM, bold=True, keep=doc.keep_together))
     _paragraph(document, summary, size=TITLE_SIZE, bold=True, keep_with_next=True)
     summary_width = max(text_width_cm(line, TITLE_SIZE, bold=True) for line in summary.split("\n"))
     _short_line(document, max(min(summary_width, TEXT_WIDTH_CM) / 3, 2.5), TEXT_WIDTH_CM, after=12)
@@ -528,8 +546,9 @@ def _signature(document: DocxDocument, doc: OfficialDocument) -> None:
     _paragraph(right, doc.signer_name, size=BODY_SIZE, bold=True)
 
 
-def _annex(document: DocxDocument, annex: Annex) -> None:
-    title_lines = balanced_lines(annex.title.upper(), TITLE_SIZE, TEXT_WIDTH_CM, bold=True)
+def _annex(document: DocxDocument, annex: Annex, keep: Sequence[str] = ()) -> None:
+    title_lines = balanced_lines(annex.title.upper(), TITLE_SIZE, TEXT_WIDTH_CM, bold=True,
+                                 keep=[phrase.upper() for phrase in keep])
     title = _paragraph(document, "\n".join(title_lines), size=TITLE_SIZE, bold=True, keep_with_next=True)
     title.paragraph_format.page_break_before = True
     if annex.subtitle:
@@ -574,7 +593,7 @@ def render_docx(doc: OfficialDocument) -> bytes:
         paragraphs[-1].paragraph_format.keep_with_next = True
     _signature(document, doc)
     if doc.annex is not None:
-        _annex(document, doc.annex)
+        _annex(document, doc.annex, doc.keep_together)
 
     props = document.core_properties
     props.title = doc.core_title or f"{doc.doc_type} {doc.summary}".strip()

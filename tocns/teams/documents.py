@@ -5,6 +5,7 @@ Always in Vietnamese, whatever language the page is shown in: these are the stat
 import unicodedata
 from datetime import date
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -14,10 +15,13 @@ from tocns.lib.text import fold
 
 from .choices import DecisionKind, Gender, MemberRole
 from .models import Membership, Team
+from .selectors import commune_chairman_name
 
 ROLE_ORDER = {MemberRole.LEADER: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2, MemberRole.COLLABORATOR: 3}
 # Column widths of the member list, adding up to the 16.5 cm of text width.
 MEMBER_COLUMNS_CM = (1.3, 3.6, 1.6, 4.0, 3.0, 3.0)
+# Never cut between two lines of a title: "Tổ công nghệ số cộng / đồng" reads badly.
+TEAM_KIND = "Tổ công nghệ số cộng đồng"
 
 
 def _nfc(text: str) -> str:
@@ -89,6 +93,20 @@ def _village_head(village: AdminUnit) -> str:
     return _("Trưởng %(unit)s") % {"unit": name_in_text(village)}
 
 
+def plan_line(province: AdminUnit) -> str:
+    """The preamble's citation of the province's plan, number and date from the settings
+    (TEAM_PLAN_NUMBER, TEAM_PLAN_DATE): "Căn cứ Kế hoạch số 10/KH-UBND ngày 17/7/2025 của …"."""
+    return _("Căn cứ Kế hoạch số %(number)s ngày %(date)s của Ủy ban nhân dân %(province)s về tổ chức triển khai "
+             "Tổ công nghệ số cộng đồng cấp xã, cấp thôn;") % {
+        "number": settings.TEAM_PLAN_NUMBER, "date": settings.TEAM_PLAN_DATE, "province": province_name(province)}
+
+
+def missing_leader_note() -> str:
+    """A note for the clerk, in brackets, where a draft names no leader: to settle before signing."""
+    return _("[Ghi chú cho văn phòng: Tổ chưa có tổ trưởng; đề nghị bổ sung tổ trưởng trước khi trình ký, "
+             "rồi xóa ghi chú này.]")
+
+
 def establishment_decision(team: Team, *, number: str = "", signed_on: date | None = None,
                            signer_name: str = "") -> bytes:
     """The chairman's decision establishing `team`, with its active members listed in an annex.
@@ -115,6 +133,8 @@ def establishment_document(team: Team, *, number: str = "", signed_on: date | No
                   "(danh sách kèm theo)") % {"team": name}
     article_1 += _(", trong đó:") if heads else "."
     heads = [line + (";" if i < len(heads) - 1 else ".") for i, line in enumerate(heads)]
+    if leader is None:
+        heads.append(missing_leader_note())
 
     carried_out_by = [
         _("Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân %(kind)s") % {"kind": commune_kind},
@@ -126,8 +146,9 @@ def establishment_document(team: Team, *, number: str = "", signed_on: date | No
                   "Điều 1 chịu trách nhiệm thi hành Quyết định này./.") % {"people": ", ".join(carried_out_by)}
 
     committee = committee_name(commune)
+    # A phone is printed only where its owner made it public: the annex is posted and handed round.
     rows = [[str(index), m.person.full_name, str(m.person.birth_year or ""), m.person.workplace,
-             m.get_role_display(), m.person.phone_display]
+             m.get_role_display(), m.person.phone_display if m.person.phone_public else ""]
             for index, m in enumerate(memberships, start=1)]
     return OfficialDocument(
         parent_agency=_("UBND %(province)s") % {"province": province_name(province).upper()},
@@ -140,8 +161,7 @@ def establishment_document(team: Team, *, number: str = "", signed_on: date | No
         authority=_("CHỦ TỊCH %(committee)s") % {"committee": committee},
         preamble=[
             _("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"),
-            _("Căn cứ Kế hoạch số 10/KH-UBND của Ủy ban nhân dân %(province)s về tổ chức triển khai "
-              "Tổ công nghệ số cộng đồng cấp xã, cấp thôn;") % {"province": province_name(province)},
+            plan_line(province),
             _("Xét đề nghị của Phòng Văn hóa và Xã hội."),
         ],
         decision_line=_("QUYẾT ĐỊNH:"),
@@ -160,7 +180,7 @@ def establishment_document(team: Team, *, number: str = "", signed_on: date | No
         # The chairman decides in his own name ("CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ …" above the preamble),
         # so he signs as "CHỦ TỊCH" alone; "TM. ỦY BAN NHÂN DÂN" is for decisions of the committee.
         signer_title=_("CHỦ TỊCH"),
-        signer_name=signer_name,
+        signer_name=signer_name.strip() or commune_chairman_name(commune),
         recipients=[
             _("- Như Điều 3;"),
             _("- TT Đảng ủy, HĐND %(kind)s (b/c);") % {"kind": commune_kind},
@@ -178,6 +198,7 @@ def establishment_document(team: Team, *, number: str = "", signed_on: date | No
             centred_columns=(0, 2, 5),
         ),
         core_title=_("Quyết định thành lập %(team)s") % {"team": name},
+        keep_together=[TEAM_KIND],
     )
 
 
@@ -198,6 +219,12 @@ def _last_decision_line(team: Team) -> str:
 
 def _who(person) -> str:
     return f"{_honorific(person)} {person.full_name}"
+
+
+def _has_leader(team: Team) -> bool:
+    """Whether the team has a leader once the changes of the "kiện toàn" decision apply (they are
+    recorded as memberships before the decision is drafted)."""
+    return team.memberships.active().filter(role=MemberRole.LEADER).exists()
 
 
 def members_change_decision(team: Team, changes) -> bytes:
@@ -234,6 +261,8 @@ def members_change_document(team: Team, changes) -> OfficialDocument:
             "reason": _(" (lý do: %(reason)s)") % {"reason": m.end_reason.strip().rstrip(".")} if m.end_reason.strip()
             else ""} for m in leaves]
     body[-1] = body[-1].rstrip(";") + "."
+    if not _has_leader(team):
+        body.append(missing_leader_note())
     for m in joins:
         rows.append([m.person, _("Bổ sung"), m.get_role_display()])
     for old, new in moves:
@@ -255,8 +284,7 @@ def members_change_document(team: Team, changes) -> OfficialDocument:
     ]
     preamble = [
         _("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"),
-        _("Căn cứ Kế hoạch số 10/KH-UBND của Ủy ban nhân dân %(province)s về tổ chức triển khai "
-          "Tổ công nghệ số cộng đồng cấp xã, cấp thôn;") % {"province": province_name(province)},
+        plan_line(province),
     ]
     last = _last_decision_line(team)
     if last:
@@ -278,6 +306,7 @@ def members_change_document(team: Team, changes) -> OfficialDocument:
         decision_line=_("QUYẾT ĐỊNH:"),
         body=body,
         signer_title=_("CHỦ TỊCH"),
+        signer_name=commune_chairman_name(commune),
         recipients=[
             _("- Như Điều 3;"),
             _("- Chủ tịch, các PCT UBND %(kind)s;") % {"kind": commune_kind},
@@ -294,4 +323,5 @@ def members_change_document(team: Team, changes) -> OfficialDocument:
             centred_columns=(0, 2),
         ),
         core_title=_("Quyết định kiện toàn %(team)s") % {"team": name},
+        keep_together=[TEAM_KIND],
     )
