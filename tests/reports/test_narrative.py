@@ -196,12 +196,12 @@ def test_the_provinces_report_to_the_peoples_committee(world, october):
     assert body.index("II. KẾT QUẢ HOẠT ĐỘNG") < body.index("Bảng: Số liệu các chỉ số chính tháng 10/2026") < (
         body.index("III. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT CỦA CÁC TỔ"))
     figures = table_rows(document.tables[1])
-    assert figures[0] == ["Mã", "Chỉ số", "Đơn vị tính", "Số liệu"]
-    assert ["CQ01", "Số người được hướng dẫn cài đặt, kích hoạt định danh điện tử VNeID mức 2", "người",
-            "1.254"] in figures
-    assert ["HT01", "Tỷ lệ người trưởng thành có điện thoại thông minh", "%", "35,0"] in figures
-    assert ["XH03", "Số người được hướng dẫn dùng ứng dụng VssID", "người", "0"] in figures
-    assert not any(row[0] == "CQ02" for row in figures)  # missing, not 0
+    assert figures[0] == ["STT", "Chỉ số", "Đơn vị tính", "Số liệu"]
+    assert ["Số người được hướng dẫn cài đặt, kích hoạt định danh điện tử VNeID mức 2", "người",
+            "1.254"] in [row[1:] for row in figures]
+    assert ["Tỷ lệ người trưởng thành có điện thoại thông minh", "%", "35,0"] in [row[1:] for row in figures]
+    assert ["Số người được hướng dẫn dùng ứng dụng VssID", "người", "0"] in [row[1:] for row in figures]
+    assert not any("hồ sơ" in row[1] for row in figures)  # CQ02 is missing, not 0
     signature, recipients = document.tables[2].rows[0].cells[1], document.tables[2].rows[0].cells[0]
     assert texts(signature) == ["GIÁM ĐỐC"]
     assert texts(recipients)[:2] == ["Nơi nhận:", "- UBND tỉnh (b/c);"] and texts(recipients)[-1] == "- Lưu: VT, CĐS."
@@ -244,8 +244,8 @@ def test_the_draft_narrative_and_the_officers_edit(world, october):
                          "Đã hướng dẫn hơn một nghìn người dân kích hoạt VNeID."]
     everything = " ".join(body)
     assert "đã gửi 2/3 báo cáo" not in everything and "hướng dẫn 1.254 người" not in everything
-    assert ["CQ01", "Số người được hướng dẫn cài đặt, kích hoạt định danh điện tử VNeID mức 2", "người",
-            "1.254"] in table_rows(document.tables[1])  # the table stays
+    assert ["Số người được hướng dẫn cài đặt, kích hoạt định danh điện tử VNeID mức 2", "người",
+            "1.254"] in [row[1:] for row in table_rows(document.tables[1])]  # the table stays
     assert f"- Thôn Nà Khà (Xã Thượng Lâm): “{DIFFICULTY}”" in body
     heading = next(p for p in document.paragraphs if p.text == "I. TÌNH HÌNH CHUNG")
     assert all(run.bold for run in heading.runs)
@@ -278,7 +278,7 @@ def test_layout_follows_the_decree(world, october):
     figures = document.tables[1]
     assert figures.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on each page
     widths = [column.width.cm for column in figures.columns]
-    assert abs(sum(widths) - 16.5) < 0.05 and widths[0] >= 2.8  # "HT01.TONG" on one line
+    assert abs(sum(widths) - 16.5) < 0.05 and widths[1] >= 8  # the names have the room
     assert body[-1].text.endswith("./.")
     assert document.core_properties.title == (
         "Báo cáo kết quả hoạt động của Tổ công nghệ số cộng đồng tỉnh Tuyên Quang tháng 10/2026")
@@ -342,3 +342,111 @@ def test_a_months_completeness_is_not_applied_to_a_quarter(world, october):
     draft = draft_narrative(rollup, wrong)
     assert "phải gửi báo cáo" not in draft and "thực hiện tốt" not in draft
     assert "được tổng hợp từ 4 báo cáo đã gửi của các tổ" in draft
+
+
+# ---- issue #17: what a clerk reads -------------------------------------------------------------
+
+def test_the_table_gives_indicator_names_under_the_pillars_never_codes(world, october):
+    rollup, completeness, quoted = province_figures(world)
+    document = read(rollup_report_docx(rollup, completeness, texts=quoted))
+    figures = table_rows(document.tables[1])
+    cells = [cell for row in figures for cell in row]
+    assert not any(re.fullmatch(r"[A-Z]{2}\d{2}(\.[A-Z]+)?", cell) for cell in cells)  # no HT01.TONG, CQ01
+    assert "Tổng số người trưởng thành" in " ".join(cells) or "Số người trưởng thành" in " ".join(cells)
+    groups = [row for row in figures[1:] if re.fullmatch(r"[IVX]+", row[0])]
+    assert [row[1] for row in groups][:2] == ["TUYÊN TRUYỀN", "CHÍNH QUYỀN SỐ"]
+    assert all(row[2:] == ["", ""] for row in groups)
+    first = figures.index(groups[1])
+    assert figures[first + 1][0] == "1" and figures[first + 1][1].startswith("Số người được hướng dẫn cài đặt")
+    number_width = document.tables[1].columns[0].width.cm
+    assert number_width < 2  # a small "STT" column, on one line
+
+
+def test_the_counts_sentence_says_why_sent_and_counted_differ(world, october):
+    from tocns.reports.choices import ReportStatus
+    returned = october["b1"].reports.get(period_key="2026-10")
+    returned.status = ReportStatus.RETURNED  # sent, then sent back by the commune for correction
+    returned.save(update_fields=["status"])
+    rollup, completeness, quoted = province_figures(world)
+    assert (completeness.submitted, rollup.report_count) == (2, 3)  # 2 village reports sent; 1 + 2 communes' counted
+    body = texts(read(rollup_report_docx(rollup, completeness, texts=quoted)))
+    everything = " ".join(body)
+    assert "đã gửi 2/3 báo cáo" in everything
+    sentence = next(p for p in body if p.startswith("Số liệu trong báo cáo này"))
+    assert "được tổng hợp từ 3 báo cáo của các tổ" in sentence
+    assert "gồm 1 báo cáo của tổ thôn, tổ dân phố và 2 báo cáo của tổ cấp xã" in sentence
+    assert "1 báo cáo đã gửi nhưng bị trả lại để sửa chưa được tính vào số liệu" in sentence
+    lines = zalo_summary(rollup, completeness).split("\n")
+    assert "Báo cáo đã gửi: 2/3" in lines and "Số liệu tổng hợp từ 3 báo cáo:" in lines
+    assert "• 1 báo cáo của tổ thôn, tổ dân phố" in lines and "• 2 báo cáo của tổ cấp xã" in lines
+    assert "• Chưa tính 1 báo cáo bị trả lại để sửa" in lines
+    assert max(len(line) for line in lines) <= 90
+
+
+def test_counts_that_agree_need_no_explaining(world, october):
+    period = parse_period("2026-10")
+    rollup = selectors.rollup(unit=world.commune_a, period=period)
+    completeness = selectors.completeness(form=village_form(), period=period, unit=world.commune_a)
+    rollup.level_counts = {village_form().level: rollup.level_counts.get(village_form().level, 0)}
+    rollup.report_count = sum(rollup.level_counts.values())
+    draft = draft_narrative(rollup, completeness)
+    assert "được tổng hợp từ 1 báo cáo đã gửi của các tổ, tính đến" in draft and "tổ cấp xã" not in draft
+
+
+TOPICS = ("Sóng 4G yếu ở xóm {n}, bà con phải ra đầu bản mới cài được.",
+          "Nhiều người quên mật khẩu VNeID ở {n}, phải làm lại nhiều lần.",
+          "Hộ kinh doanh ở {n} chưa quen thanh toán bằng mã QR.",
+          "Tổ ở {n} chưa có kinh phí hoạt động, thành viên tự bỏ tiền xăng xe.")
+
+
+@pytest.fixture
+def many_difficulties(world, clock):
+    """Ten communes (xã and phường, named "A…" to "J…" so the alphabet alone would pick the first),
+    three villages each, every village with its own difficulty on one of four pillars."""
+    clock.set(datetime.datetime(2026, 10, 25, 9, 0))
+    for c in range(10):
+        kind = UnitKind.PHUONG if c % 3 == 0 else UnitKind.XA
+        commune = make_unit(name=f"{'Phường' if kind == UnitKind.PHUONG else 'Xã'} {chr(65 + c)} Thử", kind=kind,
+                            parent=world.province, code=f"0991{c:02d}")
+        for v in range(3):
+            village = make_unit(name=f"Thôn {chr(65 + c)}{v}", kind=UnitKind.THON, parent=commune)
+            team = established_long_ago(make_team(world, village, members=1))
+            topic = TOPICS[(c + v) % len(TOPICS)].format(n=f"{chr(65 + c)}{v}")
+            submit_report(team, 2026, 10, {"CQ01": "5"}, texts={"difficulties": topic, "proposals": ""})
+    clock.set(datetime.datetime(2026, 11, 20, 10, 0))
+
+
+def _quote_lines(body, heading, end):
+    start = body.index(next(p for p in body if p.startswith(heading)))
+    stop = body.index(next(p for p in body if p.startswith(end)))
+    return body[start + 1:stop]
+
+
+def test_quotes_are_spread_over_communes_and_pillars_with_the_count_of_the_rest(world, october, many_difficulties):
+    rollup, completeness, quoted = province_figures(world)
+    assert len(quoted) == 32  # every text, not the first 30 by name
+    body = texts(read(rollup_report_docx(rollup, completeness, texts=quoted)))
+    label = next(p for p in body if p.startswith("1. Khó khăn, vướng mắc các tổ phản ánh:"))
+    assert "32 ý kiến của các tổ tại 12 xã, phường, trích một số ý kiến tiêu biểu:" in label
+    lines = _quote_lines(body, "1. Khó khăn", "2. Đề xuất")
+    quotes, rest = lines[:-1], lines[-1]
+    assert len(quotes) == 8 and all(line.startswith("- ") and "“" in line for line in quotes)
+    assert rest == "… và 24 ý kiến khác."
+    communes = [re.search(r"\((Xã|Phường) ([^)]+)\)", line).group(2) for line in quotes]
+    assert max(communes.count(name) for name in communes) <= 2 and len(set(communes)) >= 6
+    assert any(c.startswith(("F", "G", "H", "I", "J")) for c in communes)  # not only the start of the alphabet
+    for pillar_words in ("Sóng 4G", "mật khẩu VNeID", "mã QR", "kinh phí"):  # each pillar quoted
+        assert any(pillar_words in q for q in quotes), pillar_words
+    assert any("(Phường" in q for q in quotes) and any("(Xã" in q for q in quotes)
+    again = texts(read(rollup_report_docx(rollup, completeness, texts=list(reversed(quoted)))))
+    assert _quote_lines(again, "1. Khó khăn", "2. Đề xuất") == lines  # the same data, the same quotes
+    proposals = _quote_lines(body, "2. Đề xuất", "IV.")
+    assert proposals == [f"- Thôn Nà Khà (Xã Thượng Lâm): “{PROPOSAL}”"]  # one only: nothing else to count
+
+
+def test_a_text_many_teams_wrote_names_three_and_counts_the_others(world, october):
+    rollup, completeness, _quoted = province_figures(world)
+    quoted = [(f"Thôn {n} (Xã Số {n})", "Thiếu điện thoại.", "", n, f"Xã Số {n}", "xa") for n in range(6)]
+    body = texts(read(rollup_report_docx(rollup, completeness, texts=quoted)))
+    assert "- Thôn 0 (Xã Số 0), Thôn 1 (Xã Số 1), Thôn 2 (Xã Số 2) và 3 tổ khác: “Thiếu điện thoại.”" in body
+    assert not any("ý kiến khác" in p for p in body)

@@ -17,8 +17,10 @@ the exporter ticked "Kèm chỉ số nhạy cảm" (`include_sensitive`, checked
 
 import re
 import unicodedata
+import zlib
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -31,22 +33,26 @@ from tocns.lib import officialdoc as od
 from tocns.lib.text import fold
 from tocns.teams.documents import bare_name, committee_name, name_in_text, province_name, team_name
 
-from .choices import Aggregation, Pillar, ValueType
+from .choices import Aggregation, Level, Pillar, ValueType
 from .models import Indicator, Report
 from .periods import parse_period
-from .selectors import Completeness, Rollup, sensitive_ids
+from .selectors import COUNTED, Completeness, Rollup, sensitive_ids
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 BULLET = "•"
 ZALO_MISSING_NAMES = 15  # a phone screen; the rest are counted
 ZALO_TEXT_CHARS = 160
 QUOTE_CHARS = 600
+QUOTES_LISTED = 8  # difficulties (and proposals) quoted in the Word report; the rest are counted
+QUOTES_PER_COMMUNE = 2
+QUOTE_NAMES = 3  # units named before a quote many teams wrote in the same words; the rest are counted
 RANKED = 3  # communes named as the strongest and as the weakest
 MISSING_LISTED = 10  # units named in the report as not having reported; the rest are counted
 PLAN = gettext_lazy("Kế hoạch số 10/KH-UBND")
-# Main indicators table: code, name, unit, value, adding up to the text width. The code, unit and
-# value columns fit their longest entry (never narrower than these), the name takes the rest.
-NARROW_COLUMNS_MIN_CM = (1.6, 1.8, 2.0)
+# Main indicators table: number (STT), name, unit, value, adding up to the text width. The number,
+# unit and value columns fit their longest entry (never narrower than these), the name takes the rest.
+NARROW_COLUMNS_MIN_CM = (1.2, 1.8, 2.0)
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
 # ---- numbers, times and names ------------------------------------------------------------------
@@ -198,6 +204,37 @@ def _missing_by_commune(completeness: Completeness) -> list[tuple[AdminUnit, lis
     return sorted(groups.values(), key=lambda group: group[0].name_folded or fold(group[0].name))
 
 
+@dataclass
+class Counted:
+    """Why the figures' count differs from "đã gửi x/y": the roll-up sums the counted reports of the
+    village teams AND of the commune teams (selectors.rollup), while "đã gửi" counts only the village
+    teams' reports sent, including those the commune sent back for correction (selectors.completeness)."""
+
+    total: int  # rollup.report_count
+    village: int  # of which reports of village teams (the form of "đã gửi")
+    other: int  # of which reports of the commune teams
+    returned: int  # sent (in "đã gửi") but returned for correction, so not in the figures
+
+    @property
+    def explained(self) -> bool:
+        return bool(self.other or self.returned)
+
+
+def counted(rollup: Rollup, completeness: Completeness | None) -> Counted:
+    if completeness is None:
+        return Counted(rollup.report_count, rollup.report_count, 0, 0)
+    village = rollup.level_counts.get(completeness.form.level, 0)
+    returned = sum(1 for row in completeness.rows
+                   if row.state != "missing" and row.report.status not in COUNTED)
+    return Counted(rollup.report_count, village, rollup.report_count - village, returned)
+
+
+def _level_words(completeness: Completeness) -> tuple[str, str]:
+    """(the teams of the form, the others): "tổ thôn, tổ dân phố" and "tổ cấp xã", or the reverse."""
+    villages, communes = _("tổ thôn, tổ dân phố"), _("tổ cấp xã")
+    return (communes, villages) if completeness.form.level == Level.COMMUNE_TEAM else (villages, communes)
+
+
 # ---- Zalo --------------------------------------------------------------------------------------
 
 def zalo_title(rollup: Rollup) -> str:
@@ -248,8 +285,23 @@ def _zalo_summary(rollup: Rollup, completeness: Completeness | None) -> str:
             lines += [f"{BULLET} {_upper_first(phrase)}" for phrase in phrases]
     else:
         lines += ["", _("Chưa có số liệu trong kỳ.")]
-    lines += ["", _("(Tổng hợp từ %(n)s báo cáo đã gửi.)") % {"n": vn_number(rollup.report_count)}]
+    lines += ["", *_zalo_counted(rollup, completeness)]
     return "\n".join(lines)
+
+
+def _zalo_counted(rollup: Rollup, completeness: Completeness | None) -> list[str]:
+    parts = counted(rollup, completeness)
+    if completeness is None or not completeness.expected or not parts.explained:
+        return [_("(Tổng hợp từ %(n)s báo cáo đã gửi.)") % {"n": vn_number(rollup.report_count)}]
+    mine, others = _level_words(completeness)
+    lines = [_("Số liệu tổng hợp từ %(n)s báo cáo:") % {"n": vn_number(parts.total)},
+             f"{BULLET} " + _("%(n)s báo cáo của %(who)s") % {"n": vn_number(parts.village), "who": mine}]
+    if parts.other:
+        lines.append(f"{BULLET} " + _("%(n)s báo cáo của %(who)s") % {"n": vn_number(parts.other), "who": others})
+    if parts.returned:
+        lines.append(f"{BULLET} " + _("Chưa tính %(n)s báo cáo bị trả lại để sửa") % {
+            "n": vn_number(parts.returned)})
+    return lines
 
 
 def report_period_label(report: Report) -> str:
@@ -391,12 +443,30 @@ def _reporter(unit: AdminUnit) -> str:
     return _("Ủy ban nhân dân %(unit)s") % {"unit": name_in_text(unit)}
 
 
+def _counted_paragraph(rollup: Rollup, completeness: Completeness | None) -> str:
+    """Which reports the figures come from, and why their number is not the "đã gửi" above."""
+    moment = timezone.localtime(rollup.as_of, VIETNAM)
+    when = {"time": moment.strftime("%H:%M"), "day": moment.strftime("%d/%m/%Y")}
+    parts = counted(rollup, completeness)
+    if completeness is None or not completeness.expected or not parts.explained:
+        return _("Số liệu trong báo cáo này được tổng hợp từ %(n)s báo cáo đã gửi của các tổ, tính đến "
+                 "%(time)s ngày %(day)s.") % {"n": vn_number(rollup.report_count), **when}
+    mine, others = _level_words(completeness)
+    text = _("Số liệu trong báo cáo này được tổng hợp từ %(n)s báo cáo của các tổ, tính đến %(time)s ngày "
+             "%(day)s, gồm %(village)s báo cáo của %(mine)s") % {
+        "n": vn_number(parts.total), "village": vn_number(parts.village), "mine": mine, **when}
+    if parts.other:
+        text += _(" và %(n)s báo cáo của %(others)s (không tính trong số báo cáo đã gửi nêu trên)") % {
+            "n": vn_number(parts.other), "others": others}
+    if parts.returned:
+        text += _("; %(n)s báo cáo đã gửi nhưng bị trả lại để sửa chưa được tính vào số liệu") % {
+            "n": vn_number(parts.returned)}
+    return text + "."
+
+
 def _completeness_paragraphs(rollup: Rollup, completeness: Completeness | None) -> list[str]:
     period = rollup.period.label
-    counted = _("Số liệu trong báo cáo này được tổng hợp từ %(n)s báo cáo đã gửi của các tổ, tính đến "
-                "%(time)s ngày %(day)s.") % {
-        "n": vn_number(rollup.report_count), "time": timezone.localtime(rollup.as_of, VIETNAM).strftime("%H:%M"),
-        "day": timezone.localtime(rollup.as_of, VIETNAM).strftime("%d/%m/%Y")}
+    counted = _counted_paragraph(rollup, completeness)
     if completeness is None:
         return [counted]
     if not completeness.expected:
@@ -482,24 +552,117 @@ def split_paragraphs(text: str) -> list[str]:
     return [_nfc(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
 
 
-def _quotes(texts, index: int) -> list[str]:
-    """"- Thôn Nà Khà: “…”", one line per text; units that wrote the same words share a line."""
-    names_by_text: dict[str, list[str]] = {}
+# Words that tell which pillar a difficulty is about (folded, without diacritics); the first pillar
+# with the most matches wins, a text matching none has no pillar.
+PILLAR_WORDS = (
+    (Pillar.INFRASTRUCTURE, ("song", "mang", "internet", "wifi", "tram phat", "dien thoai", "thiet bi", "may tinh",
+                             "smartphone", "mat dien")),
+    (Pillar.GOVERNMENT, ("vneid", "dinh danh", "dich vu cong", "ho so", "thu tuc", "cccd", "can cuoc")),
+    (Pillar.ECONOMY, ("thanh toan", "ocop", "ngan hang", "vi dien tu", "thuong mai", "ban hang", "chuyen khoan",
+                      "qr")),
+    (Pillar.SOCIETY, ("vssid", "bao hiem", "y te", "suc khoe", "hoc sinh", "giao duc")),
+    (Pillar.OUTREACH, ("tuyen truyen", "loa", "truyen thanh", "zalo", "fanpage")),
+    (Pillar.TEAM, ("kinh phi", "phu cap", "thanh vien", "tap huan", "boi duong", "thu lao", "ky nang")),
+)
+
+
+def text_pillar(text: str) -> str | None:
+    folded = f" {fold(text)} "
+    hits = [(sum(folded.count(f" {word}") for word in words), pillar) for pillar, words in PILLAR_WORDS]
+    best = max(hits, key=lambda hit: hit[0])  # max keeps the first of equals
+    return best[1] if best[0] else None
+
+
+@dataclass
+class Quote:
+    text: str
+    names: list[str]
+    commune: object  # the commune's pk (its name when the row does not say)
+    kind: str
+    pillar: str | None
+    communes: list = field(default_factory=list)  # each name's commune
+
+    def who(self) -> str:
+        """Up to QUOTE_NAMES units, of different communes first, then "và N tổ khác"."""
+        firsts = [n for n, (name, commune) in enumerate(zip(self.names, self.communes, strict=True))
+                  if commune not in self.communes[:n]]
+        picked = sorted((firsts + [n for n in range(len(self.names)) if n not in firsts])[:QUOTE_NAMES])
+        text = ", ".join(self.names[n] for n in picked)
+        if len(self.names) > len(picked):
+            text += _(" và %(n)s tổ khác") % {"n": vn_number(len(self.names) - len(picked))}
+        return text
+
+    @property
+    def spread_key(self) -> int:
+        """A fixed order that is not the alphabet: the same data always gives the same quotes, and
+        the communes at the start of the alphabet are not favoured."""
+        return zlib.crc32(self.text.encode())
+
+
+def _all_quotes(texts, index: int) -> list[Quote]:
+    """One Quote per distinct text (shortened); units that wrote the same words share it."""
+    quotes: dict[str, Quote] = {}
     for row in texts or ():
         name, text = _nfc(row[0]), row[index]
-        if text and text.strip():
-            names = names_by_text.setdefault(shorten(text, QUOTE_CHARS), [])
-            if name not in names:
-                names.append(name)
-    return [f"- {', '.join(names)}: “{text}”" for text, names in names_by_text.items()]
+        if not (text and text.strip()):
+            continue
+        commune = row[3] if len(row) > 3 and row[3] is not None else name
+        kind = row[5] if len(row) > 5 else ""
+        short = shorten(text, QUOTE_CHARS)
+        quote = quotes.setdefault(short, Quote(short, [], commune, kind, text_pillar(short)))
+        if name not in quote.names:
+            quote.names.append(name)
+            quote.communes.append(commune)
+    return list(quotes.values())
+
+
+def chosen_quotes(quotes: list[Quote], limit: int = QUOTES_LISTED) -> list[Quote]:
+    """At most `limit` quotes spread out: few from one commune (at most QUOTES_PER_COMMUNE), pillars
+    and kinds of commune (xã, phường, đặc khu) not yet quoted first. Deterministic for the same data."""
+    per_commune, per_pillar, per_kind = Counter(), Counter(), Counter()
+    left = sorted(quotes, key=lambda q: (q.spread_key, q.text))
+    chosen: list[Quote] = []
+    while left and len(chosen) < limit:
+        allowed = [q for q in left if per_commune[q.commune] < QUOTES_PER_COMMUNE]
+        if not allowed:
+            break
+        best = min(allowed, key=lambda q: (per_commune[q.commune], per_pillar[q.pillar], per_kind[q.kind]))
+        chosen.append(best)
+        left.remove(best)
+        per_commune[best.commune] += 1
+        per_pillar[best.pillar] += 1
+        per_kind[best.kind] += 1
+    order = {pillar: number for number, (pillar, _label) in enumerate(Pillar.choices)}
+    return sorted(chosen, key=lambda q: (order.get(q.pillar, len(order)), fold(q.names[0])))
+
+
+def _quote_lines(texts, index: int, is_province: bool) -> tuple[str, list[str]]:
+    """(what the list is, its lines): "- Thôn Nà Khà: “…”", then "và N ý kiến khác" for the rest."""
+    quotes = _all_quotes(texts, index)
+    if not quotes:
+        return "", []
+    chosen = chosen_quotes(quotes)
+    lines = [f"- {q.who()}: “{q.text}”" for q in chosen]
+    communes = len({commune for q in quotes for commune in q.communes})
+    if is_province:
+        summary = _("%(n)s ý kiến của các tổ tại %(communes)s xã, phường") % {
+            "n": vn_number(len(quotes)), "communes": vn_number(communes)}
+    else:
+        summary = _("%(n)s ý kiến của các tổ") % {"n": vn_number(len(quotes))}
+    rest = len(quotes) - len(chosen)
+    if rest:
+        summary += _(", trích một số ý kiến tiêu biểu")
+        lines.append(_("… và %(n)s ý kiến khác.") % {"n": vn_number(rest)})
+    return summary, lines
 
 
 def _closing_paragraphs(rollup: Rollup, completeness: Completeness | None, texts) -> list[str]:
     unit = rollup.unit
-    difficulties, proposals = _quotes(texts, 1), _quotes(texts, 2)
-    out = [_("III. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT CỦA CÁC TỔ"), _("1. Khó khăn, vướng mắc các tổ phản ánh:")]
+    (said, difficulties), (asked, proposals) = (_quote_lines(texts, index, unit.is_province) for index in (1, 2))
+    out = [_("III. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT CỦA CÁC TỔ"),
+           _("1. Khó khăn, vướng mắc các tổ phản ánh:") + (f" {said}:" if said else "")]
     out += difficulties or [_("Trong kỳ, các tổ chưa phản ánh khó khăn, vướng mắc.")]
-    out.append(_("2. Đề xuất, kiến nghị của các tổ:"))
+    out.append(_("2. Đề xuất, kiến nghị của các tổ:") + (f" {asked}:" if asked else ""))
     out += proposals or [_("Trong kỳ, các tổ chưa có đề xuất, kiến nghị.")]
     out.append(_("IV. NHIỆM VỤ THỜI GIAN TỚI VÀ ĐỀ XUẤT, KIẾN NGHỊ"))
     late = completeness is not None and completeness.missing
@@ -529,25 +692,35 @@ def _closing_paragraphs(rollup: Rollup, completeness: Completeness | None, texts
     return out
 
 
-def _widths(rows) -> tuple[float, ...]:
-    room = od.CELL_PADDING_CM + 0.15  # cell margins and a little air, so "HT01.TONG" stays on one line
-    code, unit, value = (max([od.text_width_cm(row[column], od.TABLE_SIZE) + room for row in rows] + [least])
-                         for column, least in zip((0, 2, 3), NARROW_COLUMNS_MIN_CM, strict=True))
-    code, unit, value = (round(min(width, 3.5), 2) for width in (code, unit, value))
-    return code, round(od.TEXT_WIDTH_CM - code - unit - value, 2), unit, value
+def _widths(rows, headers) -> tuple[float, ...]:
+    room = od.CELL_PADDING_CM + 0.15  # cell margins and a little air, so "STT" and a figure stay on one line
+    number, unit, value = (max([od.text_width_cm(row[column], od.TABLE_SIZE) + room for row in rows]
+                               + [least] + ([od.text_width_cm(headers[column], od.TABLE_SIZE, bold=True) + room]
+                                            if column == 0 else []))
+                           for column, least in zip((0, 2, 3), NARROW_COLUMNS_MIN_CM, strict=True))
+    number, unit, value = (round(min(width, 3.5), 2) for width in (number, unit, value))
+    return number, round(od.TEXT_WIDTH_CM - number - unit - value, 2), unit, value
 
 
 def indicator_table(rollup: Rollup) -> od.BodyTable:
-    rows = []
+    """The figures by indicator NAME (the catalogue's codes are for the system, not the reader),
+    grouped under the plan's pillars as a report's table is: "I | CHÍNH QUYỀN SỐ", then 1, 2, …"""
+    by_pillar: dict[str, list[list[str]]] = {}
     for indicator in rollup.indicators:
         value = rollup.total.get(indicator.code)
         if value is None:
             continue
         shown = vn_number(value, 1) if is_share(indicator) else vn_number(value)
-        rows.append([indicator.code, _nfc(indicator.name), indicator.unit_of_measure, shown])
+        by_pillar.setdefault(indicator.pillar, []).append([_nfc(indicator.name), indicator.unit_of_measure, shown])
+    rows = []
+    groups = [(pillar, label) for pillar, label in Pillar.choices if pillar in by_pillar]
+    for group, (pillar, label) in enumerate(groups):
+        rows.append([ROMAN[group] if group < len(ROMAN) else str(group + 1), str(label).upper(), "", ""])
+        rows += [[str(number), *row] for number, row in enumerate(by_pillar[pillar], start=1)]
+    headers = [_("STT"), _("Chỉ số"), _("Đơn vị tính"), _("Số liệu")]
     return od.BodyTable(
         caption=_("Bảng: Số liệu các chỉ số chính %(period)s") % {"period": rollup.period.label},
-        headers=[_("Mã"), _("Chỉ số"), _("Đơn vị tính"), _("Số liệu")], rows=rows, widths_cm=_widths(rows),
+        headers=headers, rows=rows, widths_cm=_widths(rows, headers),
         centred=(0, 2), right=(3,),
         note="" if rows else _("Chưa có số liệu trong kỳ."))
 

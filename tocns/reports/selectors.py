@@ -4,13 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from tocns.accounts.models import Assignment, Role
 from tocns.accounts.selectors import scope_for
-from tocns.geo.models import AdminUnit
+from tocns.geo.models import COMMUNE_KINDS, AdminUnit
 from tocns.teams.choices import MemberRole, TeamStatus
 from tocns.teams.models import Membership, Team
 
@@ -316,6 +316,9 @@ class Rollup:
     total: dict
     report_count: int
     as_of: object
+    # The counted reports by form level (village team, commune team): the Word report says why its
+    # count differs from the number of village teams' reports sent.
+    level_counts: dict = field(default_factory=dict)
 
 
 def rollup_indicators(period: Period | None = None) -> list[Indicator]:
@@ -350,8 +353,10 @@ def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
             continue
         present = [values[indicator.code] for _child, values in rows if values.get(indicator.code) is not None]
         total[indicator.code] = sum(present, Decimal(0)) if present else None
+    level_counts = {row["form__level"]: row["n"] for row in reports.order_by().values("form__level").annotate(
+        n=Count("pk"))}
     return Rollup(unit=unit, period=period, indicators=indicators, rows=rows, total=_with_ratios(total, ratios),
-                  report_count=reports.count(), as_of=timezone.now())
+                  report_count=sum(level_counts.values()), as_of=timezone.now(), level_counts=level_counts)
 
 
 # ---- public figures (citizen portal) ------------------------------------------------------------
@@ -558,10 +563,25 @@ def month_report_cards(user, *, today: date | None = None) -> list[MonthCard]:
     return cards
 
 
-def quoted_texts(*, unit: AdminUnit, period: Period, limit: int = 30) -> list[tuple[str, str, str]]:
-    """(unit name, difficulties, proposals) from the period's submitted team reports, for the Word report."""
-    reports = _team_reports(unit, period.month_keys, COUNTED).exclude(difficulties="", proposals="").select_related(
-        "unit", "commune").order_by("commune__name_folded", "unit__name_folded")[:limit]
+class Quoted(tuple):
+    """(unit name, difficulties, proposals), with where it comes from: the commune (its pk, name and
+    kind) so the Word report can spread its quotes over communes."""
+
+    __slots__ = ()
+
+    def __new__(cls, name, difficulties, proposals, commune_id=None, commune_name="", commune_kind=""):
+        return super().__new__(cls, (name, difficulties, proposals, commune_id, commune_name, commune_kind))
+
+
+def quoted_texts(*, unit: AdminUnit, period: Period, limit: int | None = None) -> list[Quoted]:
+    """Every (unit name, difficulties, proposals, commune …) of the period's counted team reports, for
+    the Word report, which chooses what to quote (narrative._chosen_quotes) and counts the rest."""
+    reports = _team_reports(unit, period.month_keys, COUNTED).exclude(difficulties="", proposals="").order_by(
+        "commune__name_folded", "unit__name_folded", "period_key").values_list(
+        "unit__name", "unit__kind", "commune_id", "commune__name", "commune__kind", "difficulties", "proposals")
+    if limit is not None:
+        reports = reports[:limit]
     # In a province's report a village's name alone is ambiguous ("Tổ dân phố số 1"): name its commune.
-    return [(f"{r.unit.name} ({r.commune.name})" if unit.is_province and not r.unit.is_commune else r.unit.name,
-             r.difficulties, r.proposals) for r in reports]
+    return [Quoted(f"{name} ({commune})" if unit.is_province and kind not in COMMUNE_KINDS else name,
+                   difficulties, proposals, commune_id, commune, commune_kind)
+            for name, kind, commune_id, commune, commune_kind, difficulties, proposals in reports]
