@@ -30,6 +30,7 @@ TEXT_FORMAT = "@"
 MAX_WIDTH = 45  # characters; a longer name wraps (headers) or is cut on screen but printed whole
 MIN_WIDTH = 6
 BORDERED_ROWS = 5000  # a longer list (the audit log's 40,000 lines) goes without cell borders: faster
+BOLD = 1.15  # a bold header's letters are wider than the width's unit (a "0" in the normal font)
 HEADER_LINES = 5  # a long header wraps on up to this many lines before its column widens
 LINE_POINTS = 15
 PAGE_WIDTH = 200  # characters of column width that still print readably across an A4 landscape page
@@ -43,8 +44,7 @@ def made_at_text(moment=None) -> str:
     return timezone.localtime(moment or timezone.now()).strftime("%d/%m/%Y %H:%M")
 
 
-def write_title(sheet, *, what: str, unit: str = "", period: str = "", note: str = "", made_at=None,
-                columns: int = 1) -> int:
+def write_title(sheet, *, what: str, unit: str = "", period: str = "", note: str = "", made_at=None) -> int:
     """Rows 1 and 2: "what – unit – period" in large bold, then "Lập lúc dd/mm/yyyy HH:MM" and the
     note. Returns the next free row (3). Call on an empty sheet."""
     period = str(period)
@@ -53,10 +53,8 @@ def write_title(sheet, *, what: str, unit: str = "", period: str = "", note: str
     sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
     sheet.cell(row=2, column=1, value=f"{made}. {note}" if note else made).font = Font(italic=True,
                                                                                           color="595959")
-    last = get_column_letter(max(columns, 1))
-    if columns > 1:
-        sheet.merge_cells(f"A1:{last}1")
-        sheet.merge_cells(f"A2:{last}2")
+    # not merged: the text runs on over the empty cells to its right, on screen and on paper, where
+    # a merged cell would be cut at its last column
     return 3
 
 
@@ -143,8 +141,8 @@ def finish_table(sheet, *, header_row: int, header_rows: int = 1, key_columns: i
                 continue
             words = str(text).split()
             # a header wraps: wide enough for its longest word, and for the whole text on HEADER_LINES lines
-            need = max(max((len(w) for w in words), default=0), -(-len(str(text)) // HEADER_LINES))
-            widths[column] = max(widths[column], min(need, max_width))
+            need = max(max((len(w) for w in words), default=0) * BOLD + 1, -(-len(str(text)) // HEADER_LINES))
+            widths[column] = max(widths[column], min(round(need), max_width))
         sheet.column_dimensions[get_column_letter(column)].width = max(widths[column] + 2, MIN_WIDTH)
     for r in range(header_row, last_header + 1):  # tall enough for the wrapped headers
         lines = max([_lines(sheet.cell(row=r, column=c).value, widths[c]) for c in range(1, last_column + 1)] + [1])

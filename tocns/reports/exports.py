@@ -1,10 +1,13 @@
 """The roll-up as an Excel workbook: one sheet, one row per child unit, one column per indicator.
 
-The header row holds only the codes, so the sheet stays narrow and formulas can refer to it; each
-code's cell carries a comment with the indicator's full name and unit. A missing figure is an empty
-cell, never 0 (the province must see who did not report), and every figure is a number, not text,
-so the officer can add and filter in Excel. Shares are the percentage with one decimal (35.0, not
-0.35), as the roll-up page shows them: total over total, never an average of the units' shares.
+A title row names the table, the unit and the period, the next says when it was made and how many
+reports it sums; then two header rows, the indicator's name with its unit, and below it the code
+(the filter sits on the codes; the code's cell also carries the name in a comment). The panes are
+frozen below the headers and right of the code and name, which print on every page
+(tocns.lib.workbook.finish_table). A missing figure is an empty cell, never 0 (the province must see
+who did not report), and every figure is a number with a thousands format, not text, so the officer
+can add and filter in Excel. Shares are the percentage with one decimal (35.0, not 0.35, shown
+35,0%), as the roll-up page shows them: total over total, never an average of the units' shares.
 
 Indicators marked "Nhạy cảm" are left out of every export unless the exporter ticks "Kèm chỉ số
 nhạy cảm"; only the commune's officer and chairman and the province admin may (selectors.
@@ -136,7 +139,7 @@ def _rollup_xlsx(rollup: Rollup) -> bytes:
     columns = 2 + len(indicators)
     header_row = write_title(
         sheet, what=_("Bảng tổng hợp số liệu Tổ công nghệ số cộng đồng"), unit=rollup.unit.name,
-        period=rollup.period.label, columns=columns,
+        period=rollup.period.label,
         note=_("Số liệu tính đến %(at)s; %(count)s báo cáo đã gửi.") % {
             "at": made_at_text(rollup.as_of), "count": rollup.report_count})
     # two header rows: the indicator's name and unit, then its code (formulas and filters use the code)

@@ -75,7 +75,7 @@ def overview_xlsx(request):
         made = timezone.now()
 
         def table(sheet, what: str, headers: list, rows, key_columns: int = 1) -> None:
-            header_row = write_title(sheet, what=what, unit=unit.name, made_at=made, columns=len(headers))
+            header_row = write_title(sheet, what=what, unit=unit.name, made_at=made)
             sheet.append([str(h) for h in headers])
             for row in rows:
                 sheet.append(list(row))
