@@ -33,5 +33,5 @@ def audit_xlsx(entries, *, title: str, cut: bool, filters: str) -> bytes:
         sheet.cell(row=row, column=1).number_format = "DD/MM/YYYY HH:MM"
     for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    finish_table(sheet, header_row=LIST_HEADER_ROW, key_columns=1)
+    finish_table(sheet, header_row=LIST_HEADER_ROW, key_columns=1, plain_columns={5})  # 5: the record's number
     return workbook_bytes(book)

@@ -27,6 +27,7 @@ INTEGER_FORMAT = "#,##0"
 FRACTION_FORMAT = "#,##0.0#"
 SHARE_FORMAT = '0.0"%"'
 TEXT_FORMAT = "@"
+PLAIN_FORMAT = "0"  # a year or a record's number: no thousands separator
 MAX_WIDTH = 45  # characters; a longer name wraps (headers) or is cut on screen but printed whole
 MIN_WIDTH = 6
 BORDERED_ROWS = 5000  # a longer list (the audit log's 40,000 lines) goes without cell borders: faster
@@ -70,7 +71,7 @@ def display_text(value, number_format: str = "General") -> str:
         if isinstance(value, float) and not value.is_integer():
             return f"{value:,.2f}"
         return f"{value:,.0f}"
-    if hasattr(value, "hour"):
+    if hasattr(value, "hour") and "h" in number_format.lower():
         return "dd/mm/yyyy hh:mm"
     if hasattr(value, "strftime"):
         return "dd/mm/yyyy"
@@ -95,11 +96,14 @@ def _is_share_header(text) -> bool:
 
 
 def finish_table(sheet, *, header_row: int, header_rows: int = 1, key_columns: int = 1,
-                 share_columns=(), text_columns=(), max_width: int = MAX_WIDTH, filter: bool = True) -> None:
+                 share_columns=(), text_columns=(), plain_columns=(), max_width: int = MAX_WIDTH,
+                 filter: bool = True) -> None:
     """Dress a finished table whose headers are rows header_row..header_row + header_rows - 1 and
     whose rows follow (see the module notes). key_columns: how many columns on the left name the
     row (code, unit) and stay in view and on every printed page. share_columns, text_columns:
-    1-based column numbers holding shares, or codes to keep as text (a leading zero)."""
+    1-based column numbers holding shares, or codes to keep as text (a leading zero).
+    plain_columns: numbers that are not amounts (a year, a record's number), written without
+    separators (1990, not 1.990)."""
     last_header = header_row + header_rows - 1
     last_row = max(sheet.max_row, last_header)
     last_column = max(sheet.max_column, 1)
@@ -120,7 +124,9 @@ def finish_table(sheet, *, header_row: int, header_rows: int = 1, key_columns: i
         for cell in row:
             column = cell.column
             if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                if column in shares or _is_share_header(sheet.cell(row=cell.row, column=1).value):
+                if column in plain_columns:
+                    cell.number_format = PLAIN_FORMAT
+                elif column in shares or _is_share_header(sheet.cell(row=cell.row, column=1).value):
                     cell.number_format = SHARE_FORMAT
                 elif cell.number_format in ("General", "0", "0.0", "0.00"):
                     integral = isinstance(cell.value, int) or float(cell.value).is_integer()
@@ -173,5 +179,5 @@ def finish_table(sheet, *, header_row: int, header_rows: int = 1, key_columns: i
     sheet.oddFooter.center.text = _("Trang &P/&N")
 
 
-__all__ = ["FRACTION_FORMAT", "INTEGER_FORMAT", "SHARE_FORMAT", "display_text", "finish_table", "made_at_text",
-           "write_title"]
+__all__ = ["FRACTION_FORMAT", "INTEGER_FORMAT", "PLAIN_FORMAT", "SHARE_FORMAT", "display_text", "finish_table",
+           "made_at_text", "write_title"]

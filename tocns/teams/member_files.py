@@ -23,6 +23,7 @@ from tocns.geo.models import AdminUnit
 from tocns.lib.phone import format_phone, normalize_phone
 from tocns.lib.sheets import LIST_HEADER_ROW, is_blank, read_table, start_list_sheet, workbook_bytes
 from tocns.lib.text import clean_spaces, fold
+from tocns.lib.workbook import finish_table
 
 from .choices import ETHNIC_GROUPS, Gender, MemberRole, Occupation, Position, TeamStatus
 from .forms import PersonForm
@@ -770,7 +771,6 @@ def members_export_xlsx(memberships, *, include_ethnic_group: bool = False, titl
     book = Workbook()
     sheet = book.active
     sheet.title = _("Danh sách")
-    last = get_column_letter(len(columns))
     start_list_sheet(sheet, title=title, note=_("Xuất ngày %(day)s") % {
         "day": timezone.localdate().strftime("%d/%m/%Y")}, headers=[label for label, _width in columns])
     widths = [width for _label, width in columns]
@@ -794,11 +794,5 @@ def members_export_xlsx(memberships, *, include_ethnic_group: bool = False, titl
             cell.number_format = "DD/MM/YYYY"
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C4"
-    if count:
-        sheet.auto_filter.ref = f"A{LIST_HEADER_ROW}:{last}{count + LIST_HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "3:3"
+    finish_table(sheet, header_row=LIST_HEADER_ROW, key_columns=2, plain_columns={4})  # 4: the year of birth
     return _book_bytes(book)
