@@ -19,6 +19,7 @@ from tocns.reports.exports import rollup_xlsx
 from tocns.reports.periods import parse_period
 
 from ..factories import make_team
+from ..fieldwork.test_surveys import answer, make_survey, post_batch
 from ..reports.factories import established_long_ago, freeze, submit_report
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +35,10 @@ MADE = re.compile(r"Lập lúc \d\d/\d\d/\d{4} \d\d:\d\d \(giờ Việt Nam\)")
 CHECKED = {"tocns/teams/member_files.py", "tocns/reports/exports.py", "tocns/dashboard/views/overview.py",
            "tocns/audit/exports.py",
            "tocns/sectors/exports.py", "tocns/regulations/exports.py", "tocns/support/export.py",
-           "tocns/reports/difficulty_export.py", "tocns/fieldwork/feedback_export.py"}
-TEMPLATES = {"tocns/reports/uploads.py", "tocns/reports/catalogue.py"}
-NOT_YET = {"tocns/privacy/person_file.py", "tocns/dashboard/views/households.py",
+           "tocns/reports/difficulty_export.py", "tocns/fieldwork/feedback_export.py",
            "tocns/fieldwork/survey_export.py"}
+TEMPLATES = {"tocns/reports/uploads.py", "tocns/reports/catalogue.py", "tocns/dashboard/views/households.py"}
+NOT_YET = {"tocns/privacy/person_file.py"}  # a person's own data, sheet by sheet: not a table to file
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +83,7 @@ def check_sheet(sheet, *, header_row: int, header_rows: int = 1, key_columns: in
             assert longest <= width + 1, (where, cell.coordinate, text, width)  # never cut by far
             if cell.row > last_header and isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                 header = sheet.cell(row=last_header, column=cell.column).value
-                expected = {"0"} if header in PLAIN else {"#,##0", "#,##0.0#", "#,##0.00", '0.0"%"'}
+                expected = {"0"} if header in PLAIN else {"#,##0", "#,##0.0#", "#,##0.00", '0.0"%"', "#,##0.##"}
                 assert cell.number_format in expected, (where, cell.coordinate, header, cell.number_format)
 
 
@@ -141,3 +142,14 @@ def test_every_module_that_writes_a_workbook_is_accounted_for():
                if "Workbook(" in path.read_text(encoding="utf-8") and "/lib/" not in str(path)
                and "/demo/" not in str(path)}
     assert writers == CHECKED | TEMPLATES | NOT_YET
+
+
+def test_a_surveys_answers_summary_and_progress_are_ready_to_file(client, world, october):
+    survey = make_survey(world, teams=[october[0]])
+    client.force_login(world.leader_a1)
+    post_batch(client, [answer(world, survey, phones="1234"), answer(world, survey, phones="1,5")])
+    client.force_login(world.officer_a)
+    book = book_of(client.get(f"/nhat-ky/khao-sat/{survey.pk}/tai-ve/"))
+    for sheet in book.worksheets:
+        check_sheet(sheet, header_row=3)
+    assert book.worksheets[0]["G4"].value == 1234 and "#,##0" in book.worksheets[0]["G4"].number_format

@@ -11,21 +11,25 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from tocns.lib.sheets import workbook_bytes
+from tocns.lib.workbook import finish_table, write_title
 from tocns.reports.exports import BORDER, HEADER_FILL
 
 from .models import QuestionKind, Survey
 
 DATE_TIME = "dd/mm/yyyy hh:mm"
 DATE = "dd/mm/yyyy"
+HEADER_ROW = 3  # below the title and the line saying when the file was made
 NUMBER = "#,##0.##"
 
 
 def survey_xlsx(survey: Survey, questions, answers, summary: list[dict], progress: list[dict]) -> bytes:
     with translation.override("vi"):
         book = Workbook()
-        _answers_sheet(book.active, questions, answers)
+        _answers_sheet(book.active, survey, questions, answers)
         _summary_sheet(book.create_sheet(_("Tổng hợp")), survey, summary)
-        _progress_sheet(book.create_sheet(_("Tiến độ các tổ")), progress)
+        _progress_sheet(book.create_sheet(_("Tiến độ các tổ")), survey, progress)
+        for sheet in book.worksheets:
+            finish_table(sheet, header_row=HEADER_ROW, key_columns=1)
         return workbook_bytes(book)  # a survey's title or an answer is never a formula
 
 
@@ -48,29 +52,27 @@ def _header(sheet, titles: list[str], widths: list[int]) -> None:
     sheet.freeze_panes = f"A{sheet.max_row + 1}"  # a string: asking for the cell would add a row
 
 
-def _answers_sheet(sheet, questions, answers) -> None:
+def _answers_sheet(sheet, survey: Survey, questions, answers) -> None:
     sheet.title = _("Phiếu trả lời")
+    write_title(sheet, what=_("Phiếu trả lời"), unit=survey.title)
     fixed = [_("STT"), _("Xã, phường"), _("Thôn, tổ dân phố"), _("Tổ thu thập"), _("Người ghi"), _("Ghi lúc")]
     titles = fixed + [_("Câu %(n)s. %(text)s") % {"n": n, "text": q.text} for n, q in enumerate(questions, 1)]
     _header(sheet, titles, [6, 22, 22, 28, 22, 17, 30])
     numbers = [column for column, q in enumerate(questions, start=len(fixed) + 1) if q.kind == QuestionKind.NUMBER]
     # Row numbers are counted here: openpyxl's max_row walks every cell, too slow for 10,000 rows.
-    for row, answer in enumerate(answers, start=2):
+    for row, answer in enumerate(answers, start=HEADER_ROW + 1):
         made = timezone.localtime(answer.made_at).replace(tzinfo=None)
-        sheet.append([row - 1, answer.commune.name, answer.unit.name, str(answer.team), answer.recorded_by.full_name,
-                      made, *[cell_value(q, answer.values.get(str(q.pk))) for q in questions]])
+        sheet.append([row - HEADER_ROW, answer.commune.name, answer.unit.name, str(answer.team),
+                      answer.recorded_by.full_name, made,
+                      *[cell_value(q, answer.values.get(str(q.pk))) for q in questions]])
         sheet.cell(row=row, column=6).number_format = DATE_TIME
         for column in numbers:
             sheet.cell(row=row, column=column).number_format = NUMBER
 
 
 def _summary_sheet(sheet, survey: Survey, summary: list[dict]) -> None:
-    sheet.append([survey.title])
-    sheet["A1"].font = Font(bold=True, size=13)
     total = summary[0]["total"] if summary else 0
-    sheet.append([_("Số phiếu: %(n)s. Xuất lúc %(at)s.") % {
-        "n": total, "at": timezone.localtime().strftime("%d/%m/%Y %H:%M")}])
-    sheet.append([])
+    write_title(sheet, what=_("Tổng hợp"), unit=survey.title, note=_("Số phiếu: %(n)s.") % {"n": total})
     _header(sheet, [_("Câu hỏi"), _("Lựa chọn hoặc số liệu"), _("Số phiếu"), _("Tỷ lệ (%)"), _("Giá trị")],
             [46, 34, 11, 11, 14])
     for n, row in enumerate(summary, start=1):
@@ -85,15 +87,16 @@ def _summary_sheet(sheet, survey: Survey, summary: list[dict]) -> None:
                 sheet.cell(row=sheet.max_row, column=5).number_format = NUMBER
         for choice in row.get("choices", []):
             sheet.append([None, choice["choice"], choice["count"], choice["percent"], None])
-    for row in sheet.iter_rows(min_row=5):
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _progress_sheet(sheet, progress: list[dict]) -> None:
+def _progress_sheet(sheet, survey: Survey, progress: list[dict]) -> None:
+    write_title(sheet, what=_("Tiến độ các tổ"), unit=survey.title)
     _header(sheet, [_("Xã, phường"), _("Tổ"), _("Hạn hoàn thành"), _("Số phiếu"), _("Tình trạng")],
             [24, 34, 15, 10, 18])
-    for row, line in enumerate(progress, start=2):
+    for row, line in enumerate(progress, start=HEADER_ROW + 1):
         state = _("Quá hạn, chưa có phiếu") if line["late"] else (_("Đã có phiếu") if line["answered"]
                                                                   else _("Chưa có phiếu"))
         sheet.append([line["commune"], line["team"], line["deadline"], line["answered"], state])
