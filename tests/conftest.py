@@ -13,6 +13,8 @@ def _fast_passwords(settings):
     # The office roles' second factor is proven in tests/accounts/test_second_factor.py (which turns
     # it back on); elsewhere those roles sign in with a password only, as tests did before it.
     settings.SECOND_FACTOR_REQUIRED_ROLES = []
+    # seed_demo writes no var/demo-logins.csv from tests (tests/demo/test_seed_demo.py gives a path).
+    settings.DEMO_LOGINS_CSV = ""
 
 
 @pytest.fixture

@@ -234,11 +234,14 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # the manifest from collectstatic; without it, plain names and a warning (tocns/lib/static.py)
+            else "tocns.lib.static.ManifestOrPlainStorage"
         )
     },
 }
 WHITENOISE_MAX_AGE = 31536000
+# Without collectstatic (runserver without DEBUG=1), WhiteNoise serves the files from the apps' folders.
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media/"
 # Request limits (tocns.lib.security.RequestLimitsMiddleware answers 413 from Content-Length, before
@@ -306,9 +309,16 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",
+                              "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler"},
+                 "server": {"class": "logging.StreamHandler", "formatter": "server"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # "django" keeps no handler of its own (Django's default adds a console one under DEBUG, and the
+    # root's prints the same line again): its lines reach the root's console once. runserver's request
+    # lines keep their own handler and time stamp.
+    "loggers": {"axes": {"level": "WARNING"}, "django": {"handlers": [], "level": "INFO", "propagate": True},
+                "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False}},
 }
 
 # The province whose units this installation serves by default (Tuyên Quang).

@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import make_unit
 from tocns.coordination.models import CoordinationGroup, RosterSnapshot
-from tocns.dashboard.demo_regulations import seed_regulations
+from tocns.demo.regulations import seed_regulations
 from tocns.geo.models import UnitKind
 from tocns.regulations.models import Adoption, AdoptionStatus, RegulationVersion
 

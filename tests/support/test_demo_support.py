@@ -1,6 +1,6 @@
 import pytest
 
-from tocns.dashboard.demo_support import seed_support
+from tocns.demo.support import seed_support
 from tocns.support.models import SupportEvent, SupportRequest, SupportStatus
 from tocns.support.selectors import overdue
 from tocns.training.models import Partner

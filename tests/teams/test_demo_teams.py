@@ -4,7 +4,7 @@ a second run adds nothing."""
 import pytest
 
 from tocns.accounts.models import Assignment, Role
-from tocns.dashboard.demo_teams import seed_teams_15
+from tocns.demo.teams import seed_teams_15
 from tocns.teams import selectors
 from tocns.teams.models import Decision, Membership, TeamRulesChange
 

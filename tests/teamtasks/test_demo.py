@@ -4,7 +4,7 @@ demo leader's team, and nothing added by a second run."""
 import pytest
 from django.utils import timezone
 
-from tocns.dashboard.demo_difficulties_tasks import seed_difficulties_tasks
+from tocns.demo.difficulties_tasks import seed_difficulties_tasks
 from tocns.reports.difficulty_models import DifficultyItem
 from tocns.reports.models import Report
 from tocns.teamtasks.models import TaskStatus, TeamTask

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tocns.dashboard.demo_proficiency import seed_proficiency
+from tocns.demo.proficiency import seed_proficiency
 from tocns.teams.models import Team
 from tocns.training import services
 from tocns.training.models import Attempt, Certificate, Completion, Course, Quiz, Topic

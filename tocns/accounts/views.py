@@ -11,20 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tocns.geo.models import AdminUnit
+from tocns.lib.forms import add_service_errors
 
 from . import services
 from .forms import PasswordChangeForm, SignInForm, UnitChoiceForm, UserCreateForm, UserEditForm
 from .models import Assignment, Role
 from .selectors import scope_for, units_for_user, user_for_admin_or_404, users_for_admin
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the field it names (or on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class SignInView(auth_views.LoginView):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from tocns.accounts.access import page_rule
-from tocns.accounts.views import add_service_errors
+from tocns.lib.forms import add_service_errors
 
 from . import services
 from .forms import ClientCreateForm, TokenCreateForm

@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from tocns.accounts.views import add_service_errors
+from tocns.lib.forms import add_service_errors
 from tocns.reports.settings_selectors import province_administered_by
 
 from . import guides

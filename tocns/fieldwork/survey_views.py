@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tocns.accounts.views import add_service_errors
 from tocns.audit.services import record_read
+from tocns.lib.forms import add_service_errors
 from tocns.lib.http import XLSX, attachment
 
 from . import selectors, surveys

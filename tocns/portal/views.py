@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from tocns.accounts.views import add_service_errors
 from tocns.fieldwork import feedback as feedback_rules
 from tocns.fieldwork.models import Feedback, FeedbackChannel
 from tocns.fieldwork.selectors import feedback_flooding
 from tocns.geo.models import AdminUnit
+from tocns.lib.forms import add_service_errors
 from tocns.lib.security import sender_hash as _sender_hash
 from tocns.lib.sheets import read_table
 from tocns.lib.text import fold

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tocns.accounts.access import page_rule
-from tocns.accounts.views import add_service_errors
+from tocns.lib.forms import add_service_errors
 from tocns.lib.http import DOCX, XLSX, attachment
 from tocns.teams.selectors import commune_chairman_name
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from tocns.accounts.access import page_rule
 from tocns.accounts.selectors import scope_for, units_for_user
-from tocns.accounts.views import add_service_errors
 from tocns.audit.selectors import entries_for
 from tocns.audit.services import audit_record
 from tocns.geo.models import AdminUnit
+from tocns.lib.forms import add_service_errors
 from tocns.lib.http import XLSX, attachment
 
 from . import difficulties as rules

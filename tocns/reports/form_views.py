@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tocns.accounts.views import add_service_errors
 from tocns.audit.selectors import entries_for
+from tocns.lib.forms import add_service_errors
 
 from . import form_catalogue
 from . import settings_selectors as reads

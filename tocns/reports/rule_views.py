@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from tocns.accounts.access import page_rule
 from tocns.accounts.selectors import scope_for, unit_for_user_or_404, units_for_user
-from tocns.accounts.views import add_service_errors
 from tocns.audit.selectors import entries_for
+from tocns.lib.forms import add_service_errors
 
 from . import settings_selectors as reads
 from . import validation

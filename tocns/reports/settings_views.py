@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tocns.accounts.selectors import unit_for_user_or_404
-from tocns.accounts.views import add_service_errors
 from tocns.audit.selectors import entries_for
 from tocns.geo.models import AdminUnit
+from tocns.lib.forms import add_service_errors
 from tocns.lib.http import XLSX, attachment
 
 from . import catalogue, services

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tocns.accounts.access import access_for, page_rule
-from tocns.accounts.views import add_service_errors
+from tocns.lib.forms import add_service_errors
 from tocns.lib.http import XLSX, attachment
 from tocns.reports.settings_selectors import province_administered_by
 

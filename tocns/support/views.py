@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from tocns.accounts.access import access_for, page_rule
-from tocns.accounts.views import add_service_errors
 from tocns.audit.selectors import entries_for
 from tocns.audit.services import record_read
 from tocns.fieldwork.services import photo_bytes
 from tocns.geo.models import AdminUnit
+from tocns.lib.forms import add_service_errors
 from tocns.lib.http import XLSX, attachment
 from tocns.reports.settings_selectors import province_administered_by
 

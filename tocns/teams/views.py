@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from tocns.accounts.access import access_for, page_rule
 from tocns.accounts.selectors import scope_for, unit_for_user_or_404, units_for_user
-from tocns.accounts.views import add_service_errors
 from tocns.audit.selectors import entries_for
 from tocns.audit.services import record_read
+from tocns.lib.forms import add_service_errors
 from tocns.lib.http import DOCX, XLSX, attachment
 from tocns.lib.text import fold
 from tocns.notify.selectors import notifications_about

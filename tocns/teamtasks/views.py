@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from tocns.accounts.access import page_rule
 from tocns.accounts.selectors import units_for_user
-from tocns.accounts.views import add_service_errors
 from tocns.fieldwork.services import photo_bytes
+from tocns.lib.forms import add_service_errors
 
 from . import selectors, services
 from .forms import TaskAssignForm, TaskDoneForm, TaskEditForm

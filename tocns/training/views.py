@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from tocns.accounts.models import Assignment, Role, User
 from tocns.accounts.selectors import scope_for, unit_for_user_or_404
-from tocns.accounts.views import add_service_errors
 from tocns.geo.models import AdminUnit
+from tocns.lib.forms import add_service_errors
 from tocns.reports.settings_selectors import province_administered_by
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Person, Team

@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from tocns.accounts.access import page_rule
 from tocns.accounts.models import Role
 from tocns.accounts.selectors import scope_for
-from tocns.accounts.views import add_service_errors
 from tocns.audit.services import record_read
 from tocns.geo.models import AdminUnit
+from tocns.lib.forms import add_service_errors
 from tocns.portal.models import ReadKind
 from tocns.portal.throttle import limit_public_reads
 from tocns.reports.settings_selectors import province_administered_by

@@ -64,7 +64,7 @@ def manage(*args, env) -> str:
 def seed_is_fresh() -> bool:
     if not SEED_DB.exists():
         return False
-    sources = [*ROOT.glob("tocns/*/migrations/*.py"), *ROOT.glob("tocns/dashboard/demo*.py"),
+    sources = [*ROOT.glob("tocns/*/migrations/*.py"), *ROOT.glob("tocns/demo/*.py"),
                *ROOT.glob("tocns/*/demo*.py")]
     return SEED_DB.stat().st_mtime > max(p.stat().st_mtime for p in sources)
 

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from tocns.accounts.models import Role
 from tocns.accounts.selectors import scope_for, search_units, unit_for_user_or_404, units_for_user
-from tocns.accounts.views import add_service_errors
 from tocns.geo import services
 from tocns.geo.models import UnitChange, VillageImport
+from tocns.lib.forms import add_service_errors
 from tocns.teams.selectors import can_propose_team, live_team_for_unit
 
 from ..forms import MergeForm, SplitForm, VillageFileForm

@@ -1,6 +1,8 @@
 """seed_demo's teams: established, within the rules, with something on every line of the coverage page,
 and a second run that adds nothing. (Villages and demo logins: test_pages.py.)"""
 
+import csv
+import io
 import re
 
 import pytest
@@ -47,7 +49,8 @@ def test_every_commune_and_about_nine_villages_in_ten_have_an_established_team(s
         assert decision.signer_title.startswith("Chủ tịch UBND ")
     numbers = Decision.objects.values("commune", "number", "signed_on__year").annotate(n=Count("id"))
     assert not numbers.filter(n__gt=1).exists()
-    assert "Tổ mẫu: thêm 5" in seeded  # 124 commune teams and about 450 village teams
+    # 124 commune teams and about 450 village teams, said as the step ends
+    assert re.search(r"Tổ công nghệ số, thành viên, quyết định: teams 5\d\d, memberships \d+", seeded)
 
 
 def test_demo_teams_keep_the_rules(seeded):
@@ -111,4 +114,30 @@ def test_a_second_run_adds_nothing(seeded, capsys):
     call_command("seed_demo", "--size", "small")
     assert {model.__name__: model.objects.count() for model in MODELS} == counts
     assert Membership.objects.active().count() == active
-    assert "thêm 0 tổ, 0 lượt thành viên, 0 đơn, 0 tài khoản tổ trưởng" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Tổ công nghệ số, thành viên, quyết định: 0 (" in out and "Đơn chờ duyệt: 0 (" in out
+
+
+def test_seed_demo_says_each_step_prints_one_login_per_role_and_writes_every_login_to_a_csv(tmp_path, capsys):
+    path = tmp_path / "demo-logins.csv"
+    call_command("seed_demo", "--size", "small", "--logins-csv", str(path))
+    out = capsys.readouterr().out
+    # Each step with what it added, in order, before the logins.
+    steps = ["Thôn, tổ dân phố (thêm): 496 (", "Tổ công nghệ số, thành viên, quyết định: teams ",
+             "Báo cáo tháng, quý, chỉ tiêu: reports ", "Nhật ký hoạt động: activities "]
+    places = [out.index(step) for step in steps]
+    assert places == sorted(places) and places[-1] < out.index("Tài khoản mẫu, mỗi vai trò một")
+    # The short table: one line per role, not one per commune.
+    table = out.split("Tài khoản mẫu, mỗi vai trò một")[1].split("Danh sách đầy đủ")[0].strip().splitlines()[1:]
+    assert len(table) == len({line.strip().split("  ")[0] for line in table}) <= len(Role.values) + 1
+    assert any("sokhcn" in line for line in table) and not any("chutich.00694" in line for line in table)
+    # The full list: UTF-8 with a BOM (Excel), every demo user's assignment, every commune's chairman.
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["role", "unit", "name", "phone", "username"]
+    assert len(rows) - 1 == Assignment.objects.active().filter(user__is_demo=True).count()
+    chairmen = {row[4] for row in rows if row[4].startswith("chutich.")}
+    assert len(chairmen) == AdminUnit.objects.communes().active().count() == 124
+    assert ["Quản trị cấp tỉnh (Sở KH&CN)", "Tuyên Quang", "Hoàng Thị Thu Hà", "0901 000 001", "sokhcn"] in rows
+    assert f"Danh sách đầy đủ ({len(rows) - 1} tài khoản): {path}" in out

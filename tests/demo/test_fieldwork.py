@@ -15,8 +15,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tocns.accounts.models import User
-from tocns.dashboard.demo_fieldwork import activity_client_id, month_count, seed_fieldwork
-from tocns.dashboard.demo_surveys import seed_citizen
+from tocns.demo.fieldwork import activity_client_id, month_count, seed_fieldwork
+from tocns.demo.surveys import seed_citizen
 from tocns.fieldwork.models import Activity, ActivityKind, Answer, Feedback, FeedbackEvent, FeedbackStatus, Survey
 from tocns.fieldwork.surveys import checked_values
 from tocns.geo.models import AdminUnit
@@ -190,7 +190,7 @@ def test_demo_training_has_partners_courses_on_the_plans_topics_and_attendance_o
 
 
 def test_a_second_run_adds_no_training(province, frozen):
-    from tocns.dashboard.demo_training import seed_training
+    from tocns.demo.training import seed_training
 
     again = seed_training(province, size="small")
     assert (again.courses, again.sessions, again.invitations, again.attendance, again.guides,

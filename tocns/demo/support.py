@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from tocns.accounts.models import Assignment, Role
-from tocns.dashboard.demo_training import PARTNERS
+from tocns.demo.training import PARTNERS
 from tocns.geo.models import AdminUnit
 from tocns.support.models import SupportEvent, SupportKind, SupportRequest, SupportStatus
 from tocns.support.selectors import asker_team

@@ -29,7 +29,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tocns.accounts.models import User
-from tocns.dashboard.demo_reports import MONTHS, demo_months
+from tocns.demo.reports import MONTHS, demo_months
 from tocns.fieldwork.models import Activity, ActivityKind, Service
 from tocns.geo.models import AdminUnit, UnitKind
 from tocns.teams.choices import MemberRole, TeamStatus

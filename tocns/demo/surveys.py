@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from tocns.accounts.models import User
-from tocns.dashboard.demo_fieldwork import DEMO_NAMESPACE, received_as_given
+from tocns.demo.fieldwork import DEMO_NAMESPACE, received_as_given
 from tocns.fieldwork import surveys
 from tocns.fieldwork.feedback import CODE_ALPHABET, CONSENT_VERSION, answer_days
 from tocns.fieldwork.models import (

@@ -19,8 +19,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Min, Sum
 from django.utils import timezone
 
-from tocns.dashboard.demo_fieldwork import DEMO_NAMESPACE, _Builder, received_as_given, served_days
-from tocns.dashboard.demo_reports import MONTHS, demo_months
+from tocns.demo.fieldwork import DEMO_NAMESPACE, _Builder, received_as_given, served_days
+from tocns.demo.reports import MONTHS, demo_months
 from tocns.fieldwork.models import Activity, ActivityKind, ActivityTally, Service
 from tocns.fieldwork.tallies import tally_rebuild
 from tocns.geo.models import AdminUnit, FigureSource, VillageFigures

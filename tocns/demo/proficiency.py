@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tocns.accounts.models import User
-from tocns.dashboard.demo_fieldwork import DEMO_NAMESPACE
+from tocns.demo.fieldwork import DEMO_NAMESPACE
 from tocns.geo.models import AdminUnit
 from tocns.teams.models import Membership, Person
 from tocns.training import services

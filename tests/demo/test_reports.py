@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tocns.accounts.models import User
-from tocns.dashboard.demo_reports import TARGET_CODES, demo_months, seed_reports
+from tocns.demo.reports import TARGET_CODES, demo_months, seed_reports
 from tocns.geo.models import AdminUnit
 from tocns.reports.checks import check_value
 from tocns.reports.choices import Level, PeriodType, ReportAction, ReportStatus
@@ -212,7 +212,7 @@ def test_a_second_run_adds_nothing(seeded, capsys):
     counts = {m.__name__: m.objects.count() for m in models}
     call_command("seed_demo", "--size", "small")
     assert {m.__name__: m.objects.count() for m in models} == counts
-    assert "thêm 0 báo cáo tháng, 0 báo cáo quý, 0 số liệu, 0 lượt xử lý, 0 chỉ tiêu" in capsys.readouterr().out
+    assert "Báo cáo tháng, quý, chỉ tiêu: 0 (" in capsys.readouterr().out
 
 
 def test_the_same_reports_come_back_and_a_dissolved_or_proposed_team_reports_no_more(province):

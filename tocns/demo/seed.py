@@ -6,6 +6,7 @@ each later issue adds its part here. Everything it creates is marked `is_demo`.
 """
 
 import random
+import time as time_module
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -15,17 +16,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tocns.accounts.models import Assignment, Role, User
-from tocns.dashboard.demo_difficulties_tasks import seed_difficulties_tasks
-from tocns.dashboard.demo_fieldwork import FieldworkSeed, fieldwork_totals, seed_fieldwork
-from tocns.dashboard.demo_households import seed_households
-from tocns.dashboard.demo_proficiency import seed_proficiency
-from tocns.dashboard.demo_regulations import seed_regulations
-from tocns.dashboard.demo_reports import ReportSeed, report_totals, seed_reports
-from tocns.dashboard.demo_sectors import seed_sectors
-from tocns.dashboard.demo_support import seed_support
-from tocns.dashboard.demo_surveys import CitizenSeed, citizen_totals, seed_citizen
-from tocns.dashboard.demo_teams import seed_teams_15
-from tocns.dashboard.demo_training import TrainingSeed, seed_training, training_totals
+from tocns.demo.difficulties_tasks import seed_difficulties_tasks
+from tocns.demo.fieldwork import FieldworkSeed, fieldwork_totals, seed_fieldwork
+from tocns.demo.households import seed_households
+from tocns.demo.proficiency import seed_proficiency
+from tocns.demo.regulations import seed_regulations
+from tocns.demo.reports import ReportSeed, report_totals, seed_reports
+from tocns.demo.sectors import seed_sectors
+from tocns.demo.support import seed_support
+from tocns.demo.surveys import CitizenSeed, citizen_totals, seed_citizen
+from tocns.demo.teams import seed_teams_15
+from tocns.demo.training import TrainingSeed, seed_training, training_totals
 from tocns.fieldwork.tallies import tally_rebuild
 from tocns.geo.models import AdminUnit, UnitKind
 from tocns.geo.services import units_load_from_package
@@ -585,6 +586,18 @@ class DemoResult:
     training: TrainingSeed = field(default_factory=TrainingSeed)
 
 
+def demo_logins(province: AdminUnit) -> list[DemoLogin]:
+    """Every demo user's active assignment in the province, one row each, by role then unit."""
+    order = {role.value: n for n, role in enumerate(Role)}
+    rows = (Assignment.objects.active().filter(user__is_demo=True)
+            .filter(Q(unit=province) | Q(unit__province=province))
+            .select_related("user", "unit").order_by("unit__code", "user__username"))
+    logins = [DemoLogin(role=str(Role(a.role).label), unit=a.unit.name, name=a.user.full_name,
+                        phone=a.user.phone_display, username=a.user.username) for a in rows]
+    ranks = {str(Role(value).label): n for value, n in order.items()}
+    return sorted(logins, key=lambda login: ranks.get(login.role, len(ranks)))
+
+
 def demo_totals(province: AdminUnit) -> dict:
     """What the province holds now, demo or not: for the command's summary line and the tests."""
     return {
@@ -596,29 +609,61 @@ def demo_totals(province: AdminUnit) -> dict:
     }
 
 
+def _counts(result) -> str:
+    """A step's counts for the progress line: a number, or a dataclass's non-zero numbers."""
+    if isinstance(result, bool) or result is None:
+        return ""
+    if isinstance(result, int):
+        return str(result)
+    if isinstance(result, (list, tuple)):
+        return ", ".join(c for c in (_counts(r) for r in result) if c)
+    if hasattr(result, "__dataclass_fields__"):
+        numbers = [(name, value) for name, value in vars(result).items()
+                   if isinstance(value, int) and not isinstance(value, bool)]
+        added = ", ".join(f"{name} {value}" for name, value in numbers if value)
+        return added or ("0" if numbers else "")
+    return ""
+
+
 @transaction.atomic
-def seed_demo(*, province_code: str, size: str = "default") -> DemoResult:
+def seed_demo(*, province_code: str, size: str = "default", progress=None) -> DemoResult:
+    """The demo province. `progress(text)`, when given, hears each step with what it added and the
+    seconds since the start, as it goes (the command prints it, flushed)."""
+    started = time_module.perf_counter()
+
+    def step(label: str, run, count=None):
+        result = run()
+        if progress is not None:
+            counts = str(count()) if count else _counts(result)
+            progress(f"{label}: {counts or 'xong'} ({time_module.perf_counter() - started:.0f} s)")
+        return result
+
     province = AdminUnit.objects.provinces().filter(code=f"{int(province_code):02d}").first()
     if province is None:
         province = units_load_from_package(province_code=province_code).province
-    created = seed_villages(province, SIZES[size])
+    created = step("Thôn, tổ dân phố (thêm)", lambda: seed_villages(province, SIZES[size]))
     password_hash = make_password(DEMO_PASSWORD)
-    logins = seed_users(province, password_hash=password_hash)
-    teams = seed_teams(province, password_hash=password_hash)
-    teams.applications = seed_applications(province, phones=teams.phones)
-    reports = seed_reports(province, size=size)
-    fieldwork = seed_fieldwork(province, size=size)
-    tally_rebuild(province)  # the activities were written in bulk, past the services that keep tallies
-    citizen = seed_citizen(province, size=size)
-    seed_teams_15(province, size=size)  # kiện toàn decisions, the village head, the rules' history
-    training = seed_training(province, size=size)  # after the teams' later members, so a re-run invites no one new
+    logins = step("Tài khoản mẫu (tổng)", lambda: seed_users(province, password_hash=password_hash),
+                  count=lambda: User.objects.filter(is_demo=True).count())
+    teams = step("Tổ công nghệ số, thành viên, quyết định",
+                 lambda: seed_teams(province, password_hash=password_hash))
+    teams.applications = step("Đơn chờ duyệt", lambda: seed_applications(province, phones=teams.phones))
+    reports = step("Báo cáo tháng, quý, chỉ tiêu", lambda: seed_reports(province, size=size))
+    fieldwork = step("Nhật ký hoạt động", lambda: seed_fieldwork(province, size=size))
+    # The activities were written in bulk, past the services that keep tallies.
+    step("Tổng hợp nhật ký", lambda: tally_rebuild(province))
+    citizen = step("Ý kiến người dân, khảo sát", lambda: seed_citizen(province, size=size))
+    # kiện toàn decisions, the village head, the rules' history
+    step("Kiện toàn tổ, trưởng thôn", lambda: seed_teams_15(province, size=size))
+    # after the teams' later members, so a re-run invites no one new
+    training = step("Tập huấn", lambda: seed_training(province, size=size))
     # The rest of the plan (issue #15), each part from its own module.
-    seed_support(province, size=size)  # partners serving communes, ~30 requests in every state
-    seed_regulations(province, size=size)  # model v1 and v2, adoptions, Zalo groups (partners now in them)
-    logins.extend(seed_sectors(province, size=size))  # the departments and the so.nongnghiep login
-    seed_difficulties_tasks(province, size=size)  # difficulties followed up, tasks given to teams
-    seed_households(province, size=size)  # villages' households and population, door-to-door rounds
-    seed_proficiency(province, size=size)  # course tests, certificates, imported completions
+    step("Hỗ trợ của doanh nghiệp", lambda: seed_support(province, size=size))
+    step("Quy chế, nhóm Zalo", lambda: seed_regulations(province, size=size))
+    logins.extend(step("Sở, ban, ngành", lambda: seed_sectors(province, size=size)))
+    step("Khó khăn, nhiệm vụ giao tổ", lambda: seed_difficulties_tasks(province, size=size))
+    step("Số hộ, nhân khẩu, lượt đến hộ", lambda: seed_households(province, size=size))
+    step("Bài kiểm tra, chứng nhận", lambda: seed_proficiency(province, size=size))
     # The village head (who may approve his village's applications) is shown too.
     head = Assignment.objects.active().filter(role=Role.VILLAGE_HEAD, unit__province=province,
                                               user__is_demo=True).select_related("user", "unit").order_by(

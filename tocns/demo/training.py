@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from tocns.accounts.models import User
-from tocns.dashboard.demo_fieldwork import DEMO_NAMESPACE
+from tocns.demo.fieldwork import DEMO_NAMESPACE
 from tocns.geo.models import AdminUnit
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Membership

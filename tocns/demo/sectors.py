@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from tocns.accounts.models import Assignment, Role, User
-from tocns.dashboard.demo_fieldwork import DEMO_NAMESPACE
+from tocns.demo.fieldwork import DEMO_NAMESPACE
 from tocns.fieldwork.models import Service
 from tocns.geo.models import AdminUnit
 from tocns.sectors.models import Department, DepartmentActivity, DepartmentActivityKind
@@ -64,7 +64,7 @@ def _key(*parts) -> uuid.UUID:
 
 def _login(province: AdminUnit, department: Department):
     """The demo account of the first department; returns its line for the demo's printed logins."""
-    from tocns.dashboard.demo import DEMO_PASSWORD, DemoLogin
+    from tocns.demo.seed import DEMO_PASSWORD, DemoLogin
 
     username, phone, full_name = DEMO_LOGIN
     user = User.objects.filter(username=username).first()
