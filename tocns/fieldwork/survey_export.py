@@ -54,7 +54,7 @@ def _header(sheet, titles: list[str], widths: list[int]) -> None:
 
 def _answers_sheet(sheet, survey: Survey, questions, answers) -> None:
     sheet.title = _("Phiếu trả lời")
-    write_title(sheet, what=_("Phiếu trả lời"), unit=survey.title)
+    write_title(sheet, what=survey.title, unit=_("Phiếu trả lời"))
     fixed = [_("STT"), _("Xã, phường"), _("Thôn, tổ dân phố"), _("Tổ thu thập"), _("Người ghi"), _("Ghi lúc")]
     titles = fixed + [_("Câu %(n)s. %(text)s") % {"n": n, "text": q.text} for n, q in enumerate(questions, 1)]
     _header(sheet, titles, [6, 22, 22, 28, 22, 17, 30])
@@ -72,7 +72,7 @@ def _answers_sheet(sheet, survey: Survey, questions, answers) -> None:
 
 def _summary_sheet(sheet, survey: Survey, summary: list[dict]) -> None:
     total = summary[0]["total"] if summary else 0
-    write_title(sheet, what=_("Tổng hợp"), unit=survey.title, note=_("Số phiếu: %(n)s.") % {"n": total})
+    write_title(sheet, what=survey.title, note=_("Tổng hợp. Số phiếu: %(n)s.") % {"n": total})
     _header(sheet, [_("Câu hỏi"), _("Lựa chọn hoặc số liệu"), _("Số phiếu"), _("Tỷ lệ (%)"), _("Giá trị")],
             [46, 34, 11, 11, 14])
     for n, row in enumerate(summary, start=1):
@@ -93,7 +93,7 @@ def _summary_sheet(sheet, survey: Survey, summary: list[dict]) -> None:
 
 
 def _progress_sheet(sheet, survey: Survey, progress: list[dict]) -> None:
-    write_title(sheet, what=_("Tiến độ các tổ"), unit=survey.title)
+    write_title(sheet, what=survey.title, unit=_("Tiến độ các tổ"))
     _header(sheet, [_("Xã, phường"), _("Tổ"), _("Hạn hoàn thành"), _("Số phiếu"), _("Tình trạng")],
             [24, 34, 15, 10, 18])
     for row, line in enumerate(progress, start=HEADER_ROW + 1):
