@@ -5,21 +5,28 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PROVINCE ?= 08
 
-.PHONY: install run test test-sqlite test-postgres api-fuzz lint check-migrations browser-deps serve-prod bench clean
+.PHONY: install run test test-sqlite test-postgres api-fuzz lint check-migrations bench clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+# For development: the runtime (requirements.txt) and the test tools (requirements-dev.txt).
+# Production installs requirements.txt only (docs/deployment.md).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# The first page within a minute on a 2-core machine (docs/benchmarks.md): the small demo (all 124
+# communes and every role, 4 villages each) unless SIZE=default (30 villages each, about 70 s more).
+# Every step prints its progress; the logins go to var/demo-logins.csv.
+SIZE ?= small
 
 run: install
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_units --province $(PROVINCE)
-	DEBUG=1 $(PY) manage.py seed_demo --province $(PROVINCE)
+	DEBUG=1 $(PY) manage.py seed_demo --province $(PROVINCE) --size $(SIZE)
 	@echo "Mở http://127.0.0.1:8000 (Ctrl+C để dừng; máy gửi thông báo chạy kèm)"
 	DEBUG=1 $(PY) manage.py outbox_worker --no-startup-delay & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -54,3 +54,16 @@ def test_signed_in_users_still_get_their_own_home(client, world):
     assert "Tìm tổ của thôn, xã bạn" not in client.get("/").content.decode()
     client.logout()
     assert "Tìm tổ của thôn, xã bạn" in client.get("/").content.decode()
+
+
+def test_the_visitor_home_names_the_site_once_describes_itself_and_the_brand_leads_home(client, world):
+    page = client.get("/").content.decode()
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert title.count("Tổ công nghệ số cộng đồng") == 1
+    description = page.split('<meta name="description" content="')[1].split('"')[0]
+    assert "Tìm tổ gần bạn" in description
+    assert '<a class="brand" href="/">' in page and '<a class="brand" href="/dang-ky/">' not in page
+    # Another page keeps its own title with the site's name, and the site's description.
+    other = client.get("/dang-ky/").content.decode()
+    assert "· Tổ công nghệ số cộng đồng</title>" in other
+    assert '<meta name="description" content="Tổ công nghệ số cộng đồng ở mỗi xã' in other

@@ -643,7 +643,7 @@ def seed_demo(*, province_code: str, size: str = "default", progress=None) -> De
         province = units_load_from_package(province_code=province_code).province
     created = step("Thôn, tổ dân phố (thêm)", lambda: seed_villages(province, SIZES[size]))
     password_hash = make_password(DEMO_PASSWORD)
-    logins = step("Tài khoản mẫu (tổng)", lambda: seed_users(province, password_hash=password_hash),
+    logins = step("Tài khoản mẫu (hiện có)", lambda: seed_users(province, password_hash=password_hash),
                   count=lambda: User.objects.filter(is_demo=True).count())
     teams = step("Tổ công nghệ số, thành viên, quyết định",
                  lambda: seed_teams(province, password_hash=password_hash))
