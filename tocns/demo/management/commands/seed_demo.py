@@ -1,4 +1,3 @@
-import csv
 from pathlib import Path
 
 from django.conf import settings
@@ -6,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from tocns.demo.seed import DEMO_PASSWORD, SIZES, demo_logins, seed_demo
 from tocns.geo.models import AdminUnit
+from tocns.lib.sheets import csv_bytes
 
 
 class Command(BaseCommand):
@@ -54,9 +54,8 @@ class Command(BaseCommand):
             every = demo_logins(AdminUnit.objects.provinces().get(code=code))
             path = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("w", encoding="utf-8-sig", newline="") as out:  # the BOM: Excel reads UTF-8
-                writer = csv.writer(out)
-                writer.writerow(["role", "unit", "name", "phone", "username"])
-                writer.writerows([login.role, login.unit, login.name, login.phone, login.username]
-                                 for login in every)
+            # Through the app's one CSV writer (UTF-8 with the BOM Excel needs, cells made safe).
+            path.write_bytes(csv_bytes([["role", "unit", "name", "phone", "username"],
+                                        *([login.role, login.unit, login.name, login.phone, login.username]
+                                          for login in every)]))
             self.say(f"Danh sách đầy đủ ({len(every)} tài khoản): {path}")
