@@ -3,6 +3,7 @@ commune office, the province admin and the leader who enters them: never in the 
 public page, or in an export unless the exporter ticks "Kèm chỉ số nhạy cảm" (and then audited)."""
 
 import io
+import re
 from decimal import Decimal
 
 import docx
@@ -58,7 +59,12 @@ def october(teams):
 
 
 def sheet_of(data: bytes):
-    return [list(row) for row in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
+    """The roll-up sheet from its row of indicator codes on (above it: the title, when it was made,
+    and the indicators' names)."""
+    rows = [list(row) for row in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
+    codes = next(i for i, row in enumerate(rows) if any(isinstance(c, str) and re.match(r"^[A-Z]{2}\d\d", c)
+                                                          for c in row))
+    return rows[codes:]
 
 
 def docx_text(data: bytes) -> str:

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tocns.geo.models import AdminUnit
 from tocns.lib import officialdoc as od
@@ -48,7 +48,12 @@ QUOTES_PER_COMMUNE = 2
 QUOTE_NAMES = 3  # units named before a quote many teams wrote in the same words; the rest are counted
 RANKED = 3  # communes named as the strongest and as the weakest
 MISSING_LISTED = 10  # units named in the report as not having reported; the rest are counted
-PLAN = gettext_lazy("Kế hoạch số 10/KH-UBND")
+
+
+def _plan() -> str:
+    """The province's plan, cited with its date; number and date are settings, not code."""
+    return _("Kế hoạch số %(number)s ngày %(date)s") % {
+        "number": settings.TEAM_PLAN_NUMBER, "date": settings.TEAM_PLAN_DATE}
 # Main indicators table: number (STT), name, unit, value, adding up to the text width. The number,
 # unit and value columns fit their longest entry (never narrower than these), the name takes the rest.
 NARROW_COLUMNS_MIN_CM = (1.2, 1.8, 2.0)
@@ -512,7 +517,7 @@ def _results_paragraphs(rollup: Rollup, completeness: Completeness | None) -> li
             "period": rollup.period.label}]
     paragraphs = [_("Trong %(period)s, các Tổ công nghệ số cộng đồng %(where)s đã triển khai các nhiệm vụ theo "
                     "%(plan)s, đạt kết quả như sau:") % {
-        "period": rollup.period.label, "where": _subject(rollup.unit), "plan": PLAN}]
+        "period": rollup.period.label, "where": _subject(rollup.unit), "plan": _plan()}]
     for number, (label, phrases) in enumerate(groups, start=1):
         paragraphs.append(f"{number}. {label}: {'; '.join(phrases)}.")
     best, worst = commune_ranking(rollup, completeness)
@@ -540,7 +545,7 @@ def _draft_paragraphs(rollup: Rollup, completeness: Completeness | None) -> list
     opening = _("Thực hiện %(plan)s của Ủy ban nhân dân %(province)s về tổ chức triển khai Tổ công nghệ số cộng "
                 "đồng cấp xã, cấp thôn, %(reporter)s báo cáo kết quả hoạt động của các Tổ công nghệ số cộng đồng "
                 "%(where)s %(period)s như sau:") % {
-        "plan": PLAN, "province": province_name(province), "reporter": _reporter(unit), "where": _subject(unit),
+        "plan": _plan(), "province": province_name(province), "reporter": _reporter(unit), "where": _subject(unit),
         "period": rollup.period.label}
     return [opening,
             _("I. TÌNH HÌNH GỬI BÁO CÁO"), *_completeness_paragraphs(rollup, completeness),
