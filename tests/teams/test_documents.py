@@ -221,3 +221,15 @@ def test_the_members_decision_cites_the_plan_signer_and_a_missing_leader(world, 
     assert any(t.startswith("Căn cứ Kế hoạch số 10/KH-UBND ngày 17/7/2025") for t in body)
     assert any(t.startswith("[Ghi chú cho văn phòng: Tổ chưa có tổ trưởng") for t in body)
     assert texts(document.tables[1].rows[0].cells[1]) == ["CHỦ TỊCH", "Ma Văn Tiến"]
+
+
+def test_the_team_page_says_the_leader_is_missing_before_the_draft_is_downloaded(client, world):
+    from ..factories import make_team
+
+    team = make_team(world, members=3, established=False)
+    client.force_login(world.officer_a)
+    page = client.get(f"/teams/{team.pk}/").content.decode()
+    has_leader = team.memberships.active().filter(role=MemberRole.LEADER).exists()
+    assert ('id="no-leader"' in page) is (not has_leader)
+    team.memberships.active().filter(role=MemberRole.LEADER).update(role=MemberRole.MEMBER)
+    assert 'id="no-leader"' in client.get(f"/teams/{team.pk}/").content.decode()

@@ -149,6 +149,8 @@ def team_detail(request, pk: int):
     context = {
         "team": team, "members": members, "day": day, "raw_day": raw_day, "day_error": day_error,
         "counted": counted, "cap": cap, "minimum": rules.team_minimum,
+        # The decision's draft names the leader: say before it is downloaded that none is set.
+        "has_leader": any(m.role == MemberRole.LEADER for m in members),
         "warnings": services.expected_holder_warnings(team) if day is None and team.status != TeamStatus.DISSOLVED
         else [],
         "decisions": team.decisions.all(),
