@@ -321,11 +321,10 @@ LOGGING = {
                 "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False}},
 }
 
-# The province whose units this installation serves by default (Tuyên Quang).
+# The province the commands work on by default and the public pages show first when the install
+# holds several. What differs between provinces (the plan cited, portal links, "tỉnh" or "thành
+# phố") is data: geo.ProvinceProfile, edited on the province's settings page.
 DEFAULT_PROVINCE_CODE = env_str("PROVINCE_CODE", "08")
-# The province's plan that the team decisions cite: "Căn cứ Kế hoạch số 10/KH-UBND ngày 17/7/2025 …".
-TEAM_PLAN_NUMBER = env_str("TEAM_PLAN_NUMBER", "10/KH-UBND")
-TEAM_PLAN_DATE = env_str("TEAM_PLAN_DATE", "17/7/2025")
 # Join applications one address may send from the public page per hour (flood limit).
 PUBLIC_APPLICATIONS_PER_HOUR = env_int("PUBLIC_APPLICATIONS_PER_HOUR", 5)
 # Public reads one address may make per hour (tocns.portal.throttle; 429 after that): tracking-code

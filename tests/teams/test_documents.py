@@ -7,12 +7,22 @@ from django.utils import translation
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
+from tocns.geo.models import ProvinceProfile
 from tocns.teams.choices import Gender, MemberRole
 from tocns.teams.documents import establishment_decision
 from tocns.teams.models import Person
 from tocns.teams.services import membership_end, membership_start, team_propose
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def plan(world):
+    """The province's plan, as load_units fills it for Tuyên Quang from its data file."""
+    return ProvinceProfile.objects.create(province=world.province, plan_number="10/KH-UBND",
+                                          plan_date=datetime.date(2025, 7, 17))
+
+
 DAY = datetime.date(2026, 1, 2)
 SIGNED = dict(number="45/QĐ-UBND", signed_on=datetime.date(2026, 1, 5), signer_name="Ma Văn Tiến")
 
@@ -191,10 +201,11 @@ def test_a_draft_is_signed_in_the_chairmans_name_with_room_to_sign(world, villag
     assert lines[1:-1] and all(not line.strip() for line in lines[1:-1])  # blank room for the signature
 
 
-def test_the_plan_is_cited_from_the_settings(settings, village_team):
-    settings.TEAM_PLAN_NUMBER, settings.TEAM_PLAN_DATE = "25/KH-UBND", "01/8/2025"
+def test_the_plan_is_cited_from_the_provinces_profile(plan, village_team):
+    plan.plan_number, plan.plan_date = "25/KH-UBND", datetime.date(2025, 8, 1)
+    plan.save()
     body = texts(read(establishment_decision(village_team)))
-    assert any(t.startswith("Căn cứ Kế hoạch số 25/KH-UBND ngày 01/8/2025 của Ủy ban nhân dân") for t in body)
+    assert any(t.startswith("Căn cứ Kế hoạch số 25/KH-UBND ngày 1/8/2025 của Ủy ban nhân dân") for t in body)
 
 
 def test_the_title_never_cuts_the_team_kind_across_two_lines(world):

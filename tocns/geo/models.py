@@ -244,3 +244,43 @@ class VillageFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id}: {self.households} hộ ({self.as_of:%d/%m/%Y})"
+
+
+class ProvinceWord(models.TextChoices):
+    """How the province is named inside a sentence: "tỉnh Tuyên Quang", "thành phố Hà Nội"."""
+
+    TINH = "tinh", _("tỉnh")
+    THANH_PHO = "thanh_pho", _("thành phố")
+
+
+# What the plan is about, cited after its number and date ("Kế hoạch số … ngày … của Ủy ban nhân dân
+# tỉnh … về <title>"): the words of the plans provinces made from the same national programme.
+DEFAULT_PLAN_TITLE = "tổ chức triển khai Tổ công nghệ số cộng đồng cấp xã, cấp thôn"
+
+
+class ProvinceProfile(models.Model):
+    """What differs between provinces and is printed or linked, kept as data the province admin
+    edits: how the province is named in sentences, the plan its documents cite, its portal links.
+
+    `version` counts the saves: the settings page sends the version it showed, so two admins
+    editing at once never silently overwrite each other. Each change is also in the audit log."""
+
+    province = models.OneToOneField(AdminUnit, on_delete=models.PROTECT, related_name="profile",
+                                    verbose_name=_("tỉnh, thành phố"))
+    word = models.CharField(_("gọi trong câu là"), max_length=10, choices=ProvinceWord.choices,
+                            default=ProvinceWord.TINH)
+    plan_number = models.CharField(_("số kế hoạch"), max_length=50, blank=True)
+    plan_date = models.DateField(_("ngày ban hành kế hoạch"), null=True, blank=True)
+    plan_title = models.CharField(_("trích yếu kế hoạch"), max_length=300, default=DEFAULT_PLAN_TITLE)
+    portal_links = models.JSONField(_("liên kết cổng thông tin"), default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thông tin riêng của tỉnh")
+        verbose_name_plural = _("thông tin riêng của tỉnh")
+
+    def __str__(self) -> str:
+        return str(self.province)

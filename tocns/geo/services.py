@@ -1,8 +1,11 @@
 """State changes for administrative units: loading, importing villages, merges and splits."""
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward
 
+from tocns.audit.services import audit_record
 from tocns.lib.sheets import read_table
 from tocns.lib.text import clean_spaces, fold, has_diacritics
 
@@ -17,12 +21,15 @@ from .models import (
     COMMUNE_KINDS,
     VILLAGE_KINDS,
     AdminUnit,
+    ProvinceProfile,
+    ProvinceWord,
     UnitChange,
     UnitChangeKind,
     UnitKind,
     VillageImport,
     VillageImportStatus,
 )
+from .selectors import default_word
 
 # --------------------------------------------------------------------------------------------
 # Loading provinces and communes from the vietnam-provinces package
@@ -113,6 +120,8 @@ def units_load_from_package(*, province_code: str, today: date | None = None) ->
         result,
     )
     result.province = province
+    city = package_province.division_type == VietNamDivisionType.THANH_PHO_TRUNG_UONG
+    province_profile_start(province, word=ProvinceWord.THANH_PHO if city else ProvinceWord.TINH)
 
     current = {
         u.code: u
@@ -553,3 +562,110 @@ def unit_split(*, unit: AdminUnit, new_names: list[str], new_kind: str, effectiv
     change.retired_units.set([unit])
     change.successor_units.set(successors)
     return change
+
+
+# --------------------------------------------------------------------------------------------
+# A province's profile: what differs between provinces, kept as data (models.ProvinceProfile)
+# --------------------------------------------------------------------------------------------
+
+# The values each province starts with, by province code (its plan, its portal links): data beside
+# the units, read when the province is loaded; the province admin edits them afterwards.
+PROFILE_DATA = Path(__file__).resolve().parent / "data" / "province_profiles.json"
+PROFILE_FIELDS = ("word", "plan_number", "plan_date", "plan_title", "portal_links")
+MAX_PORTAL_LINKS = 5
+
+
+def _profile_data(code: str) -> dict:
+    data = json.loads(PROFILE_DATA.read_text(encoding="utf-8")) if PROFILE_DATA.exists() else {}
+    return data.get(code, {})
+
+
+def province_profile_start(province: AdminUnit, *, word: str | None = None) -> ProvinceProfile:
+    """The province's profile, made once from the data file (and `word`, from the units data) when it
+    has none; an existing profile, maybe edited by the admin, is left as it is."""
+    existing = ProvinceProfile.objects.filter(province=province).first()
+    if existing is not None:
+        return existing
+    values = _profile_data(province.code)
+    day = values.get("plan_date")
+    profile = ProvinceProfile(province=province, word=values.get("word") or word or default_word(province),
+                              plan_number=values.get("plan_number", ""),
+                              plan_date=date.fromisoformat(day) if day else None,
+                              portal_links=values.get("portal_links", []))
+    if values.get("plan_title"):
+        profile.plan_title = values["plan_title"]
+    profile.save()
+    return profile
+
+
+def _clean_links(links, errors: dict) -> list[dict]:
+    """Each link a name and an http(s) address; errors keyed link_<n>_name / link_<n>_url (1-based)."""
+    cleaned = []
+    for index, link in enumerate(links or [], start=1):
+        name, url = clean_spaces(link.get("name", "")), (link.get("url") or "").strip()
+        if not name and not url:
+            continue
+        if not name:
+            errors[f"link_{index}_name"] = _("Ghi tên của liên kết, ví dụ Cổng thông tin điện tử của tỉnh.")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in url:
+            errors[f"link_{index}_url"] = _("Ghi địa chỉ đầy đủ, bắt đầu bằng https://, ví dụ https://tinh.gov.vn.")
+        cleaned.append({"name": name, "url": url})
+    if len(cleaned) > MAX_PORTAL_LINKS:
+        errors["portal_links"] = _("Ghi tối đa %(count)s liên kết.") % {"count": MAX_PORTAL_LINKS}
+    return cleaned
+
+
+@transaction.atomic
+def province_profile_change(*, province: AdminUnit, values: dict, version: int, by) -> ProvinceProfile:
+    """The province admin changes the profile. A page opened before someone else's save carries the
+    old `version` and is refused, so nobody overwrites a change he has not seen; every change goes
+    to the audit log with the old and new values."""
+    province_profile_start(province)
+    profile = ProvinceProfile.objects.select_for_update().get(province=province)
+    if profile.version != version:
+        raise ValidationError(
+            _("Thông tin của tỉnh vừa được %(who)s thay đổi lúc %(at)s. Hãy xem các giá trị mới bên dưới rồi sửa "
+              "lại nếu cần.") % {
+                "who": profile.updated_by.get_full_name() if profile.updated_by else _("người khác"),
+                "at": timezone.localtime(profile.updated_at).strftime("%H:%M %d/%m/%Y")},
+            code="stale")
+    errors: dict = {}
+    new = {name: values.get(name, getattr(profile, name)) for name in PROFILE_FIELDS}
+    if new["word"] not in ProvinceWord.values:
+        errors["word"] = _("Chọn tỉnh hoặc thành phố.")
+    new["plan_number"] = clean_spaces(new["plan_number"] or "")
+    if new["plan_number"] and ("/" not in new["plan_number"] or len(new["plan_number"]) > 50):
+        errors["plan_number"] = _("Ghi số như trên kế hoạch, ví dụ 10/KH-UBND.")
+    if new["plan_date"] and new["plan_date"] > timezone.localdate():
+        errors["plan_date"] = _("Ngày ban hành không thể sau hôm nay.")
+    if new["plan_number"] and not new["plan_date"]:
+        errors["plan_date"] = _("Ghi ngày ban hành kế hoạch, ví dụ 17/07/2025.")
+    new["plan_title"] = clean_spaces(new["plan_title"] or "")
+    if not new["plan_title"]:
+        errors["plan_title"] = _("Ghi trích yếu của kế hoạch, ví dụ: tổ chức triển khai Tổ công nghệ số cộng đồng.")
+    elif len(new["plan_title"]) > 300:
+        errors["plan_title"] = _("Trích yếu dài quá 300 ký tự.")
+    new["portal_links"] = _clean_links(new["portal_links"], errors)
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name in PROFILE_FIELDS if getattr(profile, name) != new[name]]
+    if not changed:
+        return profile
+    old = {name: getattr(profile, name) for name in changed}
+    for name in changed:
+        setattr(profile, name, new[name])
+    profile.version += 1
+    profile.updated_by = by if getattr(by, "is_authenticated", False) else None
+    profile.save()
+    labels = {name: str(ProvinceProfile._meta.get_field(name).verbose_name) for name in changed}
+    audit_record(actor=by, action="province_profile.change", obj=profile, province_id=province.pk, commune_id=None,
+                 summary=_("Đổi thông tin của tỉnh: %(fields)s") % {"fields": ", ".join(labels.values())},
+                 data={"version": profile.version,
+                       "old": {name: _plain(old[name]) for name in changed},
+                       "new": {name: _plain(new[name]) for name in changed}})
+    return profile
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tocns.geo.models import AdminUnit
+from tocns.geo.selectors import plan_reference, plan_short, province_bare_name, province_word
 from tocns.lib import officialdoc as od
 from tocns.lib.text import fold
 from tocns.teams.documents import bare_name, committee_name, name_in_text, province_name, team_name
@@ -50,10 +50,13 @@ RANKED = 3  # communes named as the strongest and as the weakest
 MISSING_LISTED = 10  # units named in the report as not having reported; the rest are counted
 
 
-def _plan() -> str:
-    """The province's plan, cited with its date; number and date are settings, not code."""
-    return _("Kế hoạch số %(number)s ngày %(date)s") % {
-        "number": settings.TEAM_PLAN_NUMBER, "date": settings.TEAM_PLAN_DATE}
+def _province_of(unit: AdminUnit) -> AdminUnit:
+    return unit if unit.is_province else unit.province
+
+
+def _plan(unit: AdminUnit) -> str:
+    """The unit's province's plan, cited with its number and date from the province's profile (data, not code)."""
+    return plan_short(_province_of(unit))
 # Main indicators table: number (STT), name, unit, value, adding up to the text width. The number,
 # unit and value columns fit their longest entry (never narrower than these), the name takes the rest.
 NARROW_COLUMNS_MIN_CM = (1.2, 1.8, 2.0)
@@ -438,8 +441,9 @@ def commune_ranking(rollup: Rollup, completeness: Completeness | None) -> tuple[
 
 
 def _subject(unit: AdminUnit) -> str:
-    return _("trên địa bàn tỉnh") if unit.is_province else _("trên địa bàn %(kind)s") % {
-        "kind": unit.get_kind_display().lower()}
+    """"trên địa bàn tỉnh" ("thành phố" for a centrally run city, from the profile), "trên địa bàn xã"."""
+    kind = province_word(unit) if unit.is_province else unit.get_kind_display().lower()
+    return _("trên địa bàn %(kind)s") % {"kind": kind}
 
 
 def _reporter(unit: AdminUnit) -> str:
@@ -517,7 +521,7 @@ def _results_paragraphs(rollup: Rollup, completeness: Completeness | None) -> li
             "period": rollup.period.label}]
     paragraphs = [_("Trong %(period)s, các Tổ công nghệ số cộng đồng %(where)s đã triển khai các nhiệm vụ theo "
                     "%(plan)s, đạt kết quả như sau:") % {
-        "period": rollup.period.label, "where": _subject(rollup.unit), "plan": _plan()}]
+        "period": rollup.period.label, "where": _subject(rollup.unit), "plan": _plan(rollup.unit)}]
     for number, (label, phrases) in enumerate(groups, start=1):
         paragraphs.append(f"{number}. {label}: {'; '.join(phrases)}.")
     best, worst = commune_ranking(rollup, completeness)
@@ -542,10 +546,9 @@ def draft_narrative(rollup: Rollup, completeness: Completeness | None, *, includ
 def _draft_paragraphs(rollup: Rollup, completeness: Completeness | None) -> list[str]:
     unit = rollup.unit
     province = unit if unit.is_province else unit.province
-    opening = _("Thực hiện %(plan)s của Ủy ban nhân dân %(province)s về tổ chức triển khai Tổ công nghệ số cộng "
-                "đồng cấp xã, cấp thôn, %(reporter)s báo cáo kết quả hoạt động của các Tổ công nghệ số cộng đồng "
+    opening = _("Thực hiện %(plan)s, %(reporter)s báo cáo kết quả hoạt động của các Tổ công nghệ số cộng đồng "
                 "%(where)s %(period)s như sau:") % {
-        "plan": _plan(), "province": province_name(province), "reporter": _reporter(unit), "where": _subject(unit),
+        "plan": _nfc(plan_reference(province)), "reporter": _reporter(unit), "where": _subject(unit),
         "period": rollup.period.label}
     return [opening,
             _("I. TÌNH HÌNH GỬI BÁO CÁO"), *_completeness_paragraphs(rollup, completeness),
@@ -678,9 +681,9 @@ def _closing_paragraphs(rollup: Rollup, completeness: Completeness | None, texts
                 "late": _(", nhất là các đơn vị chưa gửi báo cáo kỳ này") if late else ""},
             _("2. Phối hợp với các doanh nghiệp bưu chính, viễn thông bồi dưỡng, tập huấn kỹ năng số cho các Tổ "
               "công nghệ số cộng đồng, tập trung vào các xã, phường có kết quả thấp."),
-            _("3. Đề nghị Ủy ban nhân dân tỉnh chỉ đạo Ủy ban nhân dân các xã, phường quan tâm giải quyết các khó "
-              "khăn, vướng mắc các tổ đã nêu tại mục III; các sở, ngành theo chức năng, nhiệm vụ hỗ trợ các tổ "
-              "trong quá trình hướng dẫn người dân sử dụng nền tảng số."),
+            _("3. Đề nghị Ủy ban nhân dân %(word)s chỉ đạo Ủy ban nhân dân các xã, phường quan tâm giải quyết các "
+              "khó khăn, vướng mắc các tổ đã nêu tại mục III; các sở, ngành theo chức năng, nhiệm vụ hỗ trợ các tổ "
+              "trong quá trình hướng dẫn người dân sử dụng nền tảng số.") % {"word": province_word(unit)},
         ]
     else:
         out += [
@@ -736,6 +739,7 @@ def report_document(rollup: Rollup, completeness: Completeness | None, *, texts=
     unit = rollup.unit
     province = unit if unit.is_province else unit.province
     province_upper = province_name(province).upper()
+    word = province_word(province)
     common = dict(doc_type=_("BÁO CÁO"),
                   summary=_("Kết quả hoạt động của Tổ công nghệ số cộng đồng %(period)s") % {
                       "period": rollup.period.label},
@@ -746,9 +750,9 @@ def report_document(rollup: Rollup, completeness: Completeness | None, *, texts=
             parent_agency=_("UBND %(province)s") % {"province": province_upper},
             issuing_agency=_("SỞ KHOA HỌC VÀ CÔNG NGHỆ"),
             number=_("%(blank)s/BC-SKHCN") % {"blank": od.BLANK},
-            place=bare_name(province),
+            place=province_bare_name(province),
             signer_title=_("GIÁM ĐỐC"),
-            recipients=[_("- UBND tỉnh (b/c);"), _("- Lãnh đạo Sở;"), _("- UBND các xã, phường;"),
+            recipients=[_("- UBND %(word)s (b/c);") % {"word": word}, _("- Lãnh đạo Sở;"), _("- UBND các xã, phường;"),
                         _("- Lưu: VT, CĐS.")],
             **common)
     else:
@@ -760,7 +764,7 @@ def report_document(rollup: Rollup, completeness: Completeness | None, *, texts=
             place=bare_name(commune),
             signature_prefix=_("TM. ỦY BAN NHÂN DÂN"),
             signer_title=_("CHỦ TỊCH"),
-            recipients=[_("- UBND tỉnh (b/c);"), _("- Sở Khoa học và Công nghệ;"),
+            recipients=[_("- UBND %(word)s (b/c);") % {"word": word}, _("- Sở Khoa học và Công nghệ;"),
                         _("- TT Đảng ủy, HĐND %(kind)s (b/c);") % {"kind": commune.get_kind_display().lower()},
                         _("- Lưu: VT, VHXH.")],
             **common)

@@ -5,11 +5,11 @@ Always in Vietnamese, whatever language the page is shown in: these are the stat
 import unicodedata
 from datetime import date
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tocns.geo.models import AdminUnit, UnitKind
+from tocns.geo.selectors import plan_reference, province_phrase
 from tocns.lib.officialdoc import Annex, OfficialDocument, numeric_date, render_docx
 from tocns.lib.text import fold
 
@@ -47,16 +47,8 @@ def name_in_text(unit: AdminUnit) -> str:
 
 
 def province_name(province: AdminUnit) -> str:
-    """The province in a sentence: "Tuyên Quang" or "Tỉnh Tuyên Quang" -> "tỉnh Tuyên Quang";
-    a centrally run city keeps "thành phố"."""
-    name = _nfc(province.name)
-    city = _("Thành phố")
-    if fold(name).startswith(fold(city) + " "):
-        return f"{city.lower()} {name[len(city) + 1:]}"
-    province_label = _("Tỉnh")
-    if fold(name).startswith(fold(province_label) + " "):
-        name = name[len(province_label) + 1:]
-    return f"{province_label.lower()} {name}"
+    """The province in a sentence, as its profile says: "tỉnh Tuyên Quang", "thành phố Hà Nội"."""
+    return _nfc(province_phrase(province))
 
 
 def committee_name(commune: AdminUnit) -> str:
@@ -94,11 +86,9 @@ def _village_head(village: AdminUnit) -> str:
 
 
 def plan_line(province: AdminUnit) -> str:
-    """The preamble's citation of the province's plan, number and date from the settings
-    (TEAM_PLAN_NUMBER, TEAM_PLAN_DATE): "Căn cứ Kế hoạch số 10/KH-UBND ngày 17/7/2025 của …"."""
-    return _("Căn cứ Kế hoạch số %(number)s ngày %(date)s của Ủy ban nhân dân %(province)s về tổ chức triển khai "
-             "Tổ công nghệ số cộng đồng cấp xã, cấp thôn;") % {
-        "number": settings.TEAM_PLAN_NUMBER, "date": settings.TEAM_PLAN_DATE, "province": province_name(province)}
+    """The preamble's citation of the province's plan, from its profile (number, date, title):
+    "Căn cứ Kế hoạch số 10/KH-UBND ngày 17/7/2025 của Ủy ban nhân dân tỉnh Tuyên Quang về …;"."""
+    return _("Căn cứ %(plan)s;") % {"plan": _nfc(plan_reference(province))}
 
 
 def missing_leader_note() -> str:
