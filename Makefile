@@ -22,15 +22,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # Every step prints its progress; the logins go to var/demo-logins.csv.
 SIZE ?= small
 
+# Any province: `make run PROVINCE=01` (Hà Nội). Every command and the server get PROVINCE_CODE, so
+# the public pages show that province first when the database holds several.
+RUN_ENV = DEBUG=1 PROVINCE_CODE=$(PROVINCE)
+
 run: install
 	mkdir -p var
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_units --province $(PROVINCE)
-	DEBUG=1 $(PY) manage.py seed_demo --province $(PROVINCE) --size $(SIZE)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_units --province $(PROVINCE)
+	$(RUN_ENV) $(PY) manage.py seed_demo --province $(PROVINCE) --size $(SIZE)
 	@echo "Mở http://127.0.0.1:8000 (Ctrl+C để dừng; máy gửi thông báo chạy kèm)"
-	DEBUG=1 $(PY) manage.py outbox_worker --no-startup-delay & worker=$$!; \
+	$(RUN_ENV) $(PY) manage.py outbox_worker --no-startup-delay & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	  $(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .

@@ -43,6 +43,7 @@ def navigation(request):
         items.append((reverse("api_tokens:clients"), _("Hệ thống kết nối API")))
     if access.province_admin:
         items.append((reverse("teams:rules"), _("Quy định về tổ")))
+        items.append((reverse("dashboard:province_profile_mine"), _("Thông tin của tỉnh")))
     if access.regulations:
         items.append((reverse("regulations:index"), _("Quy chế hoạt động")))
     if access.coordination:

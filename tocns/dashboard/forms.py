@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tocns.geo.models import AdminUnit, UnitKind
+from tocns.geo.models import AdminUnit, ProvinceWord, UnitKind
 
 VILLAGE_KIND_CHOICES = [(UnitKind.THON, UnitKind.THON.label), (UnitKind.TO_DAN_PHO, UnitKind.TO_DAN_PHO.label)]
 
@@ -45,3 +45,55 @@ class SplitForm(DecisionFields):
     new_kind = forms.ChoiceField(label=_("Loại"), choices=VILLAGE_KIND_CHOICES)
 
     field_order = ["new_names", "new_kind", "decision_number", "decision_date", "effective_date", "note"]
+
+
+PORTAL_LINK_ROWS = 5  # as many as geo.services.MAX_PORTAL_LINKS
+
+
+class ProvinceProfileForm(forms.Form):
+    """What differs between provinces (geo.ProvinceProfile), with the version the page was opened at.
+    The portal links are rows of a name and an address; empty rows are dropped."""
+
+    word = forms.ChoiceField(label=_("Trong câu, gọi là"), widget=forms.RadioSelect,
+                             help_text=_("Ví dụ “tỉnh Tuyên Quang”, “thành phố Hà Nội”: dùng trong quyết định, báo cáo "
+                                         "và trang công khai."))
+    plan_number = forms.CharField(label=_("Số kế hoạch của UBND tỉnh về Tổ công nghệ số cộng đồng"), max_length=50,
+                                  required=False, widget=forms.TextInput(attrs={"placeholder": "10/KH-UBND"}),
+                                  help_text=_("Quyết định thành lập tổ và báo cáo ghi “Căn cứ Kế hoạch số … ngày …”."))
+    plan_date = forms.DateField(label=_("Ngày ban hành kế hoạch"), required=False,
+                                input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                                widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+                                error_messages={"invalid": _("Ngày viết theo dạng dd/mm/yyyy, ví dụ 17/07/2025.")})
+    plan_title = forms.CharField(label=_("Trích yếu kế hoạch (sau chữ “về”)"), max_length=300,
+                                 error_messages={"required": _("Hãy ghi trích yếu của kế hoạch.")},
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["word"].choices = ProvinceWord.choices
+        for row in range(1, PORTAL_LINK_ROWS + 1):
+            self.fields[f"link_{row}_name"] = forms.CharField(
+                label=_("Liên kết %(row)s: tên") % {"row": row}, max_length=120, required=False,
+                widget=forms.TextInput(attrs={"placeholder": _("Cổng thông tin điện tử tỉnh")} if row == 1 else {}))
+            self.fields[f"link_{row}_url"] = forms.CharField(
+                label=_("Liên kết %(row)s: địa chỉ") % {"row": row}, max_length=300, required=False,
+                widget=forms.URLInput(attrs={"placeholder": "https://…", "inputmode": "url"}))
+
+    @staticmethod
+    def initial_for(profile) -> dict:
+        initial = {"word": profile.word, "plan_number": profile.plan_number, "plan_date": profile.plan_date,
+                   "plan_title": profile.plan_title, "version": profile.version}
+        for row, link in enumerate(profile.portal_links or [], start=1):
+            initial[f"link_{row}_name"], initial[f"link_{row}_url"] = link.get("name", ""), link.get("url", "")
+        return initial
+
+    def values(self) -> tuple[dict, int]:
+        """What the service takes: the fields, the links as a list (row numbers kept for the errors)."""
+        data = dict(self.cleaned_data)
+        version = data.pop("version")
+        links = [{"name": data.pop(f"link_{row}_name", ""), "url": data.pop(f"link_{row}_url", "")}
+                 for row in range(1, PORTAL_LINK_ROWS + 1)]
+        while links and not (links[-1]["name"] or links[-1]["url"]):
+            links.pop()  # trailing empty rows; an empty row in the middle stays, so errors keep their row
+        return {**data, "portal_links": links}, version

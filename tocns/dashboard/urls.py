@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home, households, overview, units
+from .views import home, households, overview, province, units
 
 app_name = "dashboard"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("so-ho/mau/", households.households_template, name="households_template"),
     path("so-ho/thon/<str:code>/", households.household_village, name="household_village"),
     path("units/", units.unit_list, name="units"),
+    path("tinh/thong-tin/", province.province_profile_mine, name="province_profile_mine"),
+    path("tinh/<str:code>/thong-tin/", province.province_profile_edit, name="province_profile"),
     path("units/import/", units.village_import, name="village_import"),
     path("units/import/<int:pk>/", units.village_import_preview, name="village_import_preview"),
     path("units/import/<int:pk>/confirm/", units.village_import_confirm, name="village_import_confirm"),

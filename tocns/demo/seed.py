@@ -29,6 +29,7 @@ from tocns.demo.teams import seed_teams_15
 from tocns.demo.training import TrainingSeed, seed_training, training_totals
 from tocns.fieldwork.tallies import tally_rebuild
 from tocns.geo.models import AdminUnit, UnitKind
+from tocns.geo.selectors import province_bare_name
 from tocns.geo.services import units_load_from_package
 from tocns.lib.text import fold
 from tocns.teams.choices import (
@@ -47,7 +48,7 @@ from tocns.teams.services import application_submit_join, application_submit_lea
 DEMO_PASSWORD = "demo-tocns-2026"
 SIZES = {"small": 4, "default": 30, "province": 31}
 
-# Place-name syllables common in Tuyên Quang and Hà Giang (Tày, Nùng, Dao, H'Mông origins).
+# Place-name syllables of the northern uplands (Tày, Nùng, Dao, H'Mông origins): generic demo syllables.
 _FIRST = ["Nà", "Khuổi", "Nặm", "Pác", "Phiêng", "Bản", "Lũng", "Cốc", "Thác", "Khau", "Pù",
           "Nậm", "Làng", "Tát", "Bó", "Slam", "Khâu", "Mỏ", "Đồng", "Tân"]
 _SECOND = ["Mạ", "Kẹn", "Khà", "Đăm", "Luông", "Tông", "Mèo", "Pục", "Chang", "Hu", "Cọn", "Vài",
@@ -147,7 +148,7 @@ def seed_users(province: AdminUnit, *, password_hash: str | None = None) -> list
     _demo_user(username="sokhcn", phone="0901000001", full_name="Hoàng Thị Thu Hà",
                password_hash=password_hash, role=Role.PROVINCE_ADMIN, unit=province,
                logins=logins, label=True)
-    _demo_user(username="vnpt", phone="0901000002", full_name="Ma Văn Tiến (VNPT Tuyên Quang)",
+    _demo_user(username="vnpt", phone="0901000002", full_name=f"Ma Văn Tiến (VNPT {province_bare_name(province)})",
                password_hash=password_hash, role=Role.PARTNER, unit=province, logins=logins, label=True)
     communes = list(AdminUnit.objects.filter(parent=province).communes().active().order_by("code"))
     existing = set(User.objects.filter(is_demo=True).values_list("username", flat=True))
@@ -311,7 +312,7 @@ class _People:
         if village is not None:  # village teams: neighbours, mostly without a workplace to name
             return {Occupation.TEACHER: f"Điểm trường {village.name}", Occupation.HEALTH_WORKER: f"Y tế {village.name}",
                     Occupation.WOMENS_UNION: f"Chi hội Phụ nữ {village.name}"}.get(occupation, "")
-        province = _short(self.province)
+        province = province_bare_name(self.province)
         return {
             Occupation.COMMUNE_POLICE: f"Công an {commune}",
             Occupation.OFFICIAL: f"UBND {commune}",

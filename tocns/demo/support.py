@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from tocns.accounts.models import Assignment, Role
-from tocns.demo.training import PARTNERS
+from tocns.demo.training import partner_names
 from tocns.geo.models import AdminUnit
 from tocns.support.models import SupportEvent, SupportKind, SupportRequest, SupportStatus
 from tocns.support.selectors import asker_team
@@ -73,10 +73,11 @@ def _askers(province: AdminUnit) -> list[tuple]:
 
 
 def seed_support(province: AdminUnit, *, size: str = "default") -> int:
-    partners = [p for p in (Partner.objects.filter(province=province, name=name).first() for name in PARTNERS) if p]
+    names = partner_names(province)
+    partners = [p for p in (Partner.objects.filter(province=province, name=name).first() for name in names) if p]
     if not partners:
         partners = [Partner.objects.get_or_create(province=province, name=name, defaults={"is_demo": True})[0]
-                    for name in PARTNERS]
+                    for name in names]
     communes = list(AdminUnit.objects.filter(parent=province).communes().active().order_by("code"))
     _serve(partners, communes)
     askers = _askers(province)

@@ -16,11 +16,19 @@ from django.utils import timezone
 from tocns.accounts.models import User
 from tocns.demo.fieldwork import DEMO_NAMESPACE
 from tocns.geo.models import AdminUnit
+from tocns.geo.selectors import province_bare_name, province_phrase
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Membership
 from tocns.training.models import Attendance, Course, Invitation, Partner, Topic, TrainingSession
 
-PARTNERS = ["VNPT Tuyên Quang", "Viettel Tuyên Quang", "Bưu điện tỉnh Tuyên Quang"]
+
+def partner_names(province: AdminUnit) -> list[str]:
+    """The demo's three partner enterprises, named after the seeded province: "VNPT Tuyên Quang",
+    "Viettel Hà Nội", "Bưu điện thành phố Hà Nội"."""
+    name = province_bare_name(province)
+    return [f"VNPT {name}", f"Viettel {name}", f"Bưu điện {province_phrase(province)}"]
+
+
 COMMUNES_PER_COURSE = {"small": (2, 3), "default": (5, 12), "province": (5, 12)}
 TRAINERS = ["Nguyễn Thị Hồng", "Trần Văn Quang", "Lê Thị Thanh", "Phạm Văn Đức", "Hoàng Văn Minh"]
 PLACES = ["Hội trường UBND xã", "Nhà văn hóa thôn", "Trung tâm chính trị huyện cũ", "Điểm Bưu điện văn hóa xã"]
@@ -46,7 +54,7 @@ def seed_training(province: AdminUnit, *, size: str = "default") -> TrainingSeed
     if admin is None:
         return seed
     partners = []
-    for name in PARTNERS:
+    for name in partner_names(province):
         partner, _created = Partner.objects.get_or_create(province=province, name=name, defaults={"is_demo": True})
         partners.append(partner)
     vnpt_login = User.objects.filter(username="vnpt").first()

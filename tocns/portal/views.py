@@ -33,7 +33,7 @@ from tocns.teams.selectors import application_by_tracking_code_or_404, recent_ap
 
 from .forms import ApplicantForm, GroupContactForm, JoinForm, PublicFeedbackForm, ReplyForm
 from .models import ReadKind
-from .selectors import commune_figures, recent_refused_uploads_from
+from .selectors import ProvinceChoice, commune_figures, province_choice, recent_refused_uploads_from
 from .services import refused_upload_record
 from .throttle import limit_public_reads
 
@@ -68,30 +68,37 @@ def _live_team_or_404(slug: str) -> Team:
 
 
 def start(request):
-    """Step 1: find your commune (with or without diacritics, with or without "xã")."""
+    """Step 1: find your commune (with or without diacritics, with or without "xã"), in the chosen province."""
     query = request.GET.get("q", "").strip()
-    return render(request, "portal/start.html", {"communes": find_communes(query), "query": query})
+    choice = province_choice(request.GET.get("tinh"))
+    return render(request, "portal/start.html", {"communes": find_communes(query, choice), "query": query,
+                                                 "choice": choice})
 
 
-def find_communes(query: str) -> list[AdminUnit]:
-    """The province's communes a citizen means, typed with or without diacritics or "xã"."""
+def find_communes(query: str, choice: ProvinceChoice | None = None) -> list[AdminUnit]:
+    """The communes a citizen means, typed with or without diacritics or "xã", in the chosen province
+    (or in every province the install holds)."""
     if not query:
         return []
     folded = fold(query)
     for prefix in ("xa ", "phuong ", "dac khu "):
         folded = folded.removeprefix(prefix)
-    communes = AdminUnit.objects.active().communes().filter(province__code=settings.DEFAULT_PROVINCE_CODE)
-    return list(communes.filter(Q(name_folded__contains=folded) | Q(code=query)).order_by("name_folded")[:40])
+    communes = (choice or province_choice()).filter(AdminUnit.objects.active().communes())
+    return list(communes.filter(Q(name_folded__contains=folded) | Q(code=query)).select_related("province")
+                .order_by("name_folded")[:40])
 
 
 def commune(request, code: str):
-    """Step 2: the commune's team and its villages' teams, and the commune's public figures."""
-    unit = get_object_or_404(AdminUnit.objects.active().communes(), code=code)
+    """Step 2: the commune's team and its villages' teams, and the commune's public figures beside its
+    own province's. The address is the commune's national code, so it is reached under its province
+    whichever province the visitor searched."""
+    unit = get_object_or_404(AdminUnit.objects.active().communes().select_related("province"), code=code)
     teams = {t.unit_id: t for t in Team.objects.filter(commune=unit).exclude(status=TeamStatus.DISSOLVED)}
     villages = unit.children.active().order_by("name_folded")
     rows = [(village, teams.get(village.pk)) for village in villages]
     return render(request, "portal/commune.html", {"commune": unit, "commune_team": teams.get(unit.pk),
-                                                   "rows": rows, "figures": commune_figures(unit)})
+                                                   "rows": rows, "figures": commune_figures(unit),
+                                                   "choice": province_choice(unit.province.code)})
 
 
 @never_cache
@@ -199,7 +206,9 @@ def tracking(request, code: str):
 
 def feedback_start(request):
     query = request.GET.get("q", "").strip()
-    return render(request, "portal/feedback_start.html", {"communes": find_communes(query), "query": query})
+    choice = province_choice(request.GET.get("tinh"))
+    return render(request, "portal/feedback_start.html", {"communes": find_communes(query, choice),
+                                                          "query": query, "choice": choice})
 
 
 @never_cache

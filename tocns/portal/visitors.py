@@ -2,13 +2,13 @@
 diacritics, and how to reach it; the guides, the join form and the feedback form. Members show
 only their given name, and their phone only if they chose to."""
 
-from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tocns.fieldwork.models import Guide
-from tocns.geo.models import AdminUnit
+from tocns.geo.models import AdminUnit, UnitKind
+from tocns.geo.selectors import portal_links
 from tocns.lib.phone import format_phone
 from tocns.lib.security import sender_hash
 from tocns.lib.text import fold
@@ -16,36 +16,38 @@ from tocns.teams.choices import MemberRole, TeamStatus
 from tocns.teams.models import Membership, Team
 
 from .models import ReadKind
-from .selectors import province_figures
+from .selectors import ProvinceChoice, province_choice, province_figures
 from .throttle import limit_public_reads, public_read, too_many_reads
 from .views import _live_team_or_404
 
 PREFIXES = ("xa ", "phuong ", "dac khu ", "thon ", "ban ", "to dan pho ", "to ", "khu ", "xom ")
 
 
-def find_units(query: str) -> list[AdminUnit]:
-    """Communes and villages of the province whose name holds what was typed."""
+def find_units(query: str, choice: ProvinceChoice | None = None) -> list[AdminUnit]:
+    """Communes and villages of the chosen province (or of every province) whose name holds what was typed."""
     folded = fold(query)
     for prefix in PREFIXES:
         folded = folded.removeprefix(prefix)
     if not folded:
         return []
-    units = AdminUnit.objects.active().filter(province__code=settings.DEFAULT_PROVINCE_CODE).exclude(
-        pk__in=AdminUnit.objects.provinces().values("pk"))
+    choice = choice or province_choice()
+    units = choice.filter(AdminUnit.objects.active()).exclude(kind=UnitKind.PROVINCE)
     return list(units.filter(Q(name_folded__contains=folded) | Q(code=query.strip()))
-                .select_related("commune").order_by("kind", "name_folded")[:40])
+                .select_related("commune", "province").order_by("kind", "name_folded")[:40])
 
 
 def visitor_home(request):
     query = request.GET.get("q", "").strip()
     if query and (retry_at := public_read(sender=sender_hash(request), kind=ReadKind.SEARCH)):
         return too_many_reads(request, retry_at)
-    found = find_units(query) if query else []
+    choice = province_choice(request.GET.get("tinh"))
+    found = find_units(query, choice) if query else []
     teams = {t.unit_id: t for t in Team.objects.filter(unit__in=found).exclude(status=TeamStatus.DISSOLVED)}
     rows = [(unit, teams.get(unit.pk)) for unit in found]
     return render(request, "portal/home.html", {
-        "query": query, "rows": rows, "figures": province_figures(),
-        "guides": Guide.objects.filter(is_published=True).order_by("-updated_at")[:5]})
+        "query": query, "rows": rows, "choice": choice, "figures": province_figures(choice.chosen),
+        "portal_links": portal_links(choice.chosen),
+        "guides": Guide.objects.for_province(choice.chosen).filter(is_published=True).order_by("-updated_at")[:5]})
 
 
 def given_name(full_name: str) -> str:
