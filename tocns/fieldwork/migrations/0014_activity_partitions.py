@@ -29,17 +29,20 @@ AHEAD = 3
 TRIGGERS = f"""
 CREATE FUNCTION fieldwork_activity_client_id_once() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- One activity per client_id across all months: the lock makes a second upload of the same
-    -- entry wait for the first to commit, then find it.
-    PERFORM pg_advisory_xact_lock(hashtextextended(NEW.client_id::text, 18));
-    IF EXISTS (SELECT 1 FROM {TABLE} WHERE client_id = NEW.client_id AND id <> NEW.id) THEN
-        RAISE unique_violation USING MESSAGE = format('activity %s is stored already', NEW.client_id),
+    -- One activity per client_id across all months. The locks (in one order, against deadlocks) make
+    -- a second upload of the same entry wait for the first to commit; the look-up then finds it
+    -- (READ COMMITTED: each statement here sees what committed before it). Once per statement: a
+    -- batch of 200 entries is one look-up, not 200.
+    PERFORM pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(client_id::text, 18) AS h
+                                           FROM new_rows ORDER BY 1) locks;
+    IF EXISTS (SELECT 1 FROM new_rows n JOIN {TABLE} a ON a.client_id = n.client_id AND a.id <> n.id) THEN
+        RAISE unique_violation USING MESSAGE = 'an activity with this client_id is stored already',
             CONSTRAINT = '{TABLE}_client_id_key';
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END $$;
-CREATE TRIGGER fieldwork_activity_client_id_once BEFORE INSERT ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION fieldwork_activity_client_id_once();
+CREATE TRIGGER fieldwork_activity_client_id_once AFTER INSERT ON {TABLE}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION fieldwork_activity_client_id_once();
 
 CREATE FUNCTION fieldwork_activity_links_checked() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
