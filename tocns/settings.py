@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tocns.dashboard",
     "tocns.api",
     "tocns.privacy",
+    "tocns.national",
     "tocns.ops",
     "tocns.demo",
 ]
@@ -195,7 +196,7 @@ SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 15)
 # Second factor (django-otp: an authenticator app's 6-digit codes, and recovery codes): these roles
 # must set it up at their first sign-in; everyone else may, on "Tài khoản của tôi". Demo accounts
 # (is_demo) are let off when SECOND_FACTOR_DEMO_EXEMPT (default: with DEBUG, as `make run` serves the demo).
-SECOND_FACTOR_REQUIRED_ROLES = ["province_admin", "commune_chairman", "commune_officer"]
+SECOND_FACTOR_REQUIRED_ROLES = ["province_admin", "commune_chairman", "commune_officer", "national"]
 SECOND_FACTOR_DEMO_EXEMPT = env_bool("SECOND_FACTOR_DEMO_EXEMPT", DEBUG)
 OTP_TOTP_ISSUER = "Tổ công nghệ số"
 SESSION_COOKIE_HTTPONLY = True

@@ -23,6 +23,7 @@ urlpatterns = [
     path("nhat-ky-he-thong/", include("tocns.audit.urls")),
     path("du-lieu-ca-nhan/", include("tocns.privacy.urls")),
     path("thong-bao/", include("tocns.notify.urls")),
+    path("toan-quoc/", include("tocns.national.urls")),
     path("", include("tocns.portal.urls")),
     path("api/v1/notify/", include("tocns.notify.urls_webhooks")),  # providers' receipts
     path("api/v1/", api.urls),

@@ -3,11 +3,19 @@
 import pytest
 from django.urls import reverse
 
+from tocns.accounts.models import Role
 from tocns.accounts.selectors import scope_for, units_for_user
+
+from ..factories import make_user
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["province_admin", "commune_chairman", "commune_officer", "team_leader", "team_member", "partner"]
+ROLES = ["province_admin", "commune_chairman", "commune_officer", "team_leader", "team_member", "partner", "national"]
+
+
+def _personas(world):
+    """The world's personas and the ministry's (the national role, held on no unit)."""
+    return {**world.personas(), "national": make_user(full_name="Nguyễn Văn Khoa", role=Role.NATIONAL)}
 
 
 def _outside(world, role):
@@ -18,7 +26,7 @@ def _outside(world, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_unit_page_outside_scope_answers_404(client, world, role):
-    client.force_login(world.personas()[role])
+    client.force_login(_personas(world)[role])
     outside = _outside(world, role)
     assert client.get(reverse("dashboard:unit_detail", args=[outside.code])).status_code == 404
     assert client.get(reverse("dashboard:unit_detail", args=[outside.commune.code])).status_code == 404
@@ -26,14 +34,14 @@ def test_unit_page_outside_scope_answers_404(client, world, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_api_unit_outside_scope_answers_404(client, world, role):
-    client.force_login(world.personas()[role])
+    client.force_login(_personas(world)[role])
     outside = _outside(world, role)
     assert client.get(f"/api/v1/units/{outside.code}").status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_lists_never_include_what_is_outside_scope(client, world, role):
-    client.force_login(world.personas()[role])
+    client.force_login(_personas(world)[role])
     outside = _outside(world, role)
     page = client.get(reverse("dashboard:units"), {"q": ""}).content.decode()
     assert outside.name not in page
@@ -55,6 +63,7 @@ def test_each_role_reaches_exactly_its_units(world):
     assert codes(world.leader_a1) == {world.village_a1.code}
     assert codes(world.member_a1) == {world.village_a1.code}
     assert codes(world.partner) == set()
+    assert codes(_personas(world)["national"]) == set()
 
 
 def test_an_ended_assignment_no_longer_gives_access(client, world):
@@ -76,7 +85,7 @@ def test_in_scope_pages_answer(client, world):
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "province_admin"])
 def test_only_the_province_admin_reaches_admin_pages(client, world, role):
-    client.force_login(world.personas()[role])
+    client.force_login(_personas(world)[role])
     for name in ["accounts:users", "accounts:user_create", "dashboard:village_import"]:
         assert client.get(reverse(name)).status_code == 404
     assert client.get(reverse("accounts:user_detail", args=[world.officer_b.pk])).status_code == 404

@@ -175,6 +175,8 @@ def b_personas(world) -> dict:
         "commune_officer_b": world.officer_b,
         "team_leader_b": make_user(full_name="Đinh Văn Hùng", role=Role.TEAM_LEADER, unit=world.village_b1),
         "team_member_b": make_user(full_name="Phạm Thị Hoa", role=Role.TEAM_MEMBER, unit=world.village_b1),
+        # the ministry: every province's aggregates on its own pages, no unit's object here
+        "national": make_user(full_name="Nguyễn Văn Khoa", role=Role.NATIONAL),
         "machine_client_b": secret,
     }
 

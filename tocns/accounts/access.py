@@ -70,6 +70,11 @@ class Access:
         return self.scope.has_role(Role.DEPARTMENT)
 
     @cached_property
+    def national(self) -> bool:
+        """The ministry: every province's aggregate figures (tocns.national), never a person's data."""
+        return self.scope.has_role(Role.NATIONAL)
+
+    @cached_property
     def village_head(self) -> bool:
         return self.scope.has_role(Role.VILLAGE_HEAD)
 

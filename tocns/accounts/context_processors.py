@@ -12,6 +12,8 @@ def navigation(request):
         return {"nav_items": []}
     access = access_for(user)
     items = [(reverse("dashboard:home"), _("Trang chủ"))]
+    if access.national:
+        items.append((reverse("national:index"), _("Toàn quốc")))
     if access.field_log:
         items.append((reverse("fieldwork:log"), _("Ghi nhật ký")))
     if access.unit_data:

@@ -41,7 +41,8 @@ class PasswordChangeForm(forms.Form):
 class UnitChoiceForm(forms.Form):
     """Role plus the unit it applies to: the province, a commune, or one of its villages."""
 
-    role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
+    # The national role is granted from the command line (create_national_user), never by a province.
+    role = forms.ChoiceField(label=_("Vai trò"), choices=[c for c in Role.choices if c[0] != Role.NATIONAL])
     commune = forms.ModelChoiceField(label=_("Xã/phường"), queryset=AdminUnit.objects.none(),
                                      required=False, empty_label=_("— Chọn xã/phường —"))
     village = forms.ModelChoiceField(label=_("Thôn/tổ dân phố (nếu là tổ thôn)"),

@@ -95,6 +95,9 @@ class Role(models.TextChoices):
     DEPARTMENT = "department", _("Sở, ban, ngành")
     # The village head (trưởng thôn), who may not lead the team; may approve a village application.
     VILLAGE_HEAD = "village_head", _("Trưởng thôn, tổ dân phố")
+    # The ministry (Bộ Khoa học và Công nghệ): every province's figures, no person's data. Held on no
+    # unit (Assignment.unit is NULL); granted by `manage.py create_national_user`, never by a province.
+    NATIONAL = "national", _("Cấp trung ương (Bộ Khoa học và Công nghệ)")
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -103,12 +106,13 @@ class AssignmentQuerySet(models.QuerySet):
 
 
 class Assignment(models.Model):
-    """A role a user holds over one unit. Ending it keeps the row: the history stays."""
+    """A role a user holds over one unit (the national role: over none, the whole country). Ending it
+    keeps the row: the history stays."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="assignments",
-                             verbose_name=_("đơn vị"))
+                             verbose_name=_("đơn vị"), null=True, blank=True)
     started_at = models.DateTimeField(_("từ"), default=timezone.now)
     ended_at = models.DateTimeField(_("đến"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
@@ -127,11 +131,27 @@ class Assignment(models.Model):
                 fields=["user", "role", "unit"], condition=models.Q(ended_at__isnull=True),
                 name="accounts_one_active_assignment_per_role_unit",
             ),
+            # The national role alone is held on no unit; every other role on one.
+            models.CheckConstraint(
+                condition=models.Q(role=Role.NATIONAL, unit__isnull=True)
+                | (~models.Q(role=Role.NATIONAL) & models.Q(unit__isnull=False)),
+                name="accounts_unit_null_only_for_national",
+            ),
+            # NULL units never collide in the constraint above: one active national role per user here.
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(ended_at__isnull=True, role=Role.NATIONAL),
+                name="accounts_one_active_national_assignment",
+            ),
         ]
         indexes = [models.Index(fields=["user", "ended_at"], name="accounts_assignment_user")]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} – {self.unit}"
+        return f"{self.get_role_display()} – {self.area_name}"
+
+    @property
+    def area_name(self) -> str:
+        """The unit's name, or "Toàn quốc" for the national role."""
+        return self.unit.name if self.unit_id else str(_("Toàn quốc"))
 
     @property
     def is_active(self) -> bool:

@@ -19,7 +19,9 @@ PROVINCE_WIDE = {Role.PROVINCE_ADMIN}
 COMMUNE_WIDE = {Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER}
 UNIT_ONLY = {Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.VILLAGE_HEAD}
 # Partners reach the trainings they run, not units' data; departments (sở, ban, ngành) reach the
-# aggregate figures of the communes they support (tocns.sectors), not units' data either.
+# aggregate figures of the communes they support (tocns.sectors), not units' data either. The national
+# role (the ministry) holds no unit and reaches no unit's data: only the aggregate pages of
+# tocns.national, for every province (Access.national).
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,9 @@ def users_for_admin(admin, *, query: str = "") -> QuerySet:
     """Users who hold any assignment inside the admin's scope (ended ones included)."""
     scope = scope_for(admin)
     unit_ids = AdminUnit.objects.filter(scope.q()).values("id")
-    qs = User.objects.filter(assignments__unit_id__in=unit_ids).distinct()
+    # A national account is never a province's to manage (nor to reset its password).
+    qs = User.objects.filter(assignments__unit_id__in=unit_ids).exclude(
+        pk__in=Assignment.objects.filter(role=Role.NATIONAL).values("user_id")).distinct()
     if query:
         folded = fold(query)
         qs = qs.filter(Q(full_name_folded__contains=folded) | Q(phone__contains=query.replace(" ", ""))

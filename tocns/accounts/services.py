@@ -147,6 +147,8 @@ def assignment_end(*, assignment: Assignment, by: User) -> Assignment:
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.ended_at is not None:
         return locked  # already ended: a retried request changes nothing
+    if locked.unit_id is None:  # the national role: ended from the Django admin, never by a province
+        raise ValidationError(_("Đơn vị này nằm ngoài phạm vi bạn quản lý."))
     _check_admin_reach(by, locked.unit)
     if locked.user_id == by.pk and locked.role == Role.PROVINCE_ADMIN:
         raise ValidationError(_("Không thể tự bỏ quyền quản trị của mình."))
@@ -170,6 +172,22 @@ def province_admin_bootstrap(*, full_name: str, phone: str, province: AdminUnit)
     user = User.objects.create_user(username=username, password=password, full_name=full_name,
                                     phone=phone, must_change_password=True)
     Assignment.objects.create(user=user, role=Role.PROVINCE_ADMIN, unit=province)
+    return user, password
+
+
+@transaction.atomic
+def national_user_create(*, full_name: str, phone: str = "", username: str = "",
+                         email: str = "") -> tuple[User, str]:
+    """A ministry account (the national role, on no unit), made from the command line: no province
+    admin may grant it. Returns the user and a temporary password he must replace at first sign-in."""
+    full_name = clean_spaces(full_name)
+    if not full_name:
+        raise ValidationError({"full_name": _("Cần ghi họ và tên.")})
+    phone, username = _clean_identity(phone=phone, username=username)
+    password = make_temporary_password()
+    user = User.objects.create_user(username=username, password=password, full_name=full_name,
+                                    phone=phone, email=email.strip(), must_change_password=True)
+    Assignment.objects.create(user=user, role=Role.NATIONAL, unit=None)
     return user, password
 
 

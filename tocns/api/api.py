@@ -283,7 +283,7 @@ def me(request):
     return {
         "username": user.username, "full_name": user.full_name, "phone": user.phone,
         "assignments": [
-            {"role": a.role, "unit_code": a.unit.code, "unit_name": a.unit.name}
+            {"role": a.role, "unit_code": a.unit.code if a.unit_id else "", "unit_name": a.area_name}
             for a in user.assignments.active().select_related("unit")
         ],
     }

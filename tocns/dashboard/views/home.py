@@ -1,6 +1,6 @@
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -33,6 +33,8 @@ def home(request):
         return visitor_home(request)
     user = request.user
     access = access_for(user)
+    if access.national and access.scope.is_empty and len(access.scope.roles) == 1:
+        return redirect("national:index")  # the ministry holds no unit: its home is the country's table
     today = timezone.localdate()
     scope = access.scope
     cards = month_report_cards(user, today=today) if access.team_leader else []

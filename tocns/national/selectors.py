@@ -1,0 +1,205 @@
+"""The country's figures for the ministry (the national role): a row per province, then a province's
+communes, a commune's villages, one village, each as aggregates only (teams, members, reports sent
+against owed, the national indicators' roll-up). No person's name, phone or record is read here.
+
+Everything is computed by calling the reports and dashboard selectors with a province (or commune)
+unit, as a province admin's pages do, so a province's row is the same number its own roll-up and
+completeness pages show; the ministry's total is the sum of the provinces'."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from tocns.geo.models import AdminUnit
+from tocns.reports.choices import Aggregation, Level, PeriodType
+from tocns.reports.models import Indicator, Report, ReportForm
+from tocns.reports.periods import Period, parse_period, period_of
+from tocns.reports.selectors import (
+    completeness,
+    expected_teams,
+    rollup,
+    rollup_indicators,
+    team_forms,
+    without_sensitive,
+)
+from tocns.teams.choices import TeamStatus
+from tocns.teams.models import Membership, Team
+
+
+def _has_province(model) -> bool:
+    """Whether the catalogue belongs to provinces yet (issue #18: a NULL province is national)."""
+    return any(f.name == "province" for f in model._meta.get_fields())
+
+
+def national_indicators(period: Period) -> list[Indicator]:
+    """The indicators a national roll-up adds up: the roll-up's, of the national catalogue only (a
+    province's own indicators mean nothing summed across provinces), never a sensitive one."""
+    indicators = rollup_indicators(period)
+    if _has_province(Indicator):
+        indicators = [i for i in indicators if i.province_id is None]
+    return without_sensitive(indicators)
+
+
+def village_form(province: AdminUnit) -> ReportForm | None:
+    """The monthly village team form whose completeness is counted (the national one when forms
+    belong to provinces)."""
+    forms = team_forms(Level.VILLAGE_TEAM).filter(period_type=PeriodType.MONTH)
+    if _has_province(ReportForm):
+        forms = forms.filter(Q(province__isnull=True) | Q(province=province)).order_by("province", "code")
+    return forms.first()
+
+
+def period_from(raw: str) -> tuple[Period, str]:
+    """The period asked for (a key such as 2026-10), or last month; with the reason a key was refused."""
+    default = period_of(PeriodType.MONTH, timezone.localdate()).previous()
+    if not raw:
+        return default, ""
+    try:
+        return parse_period(raw), ""
+    except ValueError as exc:
+        return default, str(exc)
+
+
+@dataclass
+class Figures:
+    """One unit's aggregate figures for a period. `expected` is None where completeness is not
+    counted (a quarter or a year)."""
+
+    unit: AdminUnit
+    teams: int = 0
+    members: int = 0
+    expected: int | None = None
+    submitted: int = 0
+    on_time: int = 0
+    values: dict = field(default_factory=dict)  # indicator code -> Decimal or None
+
+    @property
+    def share(self) -> int | None:
+        """Completeness: monthly reports sent of those owed, in %."""
+        if not self.expected:
+            return None
+        return round(100 * self.submitted / self.expected)
+
+
+@dataclass
+class Table:
+    unit: AdminUnit | None  # None: the country
+    period: Period
+    indicators: list[Indicator]
+    rows: list[Figures]
+    total: Figures | None = None
+    report_state: str = ""  # a village: its team's report for the period (on_time, late, missing, none)
+
+
+def _ratios(values: dict, indicators: list[Indicator]) -> dict:
+    """Shares are total over total (as reports.selectors computes a roll-up's), never an average."""
+    for ratio in indicators:
+        if ratio.aggregation != Aggregation.RATIO:
+            continue
+        part, whole = values.get(ratio.numerator.code), values.get(ratio.denominator.code)
+        values[ratio.code] = (part * 100 / whole).quantize(Decimal("0.1")) if part is not None and whole else None
+    return values
+
+
+def _add(into: dict, values: dict, indicators: list[Indicator]) -> None:
+    for indicator in indicators:
+        if indicator.aggregation == Aggregation.RATIO or values.get(indicator.code) is None:
+            continue
+        into[indicator.code] = into.get(indicator.code, Decimal(0)) + values[indicator.code]
+
+
+def _teams_and_members(group: str, where: Q) -> tuple[dict, dict]:
+    """Established teams and distinct active members, per `group` ("province_id", "commune_id", "unit_id")."""
+    teams = dict(Team.objects.filter(where, status=TeamStatus.ESTABLISHED).order_by().values(group)
+                 .annotate(n=Count("pk")).values_list(group, "n"))
+    members = dict(Membership.objects.active().filter(_prefixed(where, "team__")).exclude(
+        team__status=TeamStatus.DISSOLVED).order_by().values(f"team__{group}")
+        .annotate(n=Count("person", distinct=True)).values_list(f"team__{group}", "n"))
+    return teams, members
+
+
+def _prefixed(where: Q, prefix: str) -> Q:
+    clone = Q()
+    clone.connector, clone.negated = where.connector, where.negated
+    clone.children = [_prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in where.children]
+    return clone
+
+
+def completeness_by(form: ReportForm, period: Period, unit: AdminUnit, group: str) -> dict:
+    """{commune or unit id: (owed, sent, on time)} for the form's period within `unit` (a province:
+    group="commune_id"; a commune: group="unit_id"). Counted in the database, by the same rule as
+    reports.selectors.completeness (teams owing it, their unit's report sent), whose totals it equals."""
+    teams = expected_teams(form, period, unit).select_related(None).order_by()
+    owed = dict(teams.values(group).annotate(n=Count("pk")).values_list(group, "n"))
+    sent = {row[group]: (row["n"], row["on_time"]) for row in Report.objects.filter(
+        form=form, period_key=period.key, submitted_at__isnull=False, unit_id__in=teams.values("unit_id"))
+        .order_by().values(group).annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))}
+    return {key: (n, *sent.get(key, (0, 0))) for key, n in owed.items()}
+
+
+def _sum(rows: list[Figures], indicators: list[Indicator], period: Period) -> Figures:
+    """The rows added up: counts summed, shares recomputed from the summed parts."""
+    total = Figures(unit=None, expected=0 if period.kind == PeriodType.MONTH else None)
+    for row in rows:
+        total.teams += row.teams
+        total.members += row.members
+        if total.expected is not None and row.expected is not None:
+            total.expected += row.expected
+            total.submitted += row.submitted
+            total.on_time += row.on_time
+        _add(total.values, row.values, indicators)
+    _ratios(total.values, indicators)
+    for indicator in indicators:
+        total.values.setdefault(indicator.code, None)
+    return total
+
+
+def country(period: Period) -> Table:
+    """A row per province (each through its own roll-up and completeness) and their sum."""
+    indicators = national_indicators(period)
+    provinces = list(AdminUnit.objects.active().provinces().order_by("code"))
+    teams, members = _teams_and_members("province_id", Q(province__in=provinces))
+    rows = [_province_figures(province, period, indicators, teams, members) for province in provinces]
+    return Table(unit=None, period=period, indicators=indicators, rows=rows, total=_sum(rows, indicators, period))
+
+
+def _province_figures(province, period, indicators, teams, members) -> Figures:
+    row = Figures(unit=province, teams=teams.get(province.pk, 0), members=members.get(province.pk, 0))
+    form = village_form(province)
+    if form is not None and period.kind == PeriodType.MONTH:
+        done = completeness(form=form, period=period, unit=province)
+        row.expected, row.submitted, row.on_time = done.expected, done.submitted, done.on_time
+    totals = rollup(unit=province, period=period).total
+    row.values = {i.code: totals.get(i.code) for i in indicators}
+    return row
+
+
+def below(unit: AdminUnit, period: Period) -> Table:
+    """A province's communes, or a commune's own team and its villages, or one village: the same
+    aggregate figures, from the unit's roll-up (rows) and completeness (counted per child)."""
+    indicators = national_indicators(period)
+    commune_or_province = unit.commune if unit.is_village else unit
+    result = rollup(unit=commune_or_province, period=period)
+    group = "commune_id" if unit.is_province else "unit_id"
+    teams, members = _teams_and_members(group, Q(province=unit) if unit.is_province else Q(commune=unit.commune))
+    form = village_form(unit.province)
+    counted = completeness_by(form, period, commune_or_province, group) if (
+        form is not None and period.kind == PeriodType.MONTH) else None
+    rows = []
+    for child, values in result.rows:
+        if unit.is_village and child.pk != unit.pk:
+            continue
+        row = Figures(unit=child, teams=teams.get(child.pk, 0), members=members.get(child.pk, 0),
+                      values={i.code: values.get(i.code) for i in indicators})
+        # a commune's own team owes another form (the commune team's), not counted here
+        if counted is not None and not (unit.is_commune and child.pk == unit.pk):
+            row.expected, row.submitted, row.on_time = counted.get(child.pk, (0, 0, 0))
+        rows.append(row)
+    table = Table(unit=unit, period=period, indicators=indicators, rows=rows, total=_sum(rows, indicators, period))
+    if unit.is_village and rows:
+        row = rows[0]
+        table.report_state = ("none" if not row.expected else "missing" if not row.submitted
+                              else "on_time" if row.on_time else "late")
+    return table
