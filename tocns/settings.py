@@ -101,6 +101,8 @@ MIDDLEWARE = [
     # GZip before anything that writes the body; Django adds random bytes against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # after a user's POST his pages read the primary for a while, not the replica (a cookie)
+    "tocns.lib.dbrouter.RecentWriteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -150,6 +152,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# A streaming replica (docs/deployment.md): the overview and roll-up pages read from it, a user's own
+# writes excepted (tocns/lib/dbrouter.py). Tests mirror it onto the default test database.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(env_str("DATABASE_REPLICA_URL"), conn_health_checks=True,
+                                                 conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    # a replica that does not answer costs a page this long once, then is left alone for a while
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2)}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["tocns.lib.dbrouter.ReplicaRouter"]
+REPLICA_READ_YOUR_WRITES_SECONDS = env_int("REPLICA_READ_YOUR_WRITES_SECONDS", 30)
+REPLICA_DOWN_SECONDS = env_int("REPLICA_DOWN_SECONDS", 30)
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 60)  # 0: no lag check
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tocns.accounts.access import page_rule
 from tocns.accounts.selectors import scope_for, unit_for_user_or_404, units_for_user
+from tocns.lib.dbrouter import reads_from_replica
 from tocns.lib.http import DOCX, XLSX, attachment
 from tocns.teams.selectors import team_for_user_or_404
 
@@ -371,6 +372,7 @@ def _unit_and_period(request, *, default_kind=PeriodType.MONTH):
 
 @login_required
 @page_rule("oversight")
+@reads_from_replica
 def completeness(request):
     unit, period, period_error = _unit_and_period(request)
     forms = list(ReportForm.objects.filter(is_active=True, period_type=period.kind).exclude(
@@ -388,6 +390,7 @@ def _child_links(user, unit):
 
 @login_required
 @page_rule("oversight")
+@reads_from_replica
 def rollup(request):
     unit, period, period_error = _unit_and_period(request)
     result = selectors.rollup(unit=unit, period=period)

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from tocns.accounts.models import Role
 from tocns.accounts.selectors import home_units, scope_for, unit_for_user_or_404
 from tocns.fieldwork.households import household_cells, household_headers, household_rows
+from tocns.lib.dbrouter import reads_from_replica
 from tocns.lib.http import XLSX, attachment
 from tocns.lib.sheets import workbook_bytes
 from tocns.lib.workbook import finish_table, write_title
@@ -49,6 +50,7 @@ def _unit(request):
 
 
 @login_required
+@reads_from_replica
 def overview(request):
     unit, data = _overview(request)
     ranking = request.GET.get("xep", "")
@@ -68,6 +70,7 @@ def overview(request):
 
 
 @login_required
+@reads_from_replica
 def overview_xlsx(request):
     unit, data = _overview(request)
     with translation.override("vi"):
