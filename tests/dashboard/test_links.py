@@ -25,7 +25,7 @@ DIGITS = re.compile(r"\d+")
 SKIP = re.compile(r"^/(accounts/logout|django-admin|api/|static/|media/)")
 HREF = re.compile(r'href="([^"#]*)"')
 ROLES = [Role.PROVINCE_ADMIN, Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER,
-         Role.PARTNER, Role.DEPARTMENT, Role.VILLAGE_HEAD]
+         Role.PARTNER, Role.DEPARTMENT, Role.VILLAGE_HEAD, Role.NATIONAL]
 
 
 def walk(client: Client, *, signed_in: bool) -> tuple[int, list[str]]:
@@ -39,6 +39,10 @@ def walk(client: Client, *, signed_in: bool) -> tuple[int, list[str]]:
         if response.status_code in (403, 404) or response.status_code >= 500 or (
                 signed_in and response.status_code == 302 and location.startswith("/accounts/login")):
             bad.append(f"{url} -> {response.status_code} {location}".strip())
+            continue
+        if response.status_code == 302 and location.startswith("/") and location not in seen:
+            seen.add(location)  # a home that sends the user on (the ministry's) is followed, as a browser does
+            queue.append((location, depth))
             continue
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", "") or depth >= MAX_DEPTH:
             continue

@@ -587,13 +587,30 @@ class DemoResult:
     training: TrainingSeed = field(default_factory=TrainingSeed)
 
 
+NATIONAL_LOGIN = ("bo.khcn", "0900000001", "Nguyễn Văn Khoa (Bộ Khoa học và Công nghệ)")
+
+
+def seed_national(*, password_hash: str) -> DemoLogin:
+    """The ministry's login: the national role, held on no unit (every province's figures on
+    /toan-quoc/, no person's data). Made once, whichever province is seeded."""
+    username, phone, full_name = NATIONAL_LOGIN
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create(username=username, phone=phone, full_name=full_name, password=password_hash,
+                                   is_demo=True)
+    if not Assignment.objects.active().filter(user=user, role=Role.NATIONAL).exists():
+        Assignment.objects.create(user=user, role=Role.NATIONAL, unit=None)
+    return DemoLogin(role=str(Role.NATIONAL.label), unit="Toàn quốc", name=user.full_name,
+                     phone=user.phone_display, username=user.username)
+
+
 def demo_logins(province: AdminUnit) -> list[DemoLogin]:
     """Every demo user's active assignment in the province, one row each, by role then unit."""
     order = {role.value: n for n, role in enumerate(Role)}
     rows = (Assignment.objects.active().filter(user__is_demo=True)
-            .filter(Q(unit=province) | Q(unit__province=province))
+            .filter(Q(unit=province) | Q(unit__province=province) | Q(role=Role.NATIONAL))
             .select_related("user", "unit").order_by("unit__code", "user__username"))
-    logins = [DemoLogin(role=str(Role(a.role).label), unit=a.unit.name, name=a.user.full_name,
+    logins = [DemoLogin(role=str(Role(a.role).label), unit=a.area_name, name=a.user.full_name,
                         phone=a.user.phone_display, username=a.user.username) for a in rows]
     ranks = {str(Role(value).label): n for value, n in order.items()}
     return sorted(logins, key=lambda login: ranks.get(login.role, len(ranks)))
@@ -662,6 +679,8 @@ def seed_demo(*, province_code: str, size: str = "default", progress=None) -> De
     step("Hỗ trợ của doanh nghiệp", lambda: seed_support(province, size=size))
     step("Quy chế, nhóm Zalo", lambda: seed_regulations(province, size=size))
     logins.extend(step("Sở, ban, ngành", lambda: seed_sectors(province, size=size)))
+    logins.append(step("Bộ Khoa học và Công nghệ (cấp trung ương)",
+                       lambda: seed_national(password_hash=password_hash)))
     step("Khó khăn, nhiệm vụ giao tổ", lambda: seed_difficulties_tasks(province, size=size))
     step("Số hộ, nhân khẩu, lượt đến hộ", lambda: seed_households(province, size=size))
     step("Bài kiểm tra, chứng nhận", lambda: seed_proficiency(province, size=size))
