@@ -12,6 +12,8 @@ from tocns.fieldwork.prefill import activity_counts
 from tocns.fieldwork.services import activity_record
 from tocns.reports.models import Indicator, Report
 
+from ..reports.factories import provincial
+
 pytestmark = pytest.mark.django_db
 
 NEW = {"code": "so-tay-dang-vien", "name": "Sổ tay đảng viên điện tử", "short_name": "Sổ tay ĐV",
@@ -51,7 +53,7 @@ def test_a_code_with_capitals_or_spaces_is_refused(client, world):
 
 
 def test_a_stopped_service_leaves_the_log_page_but_past_activities_keep_it(client, world, team):
-    vneid = Service.objects.get(code="vneid")
+    vneid = provincial(Service.objects.get(code="vneid"), world)  # the province's own
     activity, _created = activity_record(user=world.leader_a1, data={
         "client_id": str(uuid.uuid4()), "date": "2026-11-19", "unit": world.village_a1.code, "kind": "guidance",
         "services": ["vneid"], "people_count": 3})
@@ -64,7 +66,7 @@ def test_a_stopped_service_leaves_the_log_page_but_past_activities_keep_it(clien
 
 
 def test_a_stale_edit_does_not_overwrite_and_shows_the_newest_values(client, world):
-    vneid = Service.objects.get(code="vneid")
+    vneid = provincial(Service.objects.get(code="vneid"), world)  # the province's own
     stale = edit_form(vneid, short_name="VNeID mức 2")
     client.force_login(world.province_admin)
     client.post(f"/nhat-ky/dich-vu/{vneid.pk}/", edit_form(vneid, short_name="Định danh"))  # another admin saved
@@ -84,7 +86,7 @@ def test_only_the_province_admin_changes_the_catalogue(client, world, persona):
 
 
 def test_linking_an_indicator_changes_the_prefill_from_then_on(client, world, team):
-    service = Service.objects.get(code="vssid")
+    service = provincial(Service.objects.get(code="vssid"), world)  # the province's own
     indicator = Indicator.objects.get(code="XH04")
     ServiceIndicator.objects.filter(service=service).delete()
     activity_record(user=world.leader_a1, data={
@@ -106,7 +108,7 @@ def test_linking_an_indicator_changes_the_prefill_from_then_on(client, world, te
 
 
 def test_only_counted_indicators_can_be_linked(client, world):
-    service = Service.objects.get(code="vssid")
+    service = provincial(Service.objects.get(code="vssid"), world)  # the province's own
     ratio = Indicator.objects.filter(aggregation="ratio").first()
     client.force_login(world.province_admin)
     page = client.post(f"/nhat-ky/dich-vu/{service.pk}/", {"action": "link", "link-indicator": ratio.pk,

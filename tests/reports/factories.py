@@ -44,3 +44,11 @@ def freeze(monkeypatch, when: datetime.datetime) -> None:
     """Stop the clock at a Vietnam time (every timezone.now() and localdate() sees it)."""
     aware = timezone.make_aware(when)
     monkeypatch.setattr(timezone, "now", lambda: aware)
+
+
+def provincial(row, world):
+    """The catalogue row made the province's own (issue #18): its province admin edits it on the
+    catalogue pages, where a national row is shown read-only."""
+    type(row).objects.filter(pk=row.pk).update(province=world.province)
+    row.refresh_from_db()
+    return row

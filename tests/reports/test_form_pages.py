@@ -9,7 +9,7 @@ from tocns.reports import form_catalogue, selectors, services
 from tocns.reports.models import FormIndicator, Indicator, Report, ReportForm, ReportValue
 from tocns.reports.periods import month_period
 
-from .factories import submit_report, village_form
+from .factories import provincial, submit_report, village_form
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,8 @@ def test_admin_creates_a_monthly_village_form_with_sections_and_indicators_in_or
     form.refresh_from_db()
     assert form.is_active and form.version == 6  # created, three lines, one reorder, turned on: every change counted
     assert [i.code for i in services.form_indicators(form)] == ["HT02.TONG", "HT02.SO", "HT03.SO"]
-    assert form in selectors.team_forms("village_team") and village_form() in selectors.team_forms("village_team")
+    mine = selectors.team_forms("village_team", world.province)  # the province's own form beside the national one
+    assert form in mine and village_form() in mine
     assert list(AuditEntry.objects.filter(object_type="reports.reportform", object_id=form.pk)
                 .order_by("id").values_list("action", flat=True)) == [
         "report_form.create", "report_form.lines", "report_form.lines", "report_form.lines", "report_form.lines",
@@ -100,7 +101,7 @@ def test_admin_creates_a_monthly_village_form_with_sections_and_indicators_in_or
 
 def test_a_moved_line_goes_one_place_up_with_the_button(client, world):
     client.force_login(world.province_admin)
-    form = village_form()
+    form = provincial(village_form(), world)
     assert [c for c, _s in line_codes(form)][:2] == ["TT01", "TT02"]
     client.post(reverse("report_settings:form_lines", args=[form.pk]),
                 lines_data(form, move=f"{code('TT02').pk}:up"))
@@ -131,7 +132,7 @@ def test_a_copy_has_a_new_code_the_same_lines_and_sections_and_waits_to_be_turne
 def test_lines_change_on_a_form_with_reports_and_old_reports_keep_their_values(client, world, team):
     report = submit_report(team, 2026, 10, {"KT05": "7", "CQ01": "3"})
     client.force_login(world.province_admin)
-    form = village_form()
+    form = provincial(village_form(), world)
     kt05 = code("KT05")
     response = client.post(reverse("report_settings:form_lines", args=[form.pk]),
                            lines_data(form, **{f"drop_{kt05.pk}": "on", "add": code("HT01.SO").pk}))
@@ -148,7 +149,7 @@ def test_lines_change_on_a_form_with_reports_and_old_reports_keep_their_values(c
 def test_a_form_with_reports_keeps_its_level_and_period_type_and_says_so_beside_the_field(client, world, team):
     submit_report(team, 2026, 10, {"CQ01": "3"})
     client.force_login(world.province_admin)
-    form = village_form()
+    form = provincial(village_form(), world)
     page = client.get(reverse("report_settings:form_edit", args=[form.pk])).content.decode()
     field = page[page.index('id="field-period_type"'):]
     assert "Đã có báo cáo theo mẫu này: không đổi được nữa." in field[:field.index("</div>")]
@@ -179,7 +180,7 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_saved(client, world)
     assert "mẫu của tổ phải là mẫu tháng" in field[:field.index("</div>")]
     assert ReportForm.objects.count() == before
 
-    form = village_form()
+    form = provincial(village_form(), world)
     page = client.post(reverse("report_settings:form_edit", args=[form.pk]),
                        settings_data(form, name=" ", due_day="0")).content.decode()
     field = page[page.index('id="field-due_day"'):]
@@ -196,7 +197,7 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_saved(client, world)
 
 
 def test_a_stale_save_is_refused_in_vietnamese_and_keeps_what_was_typed(client, world):
-    form = village_form()
+    form = provincial(village_form(), world)
     opened = settings_data(form)  # both admins opened the page at version 1
     form_catalogue.form_update(form=form, data={"due_day": 25}, version=1, by=world.province_admin)
     client.force_login(world.province_admin)
@@ -229,7 +230,7 @@ def test_a_stale_save_is_refused_in_vietnamese_and_keeps_what_was_typed(client, 
 def side_form(world, name: str = "Báo cáo tháng bổ sung của tổ thôn", code_: str = "THANG-THON-HT") -> ReportForm:
     """A second village form in use beside THANG-THON, asking two infrastructure counts it does not ask."""
     extra = form_catalogue.form_copy(form=village_form(), data={"code": code_, "name": name},
-                                     by=world.province_admin)
+                                     by=world.province_admin, province=world.province)
     form_catalogue.form_lines_set(form=extra, lines=[(code("HT01.SO"), "Hạ tầng số"), (code("HT01.TONG"), "")],
                                   version=extra.version, by=world.province_admin)
     extra.refresh_from_db()
@@ -238,7 +239,8 @@ def side_form(world, name: str = "Báo cáo tháng bổ sung của tổ thôn", 
 
 def test_a_form_asking_what_a_form_in_use_asks_is_not_turned_on_beside_it(client, world):
     client.force_login(world.province_admin)
-    copy = form_catalogue.form_copy(form=village_form(), data={"code": "THANG-THON-2"}, by=world.province_admin)
+    copy = form_catalogue.form_copy(form=village_form(), data={"code": "THANG-THON-2"}, by=world.province_admin,
+                                    province=world.province)
     response = turn_on(client, copy)
     page = client.get(response.url).content.decode()
     assert "Chỉ số TT01 đã có trong mẫu THANG-THON đang dùng" in page and "cộng hai lần" in page
@@ -249,12 +251,12 @@ def test_a_form_asking_what_a_form_in_use_asks_is_not_turned_on_beside_it(client
                           lines_data(ReportForm.objects.get(pk=other), add=code("CQ01").pk)).content.decode()
     assert "Chỉ số CQ01 đã có trong mẫu THANG-THON đang dùng" in refused
     # Replacing a form: retire the old one, then turn the copy on.
-    old = village_form()
+    old = provincial(village_form(), world)
     client.post(reverse("report_settings:form_state", args=[old.pk]), {"action": "retire", "version": old.version})
     side = ReportForm.objects.get(pk=other)
     form_catalogue.form_retire(form=side, version=side.version, by=world.province_admin)
     assert turn_on(client, copy).status_code == 302
-    assert list(selectors.team_forms("village_team")) == [copy]
+    assert list(selectors.team_forms("village_team", world.province)) == [copy]
 
 
 def test_a_retired_form_opens_no_new_report_and_keeps_the_old_ones(client, world, team):

@@ -87,7 +87,7 @@ def test_an_unknown_code_a_computed_ratio_and_a_code_off_the_form_are_refused_be
 
 
 def test_a_stale_edit_is_refused_and_keeps_what_was_typed(client, world):
-    rule = rule_save(data={**BLOCK, "form": None}, by=world.province_admin)
+    rule = rule_save(data={**BLOCK, "form": None}, by=world.province_admin, province=world.province)
     client.force_login(world.province_admin)
     url = reverse("report_settings:rule_edit", args=[rule.pk])
     assert client.get(url).status_code == 200
@@ -111,14 +111,14 @@ def test_a_stale_edit_is_refused_and_keeps_what_was_typed(client, world):
 
 
 def test_retiring_keeps_the_rule_as_a_record_and_stops_its_check(client, world):
-    rule = rule_save(data={**BLOCK, "form": None}, by=world.province_admin)
+    rule = rule_save(data={**BLOCK, "form": None}, by=world.province_admin, province=world.province)
     client.force_login(world.province_admin)
     assert client.post(reverse("report_settings:rule_retire", args=[rule.pk])).status_code == 302
     rule.refresh_from_db()
     assert rule.retired_at is not None
     from tocns.reports.rules import rules_for_form
 
-    assert rules_for_form(village_form()) == []
+    assert rules_for_form(village_form(), world.province) == []
     page = client.get(reverse("report_settings:rules")).content.decode()
     assert "Đã thôi dùng" in page and "CQ02 ≤ CQ01 + CQ03" in page
     response = client.post(reverse("report_settings:rule_edit", args=[rule.pk]), {**BLOCK, "version": rule.version})
@@ -149,8 +149,8 @@ def broken(world, team):
     other = established_long_ago(make_team(world, world.village_a2, members=1))
     report = submit_report(team, 2026, 10, {"CQ01": "5", "CQ02": "40", "CQ03": "3", "TT01": "1", "TT02": "450"})
     submit_report(other, 2026, 10, {"CQ01": "5", "CQ02": "4", "CQ03": "3", "TT01": "2", "TT02": "90"})
-    block = rule_save(data={**BLOCK, "form": None}, by=world.province_admin)
-    warn = rule_save(data={**WARN, "form": village_form()}, by=world.province_admin)
+    block = rule_save(data={**BLOCK, "form": None}, by=world.province_admin, province=world.province)
+    warn = rule_save(data={**WARN, "form": village_form()}, by=world.province_admin, province=world.province)
     RuleConfirmation.objects.create(report=report, rule=warn, reason="Ngày hội VNeID cả xã", left_value=450,
                                     right_value=200, by=world.leader_a1)
     return report, block, warn

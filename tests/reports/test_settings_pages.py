@@ -13,7 +13,7 @@ from tocns.reports.models import Indicator, Report, ReportForm, ReportRequest
 from tocns.reports.periods import month_period
 
 from ..factories import make_team
-from .factories import established_long_ago, village_form
+from .factories import established_long_ago, provincial, village_form
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,8 @@ def test_adding_an_indicator_through_the_page(client, world):
 
 def test_moving_an_indicator_with_htmx_returns_only_the_catalogue(client, world):
     client.force_login(world.province_admin)
-    cq02 = Indicator.objects.get(code="CQ02")
+    provincial(Indicator.objects.get(code="CQ01"), world)  # the province reorders its own indicators
+    cq02 = provincial(Indicator.objects.get(code="CQ02"), world)
     response = client.post(reverse("report_settings:indicator_move", args=[cq02.pk]), {"direction": "up"},
                            HTTP_HX_REQUEST="true")
     page = response.content.decode()
@@ -134,7 +135,7 @@ def test_moving_an_indicator_with_htmx_returns_only_the_catalogue(client, world)
 
 def test_form_settings_errors_sit_next_to_their_field(client, world):
     client.force_login(world.province_admin)
-    form = ReportForm.objects.get(code="THANG-THON")
+    form = provincial(ReportForm.objects.get(code="THANG-THON"), world)
     page = client.post(reverse("report_settings:form_edit", args=[form.pk]), {
         "name": form.name, "due_day": "32", "period_rule": "calendar", "close_after_days": "60",
         "asks_results": "on", "is_active": "on"}).content.decode()
@@ -197,7 +198,7 @@ def test_a_used_indicators_code_is_shown_locked_and_a_forged_change_is_ignored(c
     team = established_long_ago(make_team(world, world.village_a1, members=1))
     report = services.report_open(form=village_form(), team=team, period=month_period(2026, 10))
     services.report_save(report=report, values={"CQ01": "3"}, version=report.version, save_key=uuid.uuid4().hex)
-    cq01 = Indicator.objects.get(code="CQ01")
+    cq01 = provincial(Indicator.objects.get(code="CQ01"), world)
     url = reverse("report_settings:indicator_edit", args=[cq01.pk])
     client.force_login(world.province_admin)
     page = client.get(url).content.decode()

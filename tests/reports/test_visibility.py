@@ -21,7 +21,7 @@ from tocns.reports.narrative import draft_narrative, report_zalo_summary, rollup
 from tocns.reports.periods import parse_period
 
 from ..factories import make_team, sign_in_verified
-from .factories import established_long_ago, submit_report
+from .factories import established_long_ago, provincial, submit_report
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +261,7 @@ def test_a_draft_is_not_counted_on_the_portal(client, world, teams):
 
 def test_the_admin_sets_the_flag_on_the_indicator_page_and_the_list_shows_it(client, world):
     sign_in_verified(client, world.province_admin)
-    indicator = Indicator.objects.get(code=SENSITIVE)
+    indicator = provincial(Indicator.objects.get(code=SENSITIVE), world)
     url = reverse("report_settings:indicator_edit", args=[indicator.pk])
     page = client.get(url).content.decode()
     for line in ("Bình thường:", "Công khai:", "Nhạy cảm:"):
@@ -283,7 +283,7 @@ def test_the_admin_sets_the_flag_on_the_indicator_page_and_the_list_shows_it(cli
 
 def test_a_post_without_the_flag_keeps_it_and_a_wrong_one_is_refused(client, world):
     sign_in_verified(client, world.province_admin)
-    indicator = Indicator.objects.get(code=SENSITIVE)
+    indicator = provincial(Indicator.objects.get(code=SENSITIVE), world)
     mark(SENSITIVE, Visibility.PUBLIC)
     url = reverse("report_settings:indicator_edit", args=[indicator.pk])
     data = {"code": indicator.code, "name": indicator.name, "pillar": indicator.pillar,

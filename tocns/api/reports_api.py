@@ -25,6 +25,7 @@ from tocns.accounts.models import Assignment, Role
 from tocns.accounts.selectors import unit_for_user_or_404
 from tocns.geo.models import AdminUnit
 from tocns.reports import selectors, services
+from tocns.reports.catalogue_scope import provinces_of
 from tocns.reports.choices import Aggregation, Level, PeriodType, ReportStatus
 from tocns.reports.models import FormIndicator, Indicator, Report, ReportForm, ReportValue
 from tocns.reports.narrative import visible
@@ -76,8 +77,9 @@ def _unit(user, code: str) -> AdminUnit:
         raise HttpError(404, _("Không tìm thấy đơn vị mã «%(code)s» trong phạm vi của bạn.") % {"code": code}) from None
 
 
-def _form(code: str) -> ReportForm:
-    form = ReportForm.objects.filter(code=code).first()
+def _form(code: str, user) -> ReportForm:
+    """A form by code in the user's catalogue (national and his provinces'); another province's is unknown."""
+    form = ReportForm.objects.for_province(provinces_of(user)).filter(code=code).first()
     if form is None:
         raise HttpError(404, _("Không có mẫu báo cáo mã «%(code)s».") % {"code": code})
     return form
@@ -106,8 +108,8 @@ def list_indicators(request):
     indicators, and the ratios built on them, only for those who see such figures (the commune
     office, the province admin and team leaders)."""
     hidden = _hidden_indicators(request.user)
-    indicators = (Indicator.objects.exclude(pk__in=hidden).select_related("numerator", "denominator")
-                  .order_by("order", "code"))
+    indicators = (Indicator.objects.for_province(provinces_of(request.user)).exclude(pk__in=hidden)
+                  .select_related("numerator", "denominator").order_by("order", "code"))
     return [_indicator_out(indicator) for indicator in indicators]
 
 
@@ -117,7 +119,8 @@ def list_forms(request, active: bool | None = None):
     """The report forms, each with its indicators in order under their section headings
     (`active=true`: only the forms in use)."""
     hidden = _hidden_indicators(request.user)
-    forms = ReportForm.objects.order_by("level", "period_type", "code").prefetch_related(Prefetch(
+    forms = ReportForm.objects.for_province(provinces_of(request.user)).order_by(
+        "level", "period_type", "code").prefetch_related(Prefetch(
         "lines", queryset=FormIndicator.objects.select_related("indicator").order_by("order", "id")))
     if active is not None:
         forms = forms.filter(is_active=active)
@@ -158,7 +161,7 @@ def list_reports(request, filters: Query[ReportFilter]):
         else:
             reports = reports.filter(unit=unit)
     if filters.form:
-        reports = reports.filter(form=_form(filters.form))
+        reports = reports.filter(form=_form(filters.form, request.user))
     if filters.period:
         reports = reports.filter(period_key=_period(filters.period).key)
     if filters.status:
@@ -301,7 +304,7 @@ def get_rollup(request, filters: Query[RollupFilter]):
     indicators only for the commune office and the province admin, as in their exports."""
     unit = _oversight_unit(request, filters.unit)
     period = _period(filters.period)
-    form = _form(filters.form) if filters.form else None
+    form = _form(filters.form, request.user) if filters.form else None
     rollup = visible(selectors.rollup(unit=unit, period=period),
                      include_sensitive=selectors.sees_sensitive(request.user, unit))
     indicators = rollup.indicators
@@ -339,13 +342,14 @@ def get_completeness(request, filters: Query[CompletenessFilter]):
     unit = _oversight_unit(request, filters.unit)
     period = _period(filters.period)
     if filters.form:
-        form = _form(filters.form)
+        form = _form(filters.form, request.user)
         if form.period_type != period.kind:
             raise HttpError(422, _("Mẫu «%(form)s» báo cáo theo kỳ «%(kind)s», không theo kỳ %(period)s.") % {
                 "form": form.code, "kind": str(PeriodType(form.period_type).label).lower(), "period": period.key})
         forms = [form]
     else:
-        forms = [form for form in ReportForm.objects.filter(is_active=True, period_type=period.kind).exclude(
+        forms = [form for form in ReportForm.objects.for_province(unit).filter(
+                 is_active=True, period_type=period.kind).exclude(
             period_type=PeriodType.ONCE) if unit.is_province or form.level != Level.COMMUNE]
     results = []
     for form in forms:

@@ -1,6 +1,7 @@
-"""The province's catalogue of digital services: what members pick on the log page, and which
-report indicators each one counts toward. A service is never deleted, only stopped, so the
-activities that named it keep it; its code never changes, as phones and files carry it."""
+"""The catalogue of digital services, national (no province) and each province's own: what members
+pick on the log page, and which report indicators each one counts toward. A service is never
+deleted, only stopped, so the activities that named it keep it; its code never changes, as phones
+and files carry it."""
 
 import re
 
@@ -10,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tocns.audit.services import audit_record
+from tocns.reports.catalogue import code_taken
 from tocns.reports.choices import Aggregation, ValueType
 from tocns.reports.models import Indicator
 from tocns.reports.settings_selectors import province_administered_by
@@ -27,16 +29,18 @@ def _audit(by, action: str, service: Service, summary: str, data: dict | None = 
                  province_id=province.pk if province else None)
 
 
-def services_by_pillar() -> list[tuple[str, list[Service]]]:
-    """[(pillar label, its services with their indicator links)], stopped ones last in each."""
-    services = list(Service.objects.prefetch_related("counts_toward__indicator").order_by("-is_active", "order",
-                                                                                            "code"))
+def services_by_pillar(province=None) -> list[tuple[str, list[Service]]]:
+    """[(pillar label, its services with their indicator links)], stopped ones last in each: the
+    national services and the province's own."""
+    services = list(Service.objects.for_province(province).prefetch_related("counts_toward__indicator")
+                    .order_by("-is_active", "order", "code"))
     return [(label, [s for s in services if s.pillar == value]) for value, label in ServicePillar.choices]
 
 
-def countable_indicators() -> QuerySet:
-    """Indicators a service can feed: counts added up over the period, in use."""
-    return Indicator.objects.filter(aggregation=Aggregation.SUM, value_type=ValueType.INTEGER,
+def countable_indicators(province=None) -> QuerySet:
+    """Indicators a service of `province` (None: a national one) can feed: counts added up over the
+    period, in use, of its catalogue."""
+    return Indicator.objects.for_province(province).filter(aggregation=Aggregation.SUM, value_type=ValueType.INTEGER,
                                     retired_on__isnull=True).order_by("order", "code")
 
 
@@ -54,16 +58,18 @@ def _checked(data: dict) -> dict:
 
 
 @transaction.atomic
-def service_add(*, data: dict, by) -> Service:
-    """A new service; the same code again (a retried form) answers with a message, never a copy."""
+def service_add(*, data: dict, by, province=None) -> Service:
+    """A new service of the province (None: national); the same code again (a retried form) answers
+    with a message, never a copy. A province may not reuse a national code, nor the reverse."""
     code = str(data.get("code") or "").strip().lower()
     if not CODE.match(code):
         raise ValidationError({"code": [_("Mã chỉ gồm chữ thường không dấu, số và dấu gạch ngang, ví dụ "
                                           "“so-tay-dang-vien”.")]})
-    if Service.objects.filter(code=code).exists():
-        raise ValidationError({"code": [_("Đã có dịch vụ mang mã %(code)s.") % {"code": code}]})
+    if taken := code_taken(Service.objects.all(), code, province, message=_("Đã có dịch vụ mang mã %(code)s.")):
+        raise ValidationError({"code": [taken]})
     data = _checked(dict(data))
-    service = Service.objects.create(code=code, **{name: data[name] for name in EDITABLE if name in data})
+    service = Service.objects.create(code=code, province=province,
+                                     **{name: data[name] for name in EDITABLE if name in data})
     _audit(by, "service.add", service, _("Thêm dịch vụ số %(name)s") % {"name": service.name})
     return service
 
@@ -93,7 +99,7 @@ def service_update(*, service: Service, data: dict, was, by) -> Service:
 @transaction.atomic
 def service_link_indicator(*, service: Service, indicator: Indicator, measure: str, by) -> ServiceIndicator:
     """From now on, helping someone with this service counts toward the indicator in reports' pre-fill."""
-    if not countable_indicators().filter(pk=indicator.pk).exists():
+    if not countable_indicators(service.province_id).filter(pk=indicator.pk).exists():
         raise ValidationError({"indicator": [_("Chỉ nối được với chỉ số đếm, cộng dồn trong kỳ và đang dùng.")]})
     link, created = ServiceIndicator.objects.get_or_create(service=service, indicator=indicator,
                                                            defaults={"measure": measure})

@@ -23,20 +23,27 @@ class ServiceForm(forms.Form):
                                                "các hoạt động đã ghi vẫn giữ."))
     was = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the version the page showed
 
-    def __init__(self, *args, service=None, **kwargs):
+    def __init__(self, *args, service=None, read_only: bool = False, **kwargs):
         if service is not None:
             kwargs.setdefault("initial", {}).update({
                 "code": service.code, "name": service.name, "short_name": service.short_name,
                 "pillar": service.pillar, "order": service.order, "is_active": service.is_active,
                 "was": service.version})
         super().__init__(*args, **kwargs)
+        if read_only:  # a national service on a province admin's page: shown, not changed
+            for field in self.fields.values():
+                field.disabled = True
         if service is not None:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("Mã không đổi: điện thoại và tệp nhật ký dùng mã này.")
 
 
 class LinkForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("Chỉ số"), queryset=countable_indicators(),
+    indicator = forms.ModelChoiceField(label=_("Chỉ số"), queryset=countable_indicators().none(),
                                        error_messages={"required": _("Hãy chọn chỉ số."), "invalid_choice": _(
                                            "Chỉ nối được với chỉ số đếm, cộng dồn trong kỳ và đang dùng.")})
     measure = forms.ChoiceField(label=_("Tính theo"), choices=Measure.choices)
+
+    def __init__(self, *args, province=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = countable_indicators(province)

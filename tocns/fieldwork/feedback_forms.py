@@ -25,7 +25,8 @@ class FeedbackForm(forms.Form):
     def __init__(self, *args, commune: AdminUnit, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = commune.children.active().order_by("name_folded")
-        self.fields["service"].queryset = Service.objects.filter(is_active=True).order_by("pillar", "order")
+        self.fields["service"].queryset = Service.objects.for_province(commune).filter(is_active=True).order_by(
+            "pillar", "order")
 
 
 class FieldworkRulesForm(forms.Form):

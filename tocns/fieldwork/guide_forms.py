@@ -20,7 +20,7 @@ class GuideForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     was = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the version the page showed
 
-    def __init__(self, *args, guide=None, **kwargs):
+    def __init__(self, *args, guide=None, province=None, **kwargs):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("submission_key", uuid.uuid4())
         if guide is not None:
@@ -29,6 +29,9 @@ class GuideForm(forms.Form):
                             "is_published": guide.is_published,
                             "was": guide.version})
         super().__init__(*args, **kwargs)
+        # The services of the guide's catalogue: national ones, and the province's for its own guide.
+        self.fields["services"].queryset = Service.objects.for_province(
+            guide.province_id if guide is not None else province).filter(is_active=True)
 
 
 class StepForm(forms.Form):

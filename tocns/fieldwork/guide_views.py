@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from tocns.lib.forms import add_service_errors
-from tocns.reports.settings_selectors import province_administered_by
+from tocns.reports.catalogue_scope import catalogue_owner, catalogue_owner_or_404, row_or_404
 
 from . import guides
 from .guide_forms import FileForm, GuideForm, StepForm
@@ -25,7 +25,7 @@ def guide_list(request):
     found = guides.guides_for(request.user, query=query, pillar=pillar if pillar in ServicePillar.values else "")
     return render(request, "fieldwork/guide_list.html", {
         "page": Paginator(found, 30).get_page(request.GET.get("page")), "query": query, "pillar": pillar,
-        "pillars": ServicePillar.choices, "can_write": bool(province_administered_by(request.user))})
+        "pillars": ServicePillar.choices, "can_write": catalogue_owner(request.user) is not None})
 
 
 def _readable_or_404(request, pk: int) -> Guide:
@@ -39,7 +39,7 @@ def guide_detail(request, pk: int):
     guide = _readable_or_404(request, pk)
     return render(request, "fieldwork/guide_detail.html", {
         "guide": guide, "steps": guide.steps.all(), "files": guide.files.all(),
-        "can_write": bool(province_administered_by(request.user))})
+        "can_write": (owner := catalogue_owner(request.user)) is not None and owner.may_edit(guide)})
 
 
 def _serve(field, *, cache_seconds: int):
@@ -63,27 +63,23 @@ def guide_file(request, pk: int):
     return response
 
 
-def _writer_or_404(request) -> None:
-    if province_administered_by(request.user) is None:
-        raise Http404
-
-
 @login_required
 def guide_create(request):
-    _writer_or_404(request)
-    form = GuideForm(request.POST or None)
+    owner = catalogue_owner_or_404(request.user)
+    form = GuideForm(request.POST or None, province=owner.new_province)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         guide = guides.guide_create(by=request.user, data=data, services=data["services"],
-                                    submission_key=data["submission_key"] or uuid.uuid4())
+                                    submission_key=data["submission_key"] or uuid.uuid4(),
+                                    province=owner.new_province)
         return redirect("guides:edit", guide.pk)
     return render(request, "fieldwork/guide_form.html", {"form": form})
 
 
 @login_required
 def guide_edit(request, pk: int):
-    _writer_or_404(request)
-    guide = get_object_or_404(Guide, pk=pk)
+    # Another province's guide, or a national one for a province admin: 404 (read it on its page).
+    guide = row_or_404(catalogue_owner_or_404(request.user), Guide.objects.all(), edit=True, pk=pk)
     form, step_form, file_form = GuideForm(guide=guide), StepForm(prefix="step"), FileForm(prefix="file")
     action, page_error = request.POST.get("action"), ""
     try:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tocns.audit.services import audit_record
 from tocns.lib.text import fold
+from tocns.reports.catalogue_scope import catalogue_owner, provinces_of
 from tocns.reports.settings_selectors import province_administered_by
 
 from .models import Guide, GuideFile, GuideStep
@@ -29,8 +30,17 @@ def _audit(by, action: str, guide: Guide, summary: str) -> None:
 
 
 def guides_for(user, *, query: str = "", pillar: str = "") -> QuerySet:
-    """Published guides for everyone; drafts too for the province admin who writes them."""
-    guides = Guide.objects.all() if province_administered_by(user) else Guide.objects.filter(is_published=True)
+    """Published guides for everyone; drafts too for whoever writes them (the province admin his
+    province's, the national role the national ones). A signed-in user reads the national guides and
+    his provinces'; a visitor, every published guide (they are public)."""
+    owner = catalogue_owner(user) if getattr(user, "is_authenticated", False) else None
+    guides = Guide.objects.filter(is_published=True)
+    if owner is not None:
+        drafts = Q(province=owner.province) if owner.province else Q(pk__in=[])
+        guides = Guide.objects.filter(Q(is_published=True) | drafts | (
+            Q(province__isnull=True) if owner.national else Q(pk__in=[])))
+    if getattr(user, "is_authenticated", False):
+        guides = guides.for_province(provinces_of(user))
     if query:
         words = fold(query).split()
         for word in words:
@@ -43,9 +53,10 @@ def guides_for(user, *, query: str = "", pillar: str = "") -> QuerySet:
 
 
 @transaction.atomic
-def guide_create(*, by, data: dict, services, submission_key: uuid.UUID) -> Guide:
+def guide_create(*, by, data: dict, services, submission_key: uuid.UUID, province=None) -> Guide:
+    """A guide of the province (None: a national guide)."""
     guide, created = Guide.objects.get_or_create(submission_key=submission_key, defaults={
-        **{name: data[name] for name in EDITABLE}, "updated_by": by})
+        **{name: data[name] for name in EDITABLE}, "updated_by": by, "province": province})
     if created:
         guide.services.set(services)
         _audit(by, "guide.create", guide, _("Viết hướng dẫn “%(title)s”") % {"title": guide.title})

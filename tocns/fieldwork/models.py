@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tocns.geo.models import AdminUnit
 from tocns.lib.models import save_with_folded
+from tocns.reports.models import CatalogueQuerySet, catalogue_constraints, province_field
 
 
 class ServicePillar(models.TextChoices):
@@ -28,9 +29,11 @@ class Measure(models.TextChoices):
 
 
 class Service(models.Model):
-    """A digital service people are helped with; the province edits the catalogue."""
+    """A digital service people are helped with: the national catalogue (no province) and each
+    province's own services."""
 
-    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    code = models.SlugField(_("mã"), max_length=40)
+    province = province_field()
     name = models.CharField(_("tên dịch vụ"), max_length=200)
     short_name = models.CharField(_("tên ngắn (nút bấm)"), max_length=40)
     pillar = models.CharField(_("lĩnh vực"), max_length=12, choices=ServicePillar.choices)
@@ -40,10 +43,13 @@ class Service(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=0)  # the edit page's guard against a silent overwrite
 
+    objects = CatalogueQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("dịch vụ số")
         verbose_name_plural = _("dịch vụ số")
         ordering = ["pillar", "order", "code"]
+        constraints = catalogue_constraints("fieldwork_service")
 
     def __str__(self) -> str:
         return self.name
@@ -295,6 +301,8 @@ class Guide(models.Model):
     on the phone while helping someone, and by citizens on the public portal once published."""
 
     title = models.CharField(_("tiêu đề"), max_length=200)
+    # NULL: a national guide every province reads; a province: written by that province for its own.
+    province = province_field()
     title_folded = models.CharField(max_length=200, editable=False, db_index=True, default="")
     summary = models.TextField(_("tóm tắt"), blank=True)
     pillar = models.CharField(_("lĩnh vực"), max_length=12, choices=ServicePillar.choices)
@@ -306,6 +314,8 @@ class Guide(models.Model):
     version = models.PositiveIntegerField(default=0)  # the edit page's guard against a silent overwrite
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     is_demo = models.BooleanField(default=False)
+
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tài liệu hướng dẫn")

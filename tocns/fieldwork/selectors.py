@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from tocns.accounts.models import Assignment, Role
 from tocns.accounts.selectors import scope_for
 from tocns.geo.models import AdminUnit
+from tocns.reports.catalogue_scope import provinces_of
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Team
 
@@ -45,11 +46,12 @@ def log_units(user) -> QuerySet:
 def recent_services(user) -> list[Service]:
     """The services this user logged most lately, for one-tap buttons; the catalogue's first ones
     for someone who has logged nothing yet."""
-    used = (Service.objects.filter(activities__recorded_by=user, is_active=True)
+    used = (Service.objects.for_province(provinces_of(user)).filter(activities__recorded_by=user, is_active=True)
             .annotate(n=Count("activities")).order_by("-n", "order")[:RECENT_SERVICES])
     chosen = list(used)
     if len(chosen) < RECENT_SERVICES:
-        chosen += list(Service.objects.filter(is_active=True).exclude(pk__in=[s.pk for s in chosen])
+        chosen += list(Service.objects.for_province(provinces_of(user)).filter(is_active=True)
+                       .exclude(pk__in=[s.pk for s in chosen])
                        .order_by("order")[:RECENT_SERVICES - len(chosen)])
     return chosen
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from tocns.reports.catalogue_scope import provinces_of
+
 from . import selectors, services
 from .models import ActivityKind, Service, ServicePillar
 from .surveys import answers_record_batch
@@ -55,7 +57,8 @@ def log(request):
     today = timezone.localdate()
     chosen_unit = posted.get("unit") or (last.unit.code if last else units[0].code)
     recent = selectors.recent_services(request.user)
-    others = Service.objects.filter(is_active=True).exclude(pk__in=[s.pk for s in recent])
+    others = Service.objects.for_province(provinces_of(request.user)).filter(is_active=True).exclude(
+        pk__in=[s.pk for s in recent])
     context = {
         "units": units, "chosen_unit": chosen_unit, "recent": recent,
         "others": [(label, [s for s in others if s.pillar == value]) for value, label in ServicePillar.choices],

@@ -25,6 +25,7 @@ from tocns.lib.text import clean_spaces, fold
 from tocns.notify.models import NoticeKind
 from tocns.notify.services import notify
 
+from .catalogue_scope import provinces_of
 from .checks import format_number, parse_number
 from .choices import Aggregation, Level, PeriodRule, PeriodType, Pillar, ValueType, Visibility
 from .models import FormIndicator, Indicator, ReportForm, ReportRequest, ReportValue, Target
@@ -69,14 +70,31 @@ def indicator_in_use(indicator: Indicator) -> bool:
     return ReportValue.objects.filter(indicator_id__in=[i for i in ids if i]).exists()
 
 
+def code_taken(queryset, code: str, province, exclude_pk=None, *, message: str) -> str | None:
+    """Why a catalogue code cannot be used for a row of this province (None: a national row), or None
+    when it can. `message` says it is taken in the same catalogue. A province row may not reuse a
+    national code, nor a national row any province's: a code read for a unit always names one row."""
+    rows = queryset.filter(code=code).exclude(pk=exclude_pk)
+    clash = (rows if province is None else rows.for_province(province)).first()
+    if clash is None:
+        return None
+    taken = message % {"code": code}
+    if clash.province_id is None and province is not None:
+        return f'{taken} {_("Mã này thuộc danh mục chung của cả nước: hãy chọn mã khác.")}'
+    if clash.province_id is not None and province is None:
+        return f'{taken} {_("Mã này là mã riêng của một tỉnh: hãy chọn mã khác.")}'
+    return taken
+
+
 def _ratios_built_on(indicator: Indicator):
     return Indicator.objects.filter(Q(numerator=indicator) | Q(denominator=indicator),
                                     aggregation=Aggregation.RATIO).exclude(pk=indicator.pk)
 
 
-def _clean_indicator(data: dict, instance: Indicator | None) -> dict:
+def _clean_indicator(data: dict, instance: Indicator | None, province=None) -> dict:
     """The indicator's fields as they will be saved; a ValidationError naming each field at fault."""
     errors: dict[str, str] = {}
+    province = instance.province if instance is not None else province
     clean = {name: data.get(name, getattr(instance, name, None) if instance else None) for name in INDICATOR_FIELDS}
     code = (clean["code"] or "").strip().upper()
     clean["code"] = code
@@ -85,8 +103,9 @@ def _clean_indicator(data: dict, instance: Indicator | None) -> dict:
     elif not CODE.match(code):
         errors["code"] = _("Mã viết bằng chữ cái không dấu, chữ số, dấu chấm hoặc gạch ngang, tối đa 20 ký tự "
                            "(ví dụ CQ05, HT06.SO).")
-    elif Indicator.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists():
-        errors["code"] = _("Đã có chỉ số mã %(code)s.") % {"code": code}
+    elif taken := code_taken(Indicator.objects.all(), code, province, getattr(instance, "pk", None),
+                             message=_("Đã có chỉ số mã %(code)s.")):
+        errors["code"] = taken
     clean["name"] = clean_spaces(clean["name"])
     if not clean["name"]:
         errors["name"] = _("Hãy nhập tên chỉ số.")
@@ -105,7 +124,7 @@ def _clean_indicator(data: dict, instance: Indicator | None) -> dict:
 
     if clean["aggregation"] == Aggregation.RATIO:
         clean["value_type"], clean["unit_of_measure"] = ValueType.PERCENT, "%"
-        _check_ratio_parts(clean, instance, errors)
+        _check_ratio_parts(clean, instance, errors, province)
     else:
         for part in ("numerator", "denominator"):
             if clean[part] is not None:
@@ -129,9 +148,15 @@ def _clean_indicator(data: dict, instance: Indicator | None) -> dict:
     return clean
 
 
-def _check_ratio_parts(clean: dict, instance: Indicator | None, errors: dict) -> None:
+def _check_ratio_parts(clean: dict, instance: Indicator | None, errors: dict, province=None) -> None:
     """A ratio is the count over its base, both entered in the same report so a share never passes 100%."""
     part, whole = clean["numerator"], clean["denominator"]
+    visible = set(Indicator.objects.for_province(province).values_list("pk", flat=True))
+    for name, other in (("numerator", part), ("denominator", whole)):
+        if other is not None and (other.pk not in visible or (province is None and other.province_id)):
+            errors[name] = _("Hãy chọn một chỉ số trong danh mục.")
+    if errors:
+        return
     if part is None:
         errors["numerator"] = _("Chỉ số tỷ lệ cần tử số (chỉ số đếm, ví dụ số người có VNeID).")
     if whole is None:
@@ -162,10 +187,11 @@ def _check_ratio_parts(clean: dict, instance: Indicator | None, errors: dict) ->
 
 
 @transaction.atomic
-def indicator_create(*, data: dict, by) -> Indicator:
-    clean = _clean_indicator(data, None)
-    order = (Indicator.objects.aggregate(top=Max("order"))["top"] or 0) + 10
-    indicator = Indicator.objects.create(order=order, **clean)
+def indicator_create(*, data: dict, by, province: AdminUnit | None = None) -> Indicator:
+    """A new indicator of the province's own catalogue (province None: the national catalogue)."""
+    clean = _clean_indicator(data, None, province)
+    order = (Indicator.objects.for_province(province).aggregate(top=Max("order"))["top"] or 0) + 10
+    indicator = Indicator.objects.create(order=order, province=province, **clean)
     _audit(by, "indicator.create", indicator, _("Thêm chỉ số %(indicator)s") % {"indicator": indicator},
            {name: _plain(value) for name, value in clean.items()})
     return indicator
@@ -247,20 +273,28 @@ def _swap_in(items: list, item, direction: str) -> bool:
 def indicator_move(*, indicator: Indicator, direction: str, by) -> bool:
     """Move an indicator one place up or down among the live indicators of its pillar (the order
     reports and roll-ups show). Returns False when it is already first or last."""
-    everything = list(Indicator.objects.select_for_update().order_by("order", "code"))
+    # Only the rows of the indicator's own catalogue (national or the province's) change places:
+    # a province reorders its rows without touching the national ones.
+    everything = list(Indicator.objects.select_for_update().filter(province=indicator.province_id)
+                      .order_by("order", "code"))
     indicator = next(i for i in everything if i.pk == indicator.pk)
     if indicator.retired_on is not None:
         return False
     group = [i for i in everything if i.pillar == indicator.pillar and i.retired_on is None]
     if not _swap_in(group, indicator, direction):
         return False
-    # Put the swapped pair back into the catalogue's sequence and number everything in steps of ten.
+    # Put the swapped pair back into the sequence; the rows keep the places (order numbers) they
+    # held among the other catalogue's rows, made strictly increasing.
     slots = iter(group)
     sequence = [next(slots) if i.pillar == indicator.pillar and i.retired_on is None else i for i in everything]
+    places, last = [], 0
+    for item in everything:
+        last = max(item.order, last + 1)
+        places.append(last)
     changed = []
-    for position, item in enumerate(sequence, start=1):
-        if item.order != position * 10:
-            item.order = position * 10
+    for place, item in zip(places, sequence, strict=True):
+        if item.order != place:
+            item.order = place
             changed.append(item)
     Indicator.objects.bulk_update(changed, ["order"])
     _audit(by, "indicator.move", indicator, _("Chuyển chỉ số %(indicator)s %(where)s") % {
@@ -522,7 +556,8 @@ def targets_import_check(*, data: bytes, file_name: str, by) -> tuple[list[dict]
 
     units = {u.code: u for u in AdminUnit.objects.filter(code__in={r["unit"] for _n, r in raw_rows})
              .select_related("province", "commune")}
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in={r["indicator"].upper() for _n, r in raw_rows})}
+    indicators = {i.code: i for i in Indicator.objects.for_province(provinces_of(by)).filter(
+        code__in={r["indicator"].upper() for _n, r in raw_rows})}
     allowed = {}
     rows, errors, seen = [], [], {}
     for number, raw in raw_rows:
@@ -634,9 +669,10 @@ def targets_template_xlsx(*, units, indicators) -> bytes:
 
 # ---- ad-hoc requests -----------------------------------------------------------------------------
 
-def once_forms():
-    """Forms a commune can be asked for on a date of the province's choosing."""
-    return ReportForm.objects.filter(is_active=True, level=Level.COMMUNE, period_type=PeriodType.ONCE)
+def once_forms(province=None):
+    """Forms a commune of the province can be asked for on a date of the province's choosing."""
+    return ReportForm.objects.for_province(province).filter(is_active=True, level=Level.COMMUNE,
+                                                            period_type=PeriodType.ONCE)
 
 
 @transaction.atomic
@@ -647,7 +683,7 @@ def request_create(*, province: AdminUnit, form: ReportForm, title: str, period_
     title = clean_spaces(title)
     if not title:
         errors["title"] = _("Hãy ghi nội dung yêu cầu.")
-    if not once_forms().filter(pk=form.pk).exists():
+    if not once_forms(province).filter(pk=form.pk).exists():
         errors["form"] = _("Hãy chọn một mẫu báo cáo đột xuất của UBND xã đang dùng.")
     if period_end < period_start:
         errors["period_end"] = _("Ngày kết thúc phải từ ngày bắt đầu trở đi.")

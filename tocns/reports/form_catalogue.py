@@ -24,6 +24,7 @@ from tocns.accounts.models import Assignment, Role
 from tocns.audit.services import audit_record
 from tocns.lib.text import clean_spaces
 
+from .catalogue import code_taken
 from .choices import Aggregation, Level, PeriodRule, PeriodType
 from .models import FormIndicator, Indicator, Report, ReportForm, ReportRequest
 
@@ -67,9 +68,11 @@ def _asked_twice(form: ReportForm, indicator_ids, *, level=None, period_type=Non
     level, period_type = level or form.level, period_type or form.period_type
     if level not in TEAM_LEVELS:
         return None
-    clash = (FormIndicator.objects.filter(indicator_id__in=list(indicator_ids), form__is_active=True,
-                                          form__level=level, form__period_type=period_type)
-             .exclude(form=form).select_related("indicator", "form").order_by("order").first())
+    clash = FormIndicator.objects.filter(indicator_id__in=list(indicator_ids), form__is_active=True,
+                                         form__level=level, form__period_type=period_type)
+    if form.province_id is not None:  # a province's form sits beside the national forms and its own only
+        clash = clash.filter(form__in=ReportForm.objects.for_province(form.province_id))
+    clash = (clash.exclude(form=form).select_related("indicator", "form").order_by("order").first())
     if clash is None:
         return None
     return _("Chỉ số %(code)s đã có trong mẫu %(form)s đang dùng: mỗi tổ sẽ báo cáo nó hai lần và số tổng hợp "
@@ -123,7 +126,7 @@ def _clean_settings(data: dict, form: ReportForm | None) -> dict:
     return clean
 
 
-def check_code(raw) -> str:
+def check_code(raw, province=None) -> str:
     """A new form's code, upper-cased; a ValidationError on `code` when it is malformed or taken."""
     code = (raw or "").strip().upper()
     if not code:
@@ -131,17 +134,17 @@ def check_code(raw) -> str:
     if not FORM_CODE.match(code):
         raise ValidationError({"code": [_("Mã viết bằng chữ cái không dấu, chữ số, dấu chấm hoặc gạch ngang, tối đa "
                                           "30 ký tự (ví dụ THANG-THON-2).")]})
-    if ReportForm.objects.filter(code=code).exists():
-        raise ValidationError({"code": [_("Đã có mẫu báo cáo mã %(code)s.") % {"code": code}]})
+    if taken := code_taken(ReportForm.objects.all(), code, province, message=_("Đã có mẫu báo cáo mã %(code)s.")):
+        raise ValidationError({"code": [taken]})
     return code
 
 
-def _settings_errors_with_code(data: dict, form: ReportForm | None) -> tuple[str, dict]:
+def _settings_errors_with_code(data: dict, form: ReportForm | None, province=None) -> tuple[str, dict]:
     """Check the code and the settings together, so the page shows every mistake at once."""
     errors: dict = {}
     code = clean = None
     try:
-        code = check_code(data.get("code"))
+        code = check_code(data.get("code"), province)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
@@ -154,26 +157,31 @@ def _settings_errors_with_code(data: dict, form: ReportForm | None) -> tuple[str
 
 
 @transaction.atomic
-def form_create(*, data: dict, by) -> ReportForm:
-    """A new form, out of use and without indicators: the admin adds its lines, then turns it on."""
-    code, clean = _settings_errors_with_code(data, None)
-    form = ReportForm.objects.create(code=code, is_active=False, **clean)
+def form_create(*, data: dict, by, province=None) -> ReportForm:
+    """A new form, out of use and without indicators: the admin adds its lines, then turns it on.
+    It belongs to the province (None: the national catalogue)."""
+    code, clean = _settings_errors_with_code(data, None, province)
+    form = ReportForm.objects.create(code=code, is_active=False, province=province, **clean)
     _audit(by, "report_form.create", form, _("Tạo mẫu báo cáo %(code)s – %(name)s") % {
         "code": code, "name": form.name}, {"code": code, **{name: value for name, value in clean.items()}})
     return form
 
 
 @transaction.atomic
-def form_copy(*, form: ReportForm, data: dict, by) -> ReportForm:
+def form_copy(*, form: ReportForm, data: dict, by, province=None) -> ReportForm:
     """A new form with a new code (and name), the same settings, lines and sections; out of use until
     the admin turns it on, so teams are not asked the same figures twice by surprise. Validation
-    rules tied to the source form are not copied: they name that form."""
+    rules tied to the source form are not copied: they name that form. The copy belongs to `province`
+    (None: national; a national form may not be copied from a province's, whose lines it could not ask)."""
     source = ReportForm.objects.get(pk=form.pk)
     settings = {name: getattr(source, name) for name in SETTINGS}
     settings["name"] = data.get("name", settings["name"])
-    code, clean = _settings_errors_with_code({**settings, "code": data.get("code")}, None)
-    copy = ReportForm.objects.create(code=code, is_active=False, **clean)
-    lines = list(FormIndicator.objects.filter(form=source).order_by("order", "id"))
+    code, clean = _settings_errors_with_code({**settings, "code": data.get("code")}, None, province)
+    lines = list(FormIndicator.objects.filter(form=source).select_related("indicator").order_by("order", "id"))
+    if any(line.indicator.province_id not in (None, getattr(province, "pk", province)) for line in lines):
+        raise ValidationError({"code": [_("Mẫu này hỏi chỉ số riêng của tỉnh: không sao chép vào danh mục khác "
+                                          "được.")]})
+    copy = ReportForm.objects.create(code=code, is_active=False, province=province, **clean)
     FormIndicator.objects.bulk_create([FormIndicator(form=copy, indicator_id=line.indicator_id, order=position,
                                                      section=line.section) for position, line in enumerate(lines)])
     _audit(by, "report_form.copy", copy, _("Sao chép mẫu %(source)s thành %(code)s – %(name)s") % {
@@ -211,6 +219,10 @@ def _clean_lines(form: ReportForm, lines, current: dict[int, FormIndicator]) -> 
     out = []
     for indicator, section in lines:
         section = clean_spaces(section or "")
+        if indicator.province_id is not None and indicator.province_id != form.province_id:
+            # A national form asks national indicators; a province's form, national ones and its own.
+            errors.append(_("Chỉ số %(code)s không thuộc danh mục của mẫu này.") % {"code": indicator.code})
+            continue
         if indicator.pk in seen:
             errors.append(_("Chỉ số %(code)s có hai lần trong mẫu.") % {"code": indicator.code})
             continue

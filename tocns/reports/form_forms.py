@@ -55,7 +55,9 @@ class FormSettingsForm(forms.Form):
     asks_proposals = forms.BooleanField(label=_("Có phần đề xuất, kiến nghị"), required=False)
     version = VersionField()
 
-    def __init__(self, *args, report_form: ReportForm | None = None, has_reports: bool = False, **kwargs):
+    def __init__(self, *args, report_form: ReportForm | None = None, has_reports: bool = False, province=None,
+                 **kwargs):
+        self.province = province
         if report_form is not None:
             kwargs.setdefault("initial", {name: getattr(report_form, name) for name in SETTINGS} | {
                 "version": report_form.version})
@@ -73,7 +75,7 @@ class FormSettingsForm(forms.Form):
                 self.fields[name].help_text = _("Đã có báo cáo theo mẫu này: không đổi được nữa.")
 
     def clean_code(self):
-        return _code(self.cleaned_data["code"])
+        return _code(self.cleaned_data["code"], getattr(self, "province", None))
 
     def settings(self) -> dict:
         return {name: self.cleaned_data[name] for name in SETTINGS}
@@ -87,15 +89,19 @@ class CopyForm(forms.Form):
                            error_messages={"required": _("Hãy nhập tên mẫu báo cáo."),
                                            "max_length": _("Tên mẫu tối đa 300 ký tự.")})
 
+    def __init__(self, *args, province=None, **kwargs):
+        self.province = province  # the catalogue the copy joins
+        super().__init__(*args, **kwargs)
 
     def clean_code(self):
-        return _code(self.cleaned_data["code"])
+        return _code(self.cleaned_data["code"], getattr(self, "province", None))
 
 
-def _code(raw) -> str:
-    """The service's own check, so a malformed or taken code shows beside its field with the rest."""
+def _code(raw, province=None) -> str:
+    """The service's own check, so a malformed or taken code shows beside its field with the rest
+    (taken in the catalogue the new form joins: `province`'s, or the national one)."""
     try:
-        return check_code(raw)
+        return check_code(raw, province)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict["code"]) from None
 

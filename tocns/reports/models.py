@@ -5,6 +5,7 @@ zero: ReportValue.value is NULL then, and roll-ups and completeness keep the dif
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tocns.geo.models import AdminUnit
@@ -25,8 +26,47 @@ from .choices import (
 )
 
 
+def province_ids_of(province) -> list[int]:
+    """The province ids a catalogue lookup is for: a unit (any level: its province), an id, several, or none."""
+    if province is None:
+        return []
+    if isinstance(province, AdminUnit):
+        return [province.province_id or province.pk]
+    if isinstance(province, int | str):
+        return [int(province)]
+    return [pk for one in province for pk in province_ids_of(one)]
+
+
+class CatalogueQuerySet(models.QuerySet):
+    """A catalogue shared by the provinces of one install (as DHIS2 assigns data sets to org units):
+    a row without a province is the national catalogue every province sees and a national roll-up
+    adds up by code; a row with one is that province's own, seen by it alone."""
+
+    def for_province(self, province):
+        """National rows and the province's own (`province` a unit of any level, an id or several)."""
+        return self.filter(Q(province__isnull=True) | Q(province_id__in=province_ids_of(province)))
+
+    def national(self):
+        return self.filter(province__isnull=True)
+
+
+def catalogue_constraints(prefix: str) -> list:
+    """A code is unique within its province, and once in the national catalogue (a province row may not
+    reuse a national code either: the services refuse it, as no database constraint can say it)."""
+    return [models.UniqueConstraint(fields=["province", "code"], name=f"{prefix}_code_per_province"),
+            models.UniqueConstraint(fields=["code"], condition=Q(province__isnull=True),
+                                    name=f"{prefix}_code_national")]
+
+
+def province_field():
+    return models.ForeignKey(AdminUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("của tỉnh (trống: danh mục chung)"))
+
+
 class Indicator(models.Model):
-    code = models.CharField(_("mã"), max_length=20, unique=True)
+    code = models.CharField(_("mã"), max_length=20, db_index=True)
+    # NULL: the national catalogue; a province: that province's own indicator.
+    province = province_field()
     name = models.CharField(_("tên chỉ số"), max_length=300)
     pillar = models.CharField(_("lĩnh vực"), max_length=20, choices=Pillar.choices)
     unit_of_measure = models.CharField(_("đơn vị tính"), max_length=30)
@@ -50,11 +90,14 @@ class Indicator(models.Model):
     visibility = models.CharField(_("phạm vi xem"), max_length=10, choices=Visibility.choices,
                                   default=Visibility.NORMAL)
 
+    objects = CatalogueQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("chỉ số")
         verbose_name_plural = _("chỉ số")
         ordering = ["order", "code"]
         constraints = [
+            *catalogue_constraints("reports_indicator"),
             models.CheckConstraint(
                 condition=~models.Q(aggregation=Aggregation.RATIO)
                 | models.Q(numerator__isnull=False, denominator__isnull=False),
@@ -70,7 +113,8 @@ class Indicator(models.Model):
 
 
 class ReportForm(models.Model):
-    code = models.CharField(_("mã mẫu"), max_length=30, unique=True)
+    code = models.CharField(_("mã mẫu"), max_length=30, db_index=True)
+    province = province_field()
     name = models.CharField(_("tên mẫu báo cáo"), max_length=300)
     level = models.CharField(_("cấp báo cáo"), max_length=20, choices=Level.choices)
     period_type = models.CharField(_("kỳ báo cáo"), max_length=10, choices=PeriodType.choices)
@@ -89,10 +133,13 @@ class ReportForm(models.Model):
     # silently overwrite each other.
     version = models.PositiveIntegerField(default=1)
 
+    objects = CatalogueQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("mẫu báo cáo")
         verbose_name_plural = _("mẫu báo cáo")
         ordering = ["level", "period_type", "code"]
+        constraints = catalogue_constraints("reports_form")
 
     def __str__(self) -> str:
         return self.name
@@ -261,6 +308,8 @@ class ValidationRule(models.Model):
     stops the check on every report not yet sent; the row stays as the record."""
 
     name = models.CharField(_("tên quy tắc"), max_length=200)
+    # NULL: a national rule (over national indicators); a province: that province's own rule.
+    province = province_field()
     left = models.CharField(_("vế trái"), max_length=500)
     operator = models.CharField(_("phép so sánh"), max_length=8, choices=RuleOperator.choices)
     right = models.CharField(_("vế phải"), max_length=500)
@@ -276,6 +325,8 @@ class ValidationRule(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quy tắc kiểm tra")

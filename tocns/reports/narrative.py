@@ -336,9 +336,9 @@ def _report_values(report: Report) -> tuple[list[Indicator], dict]:
     values = {row.indicator.code: row.value for row in rows}
     indicators = [row.indicator for row in rows]
     codes = {indicator.pk for indicator in indicators}
-    for ratio in Indicator.objects.filter(aggregation=Aggregation.RATIO, numerator_id__in=codes,
-                                          denominator_id__in=codes).exclude(pk__in=hidden).select_related(
-            "numerator", "denominator"):
+    for ratio in Indicator.objects.for_province(report.province_id).filter(
+            aggregation=Aggregation.RATIO, numerator_id__in=codes,
+            denominator_id__in=codes).exclude(pk__in=hidden).select_related("numerator", "denominator"):
         part, whole = values.get(ratio.numerator.code), values.get(ratio.denominator.code)
         if part is not None and whole:
             values[ratio.code] = (part * 100 / whole).quantize(Decimal("0.1"))

@@ -79,7 +79,7 @@ def _remind_leaders(form: ReportForm, period: Period, kind: str, days: int, miss
             counts["no_recipient"] += 1
             continue
         report = _("báo cáo %(period)s") % {"period": period.label}
-        if selectors.team_forms(form.level).count() > 1:  # two forms side by side: say which one
+        if selectors.team_forms(form.level, row.unit.province_id).count() > 1:  # two forms side by side: say which
             report = f"{report} ({form.name})"
         params = {"unit": str(team), "report": report, "due": due,
                   "days": days, "hint": _("Hãy vào mục Báo cáo để nhập và gửi; nếu chưa làm xong, hãy lưu nháp "
@@ -143,12 +143,15 @@ def send_reminders(today: date) -> dict[str, int]:
     counts: Counter = Counter(team_due=0, team_late=0, commune_due=0, request_due=0, already_sent=0,
                               no_recipient=0)
     provinces = list(AdminUnit.objects.active().provinces())
-    for form in selectors.team_forms():
+    # National forms and every province's own: a province's form is asked of its province only.
+    for form in selectors.team_forms(province=provinces):
         for offset, kind in BEFORE + AFTER:
             period = _period_due_on(form, today + timedelta(days=offset))
             if period is None:
                 continue
             for province in provinces:
+                if form.province_id not in (None, province.pk):
+                    continue
                 missing = selectors.completeness(form=form, period=period, unit=province).missing_rows
                 if not missing:
                     continue
@@ -156,8 +159,8 @@ def send_reminders(today: date) -> dict[str, int]:
                     _remind_officers_of_late_teams(form, period, missing, counts)
                 else:
                     _remind_leaders(form, period, kind, offset, missing, counts)
-    for form in ReportForm.objects.filter(is_active=True, level=Level.COMMUNE,
-                                          period_type__in=[PeriodType.QUARTER, PeriodType.YEAR]):
+    for form in ReportForm.objects.for_province(provinces).filter(
+            is_active=True, level=Level.COMMUNE, period_type__in=[PeriodType.QUARTER, PeriodType.YEAR]):
         for offset, kind in BEFORE:
             due = today + timedelta(days=offset)
             period = _period_due_on(form, due)
@@ -165,6 +168,8 @@ def send_reminders(today: date) -> dict[str, int]:
                 continue
             label = _("báo cáo %(period)s") % {"period": period.label}
             for province in provinces:
+                if form.province_id not in (None, province.pk):
+                    continue
                 missing = selectors.completeness(form=form, period=period, unit=province).missing_rows
                 _remind_communes(form=form, label=label, key=period.key, due=due, days=offset, kind=kind,
                                  missing=missing, counts=counts, counter="commune_due", about=None)

@@ -44,10 +44,12 @@ class RuleForm(forms.Form):
                                  error_messages={"invalid_choice": _("Hãy chọn mẫu trong danh sách.")})
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, province=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Every form, not only those in use: a rule kept for a form that was set aside still edits.
-        self.fields["form"].queryset = ReportForm.objects.order_by("-is_active", "level", "code")
+        # Every form of the rule's catalogue, not only those in use: a rule kept for a form that was
+        # set aside still edits. A national rule names national forms only.
+        forms = ReportForm.objects.for_province(province) if province else ReportForm.objects.national()
+        self.fields["form"].queryset = forms.order_by("-is_active", "level", "code")
 
     @classmethod
     def initial_from(cls, rule) -> dict:

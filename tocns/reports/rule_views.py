@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,37 +17,29 @@ from tocns.accounts.selectors import scope_for, unit_for_user_or_404, units_for_
 from tocns.audit.selectors import entries_for
 from tocns.lib.forms import add_service_errors
 
-from . import settings_selectors as reads
 from . import validation
+from .catalogue_scope import catalogue_owner_or_404, row_or_404
 from .choices import Level, PeriodType
 from .models import ValidationRule
 from .periods import parse_period, period_of
 from .rule_forms import RuleForm
 
 
-def _province_or_404(request):
-    """The same guard as the catalogue and form pages: only a province admin, others get a 404."""
-    province = reads.province_administered_by(request.user)
-    if province is None:
-        raise Http404
-    return province
-
-
 @login_required
 def rule_list(request):
-    _province_or_404(request)
-    rules = list(validation.rules_listed())
-    return render(request, "reports/settings/rule_list.html", {
+    owner = catalogue_owner_or_404(request.user)
+    rules = list(validation.rules_listed(owner.province))
+    return render(request, "reports/settings/rule_list.html", {"owner": owner,
         "active": [r for r in rules if r.retired_at is None], "retired": [r for r in rules if r.retired_at]})
 
 
 @login_required
 def rule_add(request):
-    _province_or_404(request)
-    form = RuleForm(request.POST or None)
+    owner = catalogue_owner_or_404(request.user)
+    form = RuleForm(request.POST or None, province=owner.new_province)
     if request.method == "POST" and form.is_valid():
         try:
-            rule = validation.rule_save(data=form.data_for_service(), by=request.user)
+            rule = validation.rule_save(data=form.data_for_service(), by=request.user, province=owner.new_province)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -58,9 +50,12 @@ def rule_add(request):
 
 @login_required
 def rule_edit(request, pk: int):
-    _province_or_404(request)
-    rule = get_object_or_404(ValidationRule.objects.select_related("form"), pk=pk)
-    form = RuleForm(request.POST or None, initial=RuleForm.initial_from(rule))
+    owner = catalogue_owner_or_404(request.user)
+    rule = row_or_404(owner, ValidationRule.objects.select_related("form"), pk=pk)
+    read_only = not owner.may_edit(rule)  # a national rule: shown to a province admin, not changed
+    if read_only and request.method == "POST":
+        raise Http404
+    form = RuleForm(request.POST or None, initial=RuleForm.initial_from(rule), province=rule.province_id)
     stale = False
     if request.method == "POST" and rule.retired_at is None and form.is_valid():
         try:
@@ -74,21 +69,20 @@ def rule_edit(request, pk: int):
                 rule.refresh_from_db()
                 data = request.POST.copy()
                 data["version"] = str(rule.version)
-                form = RuleForm(data, initial=RuleForm.initial_from(rule))
+                form = RuleForm(data, initial=RuleForm.initial_from(rule), province=rule.province_id)
                 form.is_valid()
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu quy tắc “%(name)s”.") % {"name": form.cleaned_data["name"]})
             return redirect("report_settings:rules")
     return render(request, "reports/settings/rule_form.html", {
-        "form": form, "rule": rule, "stale": stale, "entries": entries_for(rule)[:20]})
+        "form": form, "rule": rule, "stale": stale, "entries": entries_for(rule)[:20], "read_only": read_only})
 
 
 @login_required
 @require_POST
 def rule_retire(request, pk: int):
-    _province_or_404(request)
-    rule = get_object_or_404(ValidationRule, pk=pk)
+    rule = row_or_404(catalogue_owner_or_404(request.user), ValidationRule.objects.all(), edit=True, pk=pk)
     validation.rule_retire(rule=rule, by=request.user)
     messages.success(request, _("Quy tắc “%(name)s” đã thôi dùng: các báo cáo chưa gửi không bị kiểm tra theo "
                                 "quy tắc này nữa.") % {"name": rule.name})
@@ -130,7 +124,7 @@ def validation_analysis(request):
             period = parse_period(request.GET["period"])
         except ValueError as exc:
             period_error = str(exc)
-    forms = list(validation.analysis_forms(period))
+    forms = list(validation.analysis_forms(period, unit.province_id))
     chosen = None
     raw_form = request.GET.get("form")
     if raw_form is None:  # first visit: the village teams' form, the one most reports are of

@@ -237,16 +237,18 @@ def violations(compiled_rules, values: dict) -> list[Violation]:
     return [v for rule in compiled_rules if (v := check(rule, values)) is not None]
 
 
-def rules_for_form(form) -> list[CompiledRule]:
-    """The rules in force for reports of `form`: not retired, for this form or for any form, and
-    naming only indicators the form has."""
+def rules_for_form(form, province=None) -> list[CompiledRule]:
+    """The rules in force for reports of `form` in `province` (by default the form's own; None for a
+    national form: national rules only): not retired, national or the province's, for this form or
+    for any form, and naming only indicators the form has."""
     from django.db.models import Q
 
     from .models import FormIndicator, ValidationRule
 
     codes = set(FormIndicator.objects.filter(form=form).values_list("indicator__code", flat=True))
     compiled = []
-    for rule in ValidationRule.objects.filter(retired_at__isnull=True).filter(Q(form__isnull=True) | Q(form=form)):
+    in_force = ValidationRule.objects.for_province(province or form.province_id).filter(retired_at__isnull=True)
+    for rule in in_force.filter(Q(form__isnull=True) | Q(form=form)):
         try:
             one = compile_rule(rule)
         except RuleSyntaxError:

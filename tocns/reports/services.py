@@ -40,6 +40,8 @@ def _team_served_during(team: Team, period: Period) -> bool:
 
 
 def _form_fits(form: ReportForm, *, team: Team | None, unit: AdminUnit) -> bool:
+    if form.province_id is not None and form.province_id != unit.province_id:  # another province's own form
+        return False
     if form.level == Level.COMMUNE:
         return team is None and unit.is_commune
     if team is None:
@@ -167,7 +169,7 @@ def _checked_for_sending(report: Report, indicators, values: dict,
     if all(result.value is None for result in checked.values()):
         raise ValidationError(_("Báo cáo chưa có số liệu nào nên chưa gửi được. Hãy nhập ít nhất một ô "
                                 "(ghi 0 nếu trong kỳ không có)."), code="empty")
-    broken = broken_rules(rules_for_form(report.form), checked)
+    broken = broken_rules(rules_for_form(report.form, report.province_id), checked)
     blocking = [violation for violation in broken if violation.blocks]
     if blocking:
         raise _rule_refusal(blocking, "rule_block")

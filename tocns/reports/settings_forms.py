@@ -70,9 +70,11 @@ class IndicatorForm(forms.Form):
 
     LOCKABLE = ("code", "value_type", "aggregation", "numerator", "denominator")
 
-    def __init__(self, *args, locked: bool = False, instance: Indicator | None = None, **kwargs):
+    def __init__(self, *args, locked: bool = False, instance: Indicator | None = None, province=None,
+                 read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        parts = Indicator.objects.exclude(aggregation=Aggregation.RATIO)
+        # A ratio's parts come from the catalogue the indicator belongs to (national: national only).
+        parts = Indicator.objects.for_province(province).exclude(aggregation=Aggregation.RATIO)
         if not locked:  # a locked ratio keeps its parts even if one was retired since
             parts = parts.filter(retired_on__isnull=True)
         if instance is not None:
@@ -83,6 +85,9 @@ class IndicatorForm(forms.Form):
             for name in self.LOCKABLE:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Đã có báo cáo ghi số liệu: không đổi được.")
+        if read_only:  # a national row on a province admin's page: shown, not changed
+            for field in self.fields.values():
+                field.disabled = True
 
     @classmethod
     def initial_from(cls, indicator: Indicator) -> dict:
@@ -173,6 +178,7 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["communes"].queryset = AdminUnit.objects.active().communes().filter(
             province=province).order_by("name_folded")
+        self.fields["form"].queryset = once_forms(province)
 
     def clean(self):
         data = super().clean()

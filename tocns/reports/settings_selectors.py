@@ -48,9 +48,11 @@ def _number(value, indicator: Indicator | None = None) -> str:
 
 # ---- catalogue -----------------------------------------------------------------------------------
 
-def catalogue_by_pillar() -> list[tuple[str, str, list[Indicator]]]:
-    """(pillar, label, live indicators in order) for each pillar that has any."""
-    indicators = (Indicator.objects.filter(retired_on__isnull=True).select_related("numerator", "denominator")
+def catalogue_by_pillar(province=None) -> list[tuple[str, str, list[Indicator]]]:
+    """(pillar, label, live indicators in order) for each pillar that has any: the national ones and
+    the province's own."""
+    indicators = (Indicator.objects.for_province(province).filter(retired_on__isnull=True)
+                  .select_related("numerator", "denominator")
                   .annotate(form_count=Count("forms", distinct=True)).order_by("order", "code"))
     groups: dict[str, list[Indicator]] = {}
     for indicator in indicators:
@@ -58,12 +60,12 @@ def catalogue_by_pillar() -> list[tuple[str, str, list[Indicator]]]:
     return [(value, label, groups[value]) for value, label in Pillar.choices if value in groups]
 
 
-def retired_indicators() -> QuerySet:
-    return Indicator.objects.filter(retired_on__isnull=False).order_by("-retired_on", "code")
+def retired_indicators(province=None) -> QuerySet:
+    return Indicator.objects.for_province(province).filter(retired_on__isnull=False).order_by("-retired_on", "code")
 
 
-def forms_with_counts() -> QuerySet:
-    return ReportForm.objects.annotate(
+def forms_with_counts(province=None) -> QuerySet:
+    return ReportForm.objects.for_province(province).annotate(
         line_count=Count("lines", filter=Q(lines__indicator__retired_on__isnull=True), distinct=True))
 
 
@@ -72,12 +74,14 @@ def form_lines(form: ReportForm) -> list:
 
 
 def indicators_to_add(form: ReportForm) -> QuerySet:
-    return (Indicator.objects.filter(retired_on__isnull=True).exclude(aggregation=Aggregation.RATIO)
+    """A national form asks national indicators only; a province's form, national and its own."""
+    return (Indicator.objects.for_province(form.province_id).filter(retired_on__isnull=True)
+            .exclude(aggregation=Aggregation.RATIO)
             .exclude(pk__in=form.lines.values("indicator_id")).order_by("order", "code"))
 
 
-def target_indicators() -> QuerySet:
-    return Indicator.objects.filter(retired_on__isnull=True).order_by("order", "code")
+def target_indicators(province=None) -> QuerySet:
+    return Indicator.objects.for_province(province).filter(retired_on__isnull=True).order_by("order", "code")
 
 
 # ---- targets -------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from tocns.lib.http import XLSX, attachment
 
 from . import catalogue, services
 from . import settings_selectors as reads
+from .catalogue_scope import catalogue_owner, catalogue_owner_or_404, row_or_404
 from .models import Indicator, ReportForm
 from .settings_forms import (
     IndicatorForm,
@@ -63,28 +64,32 @@ def _year(raw, default=None) -> int:
 def index(request):
     province = reads.province_administered_by(request.user)
     communes = list(reads.communes_split_by(request.user))
-    if province is None and not communes:
+    owner = catalogue_owner(request.user)
+    if province is None and not communes and owner is None:
         raise Http404
     return render(request, "reports/settings/index.html", {
-        "province": province, "communes": communes, "year": timezone.localdate().year})
+        "province": province, "communes": communes, "year": timezone.localdate().year, "owner": owner})
 
 
 # ---- indicators ----------------------------------------------------------------------------------
 
 @login_required
 def indicator_list(request):
-    _province_or_404(request)
+    owner = catalogue_owner_or_404(request.user)
     return render(request, "reports/settings/indicator_list.html", {
-        "pillars": reads.catalogue_by_pillar(), "retired": reads.retired_indicators()})
+        "pillars": reads.catalogue_by_pillar(owner.province), "retired": reads.retired_indicators(owner.province),
+        "owner": owner})
 
 
 @login_required
 def indicator_add(request):
-    _province_or_404(request)
-    form = IndicatorForm(request.POST or None, initial={"outlier_factor": 3, "min_value": 0})
+    owner = catalogue_owner_or_404(request.user)
+    form = IndicatorForm(request.POST or None, initial={"outlier_factor": 3, "min_value": 0},
+                         province=owner.new_province)
     if request.method == "POST" and form.is_valid():
         try:
-            indicator = catalogue.indicator_create(data=form.cleaned_data, by=request.user)
+            indicator = catalogue.indicator_create(data=form.cleaned_data, by=request.user,
+                                                   province=owner.new_province)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -95,11 +100,15 @@ def indicator_add(request):
 
 @login_required
 def indicator_edit(request, pk: int):
-    _province_or_404(request)
-    indicator = get_object_or_404(Indicator, pk=pk)
+    owner = catalogue_owner_or_404(request.user)
+    indicator = row_or_404(owner, Indicator.objects.all(), pk=pk)
+    # A national row is shown to a province admin read-only ("Danh mục chung"); a change is refused.
+    read_only = not owner.may_edit(indicator)
+    if read_only and request.method == "POST":
+        raise Http404
     locked = catalogue.indicator_in_use(indicator)
     form = IndicatorForm(request.POST or None, initial=IndicatorForm.initial_from(indicator), locked=locked,
-                         instance=indicator)
+                         instance=indicator, province=indicator.province_id, read_only=read_only)
     if request.method == "POST" and form.is_valid():
         try:
             catalogue.indicator_update(indicator=indicator, data=form.cleaned_data, by=request.user)
@@ -109,16 +118,15 @@ def indicator_edit(request, pk: int):
             messages.success(request, _("Đã lưu chỉ số %(code)s.") % {"code": form.cleaned_data["code"].upper()})
             return redirect("report_settings:indicators")
     return render(request, "reports/settings/indicator_form.html", {
-        "form": form, "indicator": indicator, "locked": locked,
-        "forms_asking": ReportForm.objects.filter(lines__indicator=indicator).order_by("code"),
+        "form": form, "indicator": indicator, "locked": locked, "read_only": read_only,
+        "forms_asking": owner.rows(ReportForm.objects.filter(lines__indicator=indicator)).order_by("code"),
         "entries": entries_for(indicator)[:20]})
 
 
 @login_required
 @require_POST
 def indicator_retire(request, pk: int):
-    _province_or_404(request)
-    indicator = get_object_or_404(Indicator, pk=pk)
+    indicator = row_or_404(catalogue_owner_or_404(request.user), Indicator.objects.all(), edit=True, pk=pk)
     try:
         if request.POST.get("action") == "restore":
             catalogue.indicator_restore(indicator=indicator, by=request.user)
@@ -135,12 +143,12 @@ def indicator_retire(request, pk: int):
 @login_required
 @require_POST
 def indicator_move(request, pk: int):
-    _province_or_404(request)
-    indicator = get_object_or_404(Indicator, pk=pk)
+    owner = catalogue_owner_or_404(request.user)
+    indicator = row_or_404(owner, Indicator.objects.all(), edit=True, pk=pk)
     catalogue.indicator_move(indicator=indicator, direction=request.POST.get("direction", ""), by=request.user)
     if request.htmx:
         return render(request, "reports/settings/indicator_list.html#catalogue",
-                      {"pillars": reads.catalogue_by_pillar(), "moved": indicator.pk})
+                      {"pillars": reads.catalogue_by_pillar(owner.province), "moved": indicator.pk, "owner": owner})
     return redirect(f"{reverse('report_settings:indicators')}#i{indicator.pk}")
 
 
@@ -155,7 +163,8 @@ def targets(request):
         raise Http404
     year = _year(request.GET.get("year"))
     asked = "indicator" in request.GET
-    choice = TargetChoiceForm(request.GET if asked else None, queryset=reads.target_indicators(),
+    choice = TargetChoiceForm(request.GET if asked else None,
+                              queryset=reads.target_indicators(province or communes[0].province_id),
                               initial={"year": year})
     if asked and choice.is_valid():
         indicator, year = choice.cleaned_data["indicator"], choice.cleaned_data["year"]
@@ -189,7 +198,7 @@ def _targets_page(request, *, indicator, year, units, title, back, extra=None):
 @login_required
 def targets_communes(request, indicator_pk: int, year: int):
     province = _province_or_404(request)
-    indicator = get_object_or_404(Indicator, pk=indicator_pk)
+    indicator = get_object_or_404(Indicator.objects.for_province(province), pk=indicator_pk)
     year = _year(year)
     units = AdminUnit.objects.active().communes().filter(province=province).order_by("name_folded")
     return _targets_page(request, indicator=indicator, year=year, units=units,
@@ -200,7 +209,7 @@ def targets_communes(request, indicator_pk: int, year: int):
 @login_required
 def targets_villages(request, indicator_pk: int, year: int, code: str):
     commune = _commune_for_split_or_404(request, code)
-    indicator = get_object_or_404(Indicator, pk=indicator_pk)
+    indicator = get_object_or_404(Indicator.objects.for_province(commune.province_id), pk=indicator_pk)
     year = _year(year)
     units = AdminUnit.objects.active().villages().filter(commune=commune).order_by("name_folded")
     return _targets_page(request, indicator=indicator, year=year, units=units,
@@ -247,7 +256,8 @@ def targets_template(request):
     units = _target_units(request.user)
     if reads.province_administered_by(request.user) is None and not reads.communes_split_by(request.user).exists():
         raise Http404
-    content = catalogue.targets_template_xlsx(units=units, indicators=reads.target_indicators())
+    province = reads.province_administered_by(request.user) or reads.communes_split_by(request.user).first()
+    content = catalogue.targets_template_xlsx(units=units, indicators=reads.target_indicators(province))
     return attachment(content, "mau-chi-tieu.xlsx", XLSX)
 
 
@@ -268,7 +278,7 @@ def progress(request):
     year = _year(request.GET.get("year"))
     indicator = None
     if request.GET.get("indicator"):
-        indicator = Indicator.objects.filter(pk=request.GET["indicator"]).first() if request.GET[
+        indicator = Indicator.objects.for_province(unit).filter(pk=request.GET["indicator"]).first() if request.GET[
             "indicator"].isdigit() else None
     result = reads.progress(unit=unit, year=year, indicator=indicator)
     ranked = request.GET.get("xep") == "ti-le"
@@ -291,7 +301,7 @@ def request_list(request):
 @login_required
 def request_add(request):
     province = _province_or_404(request)
-    initial = {"form": catalogue.once_forms().filter(code="DOT-XUAT-XA").first()}
+    initial = {"form": catalogue.once_forms(province).filter(code="DOT-XUAT-XA").first()}
     form = RequestForm(request.POST or None, province=province, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

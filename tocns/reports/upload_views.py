@@ -50,9 +50,9 @@ def _start_url(commune, **params) -> str:
     return f"{reverse('reports:upload')}?{urlencode({'unit': commune.code, **params})}"
 
 
-def _choice(params):
+def _choice(params, commune):
     """The form and period the page is about, with a message when the period does not fit."""
-    forms = list(uploads.upload_forms())
+    forms = list(uploads.upload_forms(commune))
     key = params.get("period", "")
     form = next((f for f in forms if str(f.pk) == params.get("form", "")), None)
     if form is None:  # from the completeness page: a form reported for the kind of period shown there
@@ -75,7 +75,7 @@ def upload_start(request):
     """Choose the form and period, download the sheet, upload it filled in."""
     params = request.POST if request.method == "POST" else request.GET
     commune = _commune_or_404(request.user, params.get("unit", ""))
-    forms, form, period, period_error = _choice(params)
+    forms, form, period, period_error = _choice(params, commune)
     errors = []
     if request.method == "POST" and form is not None and period is not None:
         sent = request.FILES.get("file")
@@ -109,7 +109,7 @@ def upload_start(request):
 def upload_sheet(request):
     """The sheet to fill for a form and a period: one row per team of the commune that owes it."""
     commune = _commune_or_404(request.user, request.GET.get("unit", ""))
-    _forms, form, period, error = _choice(request.GET)
+    _forms, form, period, error = _choice(request.GET, commune)
     if form is None or period is None:
         messages.error(request, error or _("Chưa có mẫu báo cáo nào cho các tổ thôn."))
         return redirect(_start_url(commune))

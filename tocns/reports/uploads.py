@@ -47,9 +47,10 @@ TITLE_TAIL = re.compile(r"\(([^()·]+?) · ([0-9]{4}(?:-Q[1-4]|-[0-9]{1,2})?)\)\
 WRITE, SKIP, EMPTY, ERROR = "write", "skip", "empty", "error"
 
 
-def upload_forms():
-    """The forms a commune office may upload: village teams' forms with a period (not ad-hoc)."""
-    return ReportForm.objects.filter(is_active=True, level=Level.VILLAGE_TEAM).exclude(
+def upload_forms(province=None):
+    """The forms a commune office may upload: village teams' forms with a period (not ad-hoc), national
+    and its province's."""
+    return ReportForm.objects.for_province(province).filter(is_active=True, level=Level.VILLAGE_TEAM).exclude(
         period_type=PeriodType.ONCE).order_by("period_type", "code")
 
 
@@ -217,7 +218,7 @@ def check_rows(*, form: ReportForm, period: Period, commune: AdminUnit, rows: li
     its errors and warnings by column, in the file's order. Reads only."""
     indicators = sheet_indicators(form)
     order = {indicator.code: n for n, indicator in enumerate(indicators)}
-    rules = rules_for_form(form)
+    rules = rules_for_form(form, commune.province_id)
     teams = {team.unit.code: team for team in sheet_teams(form, period, commune)}
     villages = set(AdminUnit.objects.villages().filter(commune=commune, code__in=[r["code"] for r in rows])
                    .values_list("code", flat=True))

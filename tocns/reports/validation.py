@@ -57,10 +57,11 @@ def _codes_list(codes) -> str:
     return ", ".join(sorted(codes))
 
 
-def clean_rule(data: dict) -> dict:
+def clean_rule(data: dict, province=None) -> dict:
     """The rule's fields as they will be saved, or a ValidationError naming each field at fault:
-    both sides read by rules.parse, every code an entered (not computed) indicator, and with a form
-    chosen, only that form's indicators."""
+    both sides read by rules.parse, every code an entered (not computed) indicator of the rule's
+    catalogue (`province`'s and the national one; None: national only), and with a form chosen, one
+    of that catalogue and only that form's indicators."""
     errors: dict[str, str] = {}
     clean = {name: data.get(name) for name in RULE_FIELDS}
     for name in ("name", "message"):
@@ -94,8 +95,12 @@ def clean_rule(data: dict) -> dict:
             clean[name] = parsed[name].text
 
     named = set().union(*(expr.codes for expr in parsed.values())) if parsed else set()
-    known = {i.code: i for i in Indicator.objects.filter(code__in=named).only("code", "aggregation")}
+    known = {i.code: i for i in Indicator.objects.for_province(province).filter(code__in=named)
+             .only("code", "aggregation")}
     report_form = clean["form"]
+    if report_form is not None and report_form.province_id not in (None, getattr(province, "pk", province)):
+        errors["form"] = _("Hãy chọn mẫu trong danh sách.")
+        report_form = None
     form_codes = None
     if report_form is not None:
         form_codes = set(FormIndicator.objects.filter(form=report_form).values_list("indicator__code", flat=True))
@@ -112,7 +117,7 @@ def clean_rule(data: dict) -> dict:
                 "form": report_form.name, "codes": _codes_list(expr.codes - form_codes)}
     if parsed and not named and not any(name in errors for name in SIDES):
         errors["left"] = _("Quy tắc phải có ít nhất một mã chỉ số (ví dụ HN + HCN).")
-    if named and not errors and report_form is None and not _some_form_has(named):
+    if named and not errors and report_form is None and not _some_form_has(named, province):
         errors["form"] = _("Chưa mẫu báo cáo nào có đủ các chỉ số %(codes)s: quy tắc sẽ không được kiểm tra ở "
                            "đâu cả.") % {"codes": _codes_list(named)}
     if errors:
@@ -120,9 +125,11 @@ def clean_rule(data: dict) -> dict:
     return clean
 
 
-def _some_form_has(codes: set) -> bool:
+def _some_form_has(codes: set, province=None) -> bool:
     counts = defaultdict(int)
-    for form_id in FormIndicator.objects.filter(indicator__code__in=codes).values_list("form_id", flat=True):
+    for form_id in FormIndicator.objects.filter(
+            indicator__code__in=codes, form__in=ReportForm.objects.for_province(province)).values_list(
+            "form_id", flat=True):
         counts[form_id] += 1
     return any(count == len(codes) for count in counts.values())
 
@@ -132,9 +139,10 @@ def _plain(value):
 
 
 @transaction.atomic
-def rule_save(*, rule: ValidationRule | None = None, data: dict, version: int | None = None, by) -> ValidationRule:
-    """Add a rule (rule=None) or change one. `version` is the rule's version the admin's page showed;
-    if someone saved since, nothing is written and the refusal says so."""
+def rule_save(*, rule: ValidationRule | None = None, data: dict, version: int | None = None, by,
+              province=None) -> ValidationRule:
+    """Add a rule (rule=None) of `province` (None: national) or change one. `version` is the rule's
+    version the admin's page showed; if someone saved since, nothing is written and the refusal says so."""
     if rule is not None:
         rule = ValidationRule.objects.select_for_update().get(pk=rule.pk)
         if rule.retired_at is not None:
@@ -145,10 +153,13 @@ def rule_save(*, rule: ValidationRule | None = None, data: dict, version: int | 
                   "ở trên, sửa lại nếu cần rồi bấm Lưu.") % {
                     "at": timezone.localtime(rule.updated_at).strftime("%H:%M %d/%m/%Y")},
                 code="stale")
-    clean = clean_rule(data)
+    if rule is not None:
+        province = rule.province_id
+    clean = clean_rule(data, province)
     if rule is None:
         order = (ValidationRule.objects.aggregate(top=Max("order"))["top"] or 0) + 1
-        rule = ValidationRule.objects.create(**clean, order=order, created_by=by if by and by.pk else None)
+        rule = ValidationRule.objects.create(**clean, order=order, province_id=getattr(province, "pk", province),
+                                             created_by=by if by and by.pk else None)
         _audit(by, "validation_rule.create", rule, _("Thêm quy tắc kiểm tra “%(name)s”: %(rule)s") % {
             "name": rule.name, "rule": rule.expression},
             {name: _plain(value) for name, value in clean.items()})
@@ -182,9 +193,10 @@ def rule_retire(*, rule: ValidationRule, by) -> ValidationRule:
 
 # ---- selectors -----------------------------------------------------------------------------------
 
-def rules_listed():
-    """Every rule for the settings page, in force first, in the order they are checked."""
-    return ValidationRule.objects.select_related("form").order_by(
+def rules_listed(province=None):
+    """Every rule for the settings page (national and the province's), in force first, in the order
+    they are checked."""
+    return ValidationRule.objects.for_province(province).select_related("form").order_by(
         F("retired_at").asc(nulls_first=True), "order", "id")
 
 
@@ -276,15 +288,18 @@ REPORT_COLUMNS = ("pk", "form_id", "status", "unit_id", "unit__name", "unit__cod
                   "commune__name", "commune__code", "commune__kind")
 
 
-def analysis_forms(period: Period):
-    """The forms a period's analysis can be about: active ones of the period's kind."""
-    return ReportForm.objects.filter(is_active=True, period_type=period.kind).order_by("level", "code")
+def analysis_forms(period: Period, province=None):
+    """The forms a period's analysis can be about: active ones of the period's kind (national ones and
+    the province's)."""
+    return (ReportForm.objects.for_province(province).filter(is_active=True, period_type=period.kind)
+            .order_by("level", "code"))
 
 
 def _reports_of(unit: AdminUnit, period: Period, form: ReportForm | None, prefix: str = "") -> Q:
     """The analysed reports, as a filter on Report (prefix "") or on a model pointing at it ("report__")."""
     area = Q(**{f"{prefix}{'province' if unit.is_province else 'commune'}": unit})
-    forms = Q(**{f"{prefix}form": form}) if form is not None else Q(**{f"{prefix}form__in": analysis_forms(period)})
+    forms = Q(**{f"{prefix}form": form}) if form is not None else Q(
+        **{f"{prefix}form__in": analysis_forms(period, unit.province_id)})
     return area & forms & Q(**{f"{prefix}period_key": period.key})
 
 
@@ -310,7 +325,8 @@ def validation_analysis(*, unit: AdminUnit, period: Period, form: ReportForm | N
     result.reports_checked = len(reports)
     if not reports:
         return result
-    compiled = {one.pk: rules_for_form(one) for one in ReportForm.objects.filter(pk__in={r.form_id for r in reports})}
+    compiled = {one.pk: rules_for_form(one, unit.province_id)
+                for one in ReportForm.objects.filter(pk__in={r.form_id for r in reports})}
     result.rules_checked = len({c.rule.pk for rules in compiled.values() for c in rules})
     if not result.rules_checked:
         return result

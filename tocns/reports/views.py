@@ -48,8 +48,8 @@ def report_list(request):
             report = team.reports.filter(form=form, period_start=period.start).first()
             current.append({"team": team, "form": form, "period": period, "report": report})
     for commune in selectors.communes_reporting_for(request.user):
-        for form in ReportForm.objects.filter(is_active=True, level=Level.COMMUNE,
-                                              period_type__in=[PeriodType.QUARTER, PeriodType.YEAR]):
+        for form in ReportForm.objects.for_province(commune).filter(
+                is_active=True, level=Level.COMMUNE, period_type__in=[PeriodType.QUARTER, PeriodType.YEAR]):
             period = period_of(form.period_type, today, form.period_rule)
             report = commune.reports.filter(form=form, period_start=period.start).first()
             current.append({"unit": commune, "form": form, "period": period, "report": report})
@@ -114,7 +114,8 @@ def _lines(report, *, can_edit: bool, values=None, comments=None, hidden=frozens
     if comments is None:
         comments = {indicator.code: stored[indicator.pk].comment for indicator in indicators if indicator.pk in stored}
     checked = check_cells(indicators, cells, comments=comments, usual=services.usual_values(report))
-    broken = [v for v in broken_rules(rules_for_form(report.form), checked) if not v.codes & hidden_codes]
+    broken = [v for v in broken_rules(rules_for_form(report.form, report.province_id), checked)
+              if not v.codes & hidden_codes]
     sections = dict(report.form.lines.values_list("indicator_id", "section"))
     labels = dict(Pillar.choices)
     groups: dict = {}
@@ -287,7 +288,7 @@ def value_check(request, pk: int, code: str):
     checked = check_value(indicator, raw, usual=usual, comment=comment)
     indicators = services.form_indicators(report.form, report=report)
     cells = check_cells(indicators, {i.code: request.POST.get(f"v_{i.code}", "") for i in indicators})
-    rules = rules_for_form(report.form)
+    rules = rules_for_form(report.form, report.province_id)
     broken = broken_rules(rules, cells)  # all of them: a tied cell's area shows its other rules too
     tied = {other for rule in rules if code in rule.codes for other in rule.codes} - {code}
     others = [{"code": i.code, "rules": rules_at(broken, i.code)} for i in indicators
@@ -375,7 +376,7 @@ def _unit_and_period(request, *, default_kind=PeriodType.MONTH):
 @reads_from_replica
 def completeness(request):
     unit, period, period_error = _unit_and_period(request)
-    forms = list(ReportForm.objects.filter(is_active=True, period_type=period.kind).exclude(
+    forms = list(ReportForm.objects.for_province(unit).filter(is_active=True, period_type=period.kind).exclude(
         period_type=PeriodType.ONCE))
     results = [selectors.completeness(form=form, period=period, unit=unit) for form in forms
                if unit.is_province or form.level != Level.COMMUNE]
@@ -399,7 +400,7 @@ def rollup(request):
         content = rollup_xlsx_for(user=request.user, rollup=result,
                                   include_sensitive=request.GET.get("sensitive") == "1")
         return attachment(content, rollup_filename(result), XLSX)
-    form_for_completeness = selectors.team_forms(Level.VILLAGE_TEAM).first()
+    form_for_completeness = selectors.team_forms(Level.VILLAGE_TEAM, unit.province_id).first()
     report_completeness = selectors.completeness(form=form_for_completeness, period=period, unit=unit) if (
         form_for_completeness and period.kind == PeriodType.MONTH) else None
     if fmt == "zalo":
@@ -422,7 +423,7 @@ def rollup_document(request):
     if not (unit.province_id in scope.province_ids or unit.commune_id in scope.commune_ids):
         raise Http404
     result = selectors.rollup(unit=unit, period=period)
-    form = selectors.team_forms(Level.VILLAGE_TEAM).first()
+    form = selectors.team_forms(Level.VILLAGE_TEAM, unit.province_id).first()
     # Completeness is counted per monthly report; a quarter's or year's document goes without it.
     report_completeness = selectors.completeness(form=form, period=period, unit=unit) if (
         form and period.kind == PeriodType.MONTH) else None

@@ -18,10 +18,11 @@ class CourseForm(forms.Form):
     description = forms.CharField(label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, partners, partner_required: bool, **kwargs):
+    def __init__(self, *args, partners, partner_required: bool, province=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
+        self.fields["topic"].queryset = Topic.objects.for_province(province).filter(is_active=True)
         if partner_required:  # a partner's user plans its own courses only
             self.fields["partner"].required = True
             self.fields["partner"].empty_label = None
@@ -147,7 +148,15 @@ class RevokeForm(forms.Form):
                              error_messages={"required": _("Hãy ghi lý do thu hồi.")})
 
 
-class CompletionImportForm(forms.Form):
+class ProvinceTopics:
+    """A form whose topics are the national ones and its province's."""
+
+    def __init__(self, *args, province=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.for_province(province).filter(is_active=True)
+
+
+class CompletionImportForm(ProvinceTopics, forms.Form):
     file = forms.FileField(label=_("Tệp CSV xuất từ nền tảng Bình dân học vụ số"),
                            error_messages={"required": _("Hãy chọn tệp.")})
     topic = forms.ModelChoiceField(label=_("Chủ đề cho các khóa học chưa gắn chủ đề"), required=False,
@@ -155,7 +164,7 @@ class CompletionImportForm(forms.Form):
                                    empty_label=_("Không: báo lỗi các dòng đó"))
 
 
-class PlatformCourseForm(forms.Form):
+class PlatformCourseForm(ProvinceTopics, forms.Form):
     name = forms.CharField(label=_("Tên khóa học như trên nền tảng"), max_length=300,
                            error_messages={"required": _("Hãy nhập tên khóa học như trên nền tảng.")})
     topic = forms.ModelChoiceField(label=_("Tính cho chủ đề"), queryset=Topic.objects.filter(is_active=True),

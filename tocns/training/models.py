@@ -8,20 +8,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tocns.geo.models import AdminUnit
+from tocns.reports.models import CatalogueQuerySet, catalogue_constraints, province_field
 
 
 class Topic(models.Model):
-    """What a course teaches; the province adds topics over time."""
+    """What a course teaches: the plan's topics (national, no province) and those a province adds."""
 
-    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    code = models.SlugField(_("mã"), max_length=40)
+    province = province_field()
     name = models.CharField(_("chủ đề"), max_length=200)
     order = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chủ đề tập huấn")
         verbose_name_plural = _("chủ đề tập huấn")
         ordering = ["order", "code"]
+        constraints = catalogue_constraints("training_topic")
 
     def __str__(self) -> str:
         return self.name

@@ -8,6 +8,7 @@ from tocns.accounts.models import Role
 from tocns.accounts.selectors import scope_for
 from tocns.geo.models import AdminUnit
 from tocns.lib.text import fold
+from tocns.reports.catalogue_scope import provinces_of
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Membership, Person, Team
 
@@ -104,7 +105,7 @@ def trained_by_topic(user) -> dict:
     never = dict(members.exclude(person__attendance__present=True).values("team__commune_id")
                  .annotate(n=Count("person", distinct=True)).values_list("team__commune_id", "n"))
     communes = AdminUnit.objects.filter(pk__in=totals).order_by("name_folded")
-    topics = list(Topic.objects.filter(is_active=True))
+    topics = list(Topic.objects.for_province(provinces_of(user)).filter(is_active=True))
     rows = [{"commune": c, "members": totals[c.pk], "never": never.get(c.pk, 0),
              "topics": [counts.get((c.pk, t.pk), 0) for t in topics]} for c in communes]
     return {"topics": topics, "rows": rows}
@@ -247,14 +248,15 @@ def masked_name(full_name: str) -> str:
     return " ".join([words[0]] + [f"{w[0]}." for w in words[1:]])
 
 
-def proficient_per_topic(people) -> list[tuple[str, int]]:
+def proficient_per_topic(people, province=None) -> list[tuple[str, int]]:
     """(topic, members proficient in it) over these people (a queryset of person ids), for the
     overview: one grouped query over the derived table, plus the topics' names."""
     from .models import Proficiency
 
     counts = dict(Proficiency.objects.filter(person_id__in=people).values("topic_id")
                   .annotate(n=Count("person_id", distinct=True)).values_list("topic_id", "n"))
-    return [(topic.name, counts.get(topic.pk, 0)) for topic in Topic.objects.filter(is_active=True)]
+    return [(topic.name, counts.get(topic.pk, 0))
+            for topic in Topic.objects.for_province(province).filter(is_active=True)]
 
 
 def proficient_by_topic(user) -> dict:
@@ -270,7 +272,7 @@ def proficient_by_topic(user) -> dict:
                 .values("topic_id", "person__memberships__team__commune_id")
                 .annotate(n=Count("person", distinct=True))):
         counts[row["person__memberships__team__commune_id"], row["topic_id"]] = row["n"]
-    topics = list(Topic.objects.filter(is_active=True))
+    topics = list(Topic.objects.for_province(provinces_of(user)).filter(is_active=True))
     rows = [{"commune": c, "topics": [counts.get((c.pk, t.pk), 0) for t in topics]}
             for c in AdminUnit.objects.filter(pk__in=communes).order_by("name_folded")]
     return {"topics": topics, "rows": rows}

@@ -151,16 +151,19 @@ def partner_users_set(*, by, partner: Partner, users) -> None:
 
 @transaction.atomic
 def topic_add(*, by, province, name: str) -> Topic:
-    """A new training topic ("các nội dung khác theo từng thời điểm"); the same name again finds it."""
+    """A new topic of the province's own ("các nội dung khác theo từng thời điểm"; province None: a
+    national one); the same name again finds it, a national one too."""
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": [_("Hãy nhập tên chủ đề.")]})
     code = slugify(fold(name))[:40] or "chu-de"
-    topic = Topic.objects.filter(code=code).first()
+    topic = Topic.objects.for_province(province).filter(code=code).first()
+    if topic is None and province is None and Topic.objects.filter(code=code).exists():
+        raise ValidationError({"name": [_("Một tỉnh đã có chủ đề này: hãy đặt tên khác.")]})
     if topic is None:
-        last = Topic.objects.order_by("-order").values_list("order", flat=True).first() or 0
-        topic = Topic.objects.create(code=code, name=name, order=last + 10)
-        audit_record(actor=by, action="topic.add", obj=topic, province_id=province.pk,
+        last = Topic.objects.for_province(province).order_by("-order").values_list("order", flat=True).first() or 0
+        topic = Topic.objects.create(code=code, name=name, order=last + 10, province=province)
+        audit_record(actor=by, action="topic.add", obj=topic, province_id=province.pk if province else None,
                      summary=_("Thêm chủ đề tập huấn %(name)s") % {"name": name})
     return topic
 

@@ -45,7 +45,7 @@ def course_create(request):
     own = selectors.partners_of(request.user).filter(province=province)
     is_admin = scope_for(request.user).province_ids and province.pk in scope_for(request.user).province_ids
     partners = Partner.objects.filter(province=province) if is_admin else own
-    form = CourseForm(request.POST or None, partners=partners, partner_required=not is_admin)
+    form = CourseForm(request.POST or None, partners=partners, partner_required=not is_admin, province=province)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         course = services.course_create(by=request.user, province=province, title=data["title"], topic=data["topic"],
@@ -225,7 +225,7 @@ def partner_detail(request, pk: int):
 
 @login_required
 def topic_list(request):
-    """The plan's topics, and new ones the province adds over time."""
+    """The plan's topics (national), and the province's own it adds over time."""
     province = _province_admin_or_404(request)
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -236,4 +236,5 @@ def topic_list(request):
         else:
             messages.success(request, _("Đã có chủ đề “%(name)s”.") % {"name": topic.name})
             return redirect("training:topics")
-    return render(request, "training/topic_list.html", {"form": form, "topics": Topic.objects.all()})
+    return render(request, "training/topic_list.html", {"form": form,
+                                                        "topics": Topic.objects.for_province(province)})

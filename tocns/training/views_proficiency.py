@@ -260,7 +260,7 @@ def completion_import(request):
         province = commune.province if commune is not None else None
     if province is None:
         raise Http404
-    form = CompletionImportForm(request.POST or None, request.FILES or None)
+    form = CompletionImportForm(request.POST or None, request.FILES or None, province=province)
     errors, result = [], None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -284,7 +284,7 @@ def platform_courses(request):
     province = province_administered_by(request.user)
     if province is None:
         raise Http404
-    form = PlatformCourseForm(request.POST or None)
+    form = PlatformCourseForm(request.POST or None, province=province)
     if request.method == "POST" and form.is_valid():
         try:
             services.platform_course_set(by=request.user, province=province, name=form.cleaned_data["name"],
