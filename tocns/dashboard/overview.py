@@ -149,7 +149,7 @@ def overview_of(unit: AdminUnit) -> Overview:
     result.households, by_child = household_shares(unit, today=today)
     for row in result.children:
         row["households"] = by_child.get(row["unit"].pk)
-    result.proficient = bars(proficient_per_topic(people))
+    result.proficient = bars(proficient_per_topic(people, unit.province_id))
     return result
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from tocns.accounts.models import Assignment, Role
 from tocns.geo.models import AdminUnit
+from tocns.reports.catalogue_scope import provinces_of
 from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Team
 
@@ -120,7 +121,8 @@ class Lookups:
 
     def services(self) -> dict[str, Service]:
         if self._services is None:
-            self._services = {s.code: s for s in Service.objects.filter(is_active=True)}
+            mine = Service.objects.for_province(provinces_of(self.user))  # national and the user's province's
+            self._services = {s.code: s for s in mine.filter(is_active=True)}
         return self._services
 
 

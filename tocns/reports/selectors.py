@@ -62,18 +62,19 @@ def can_review(user, report: Report) -> bool:
     return _holds(user, [Role.PROVINCE_ADMIN], [report.province_id])
 
 
-def team_forms(level: str | None = None) -> QuerySet:
-    qs = ReportForm.objects.filter(is_active=True, level__in=TEAM_LEVELS, period_type=PeriodType.MONTH)
+def team_forms(level: str | None = None, province=None) -> QuerySet:
+    qs = ReportForm.objects.for_province(province).filter(is_active=True, level__in=TEAM_LEVELS,
+                                                          period_type=PeriodType.MONTH)
     return qs.filter(level=level) if level else qs
 
 
 def form_for_team(team: Team) -> ReportForm | None:
-    return team_forms(Level.COMMUNE_TEAM if team.unit.is_commune else Level.VILLAGE_TEAM).first()
+    return team_forms(Level.COMMUNE_TEAM if team.unit.is_commune else Level.VILLAGE_TEAM, team.unit.province_id).first()
 
 
 def forms_for_team(team: Team) -> list[ReportForm]:
     """Every monthly form in use for the team's level: a province may run several side by side."""
-    return list(team_forms(Level.COMMUNE_TEAM if team.unit.is_commune else Level.VILLAGE_TEAM))
+    return list(team_forms(Level.COMMUNE_TEAM if team.unit.is_commune else Level.VILLAGE_TEAM, team.unit.province_id))
 
 
 def teams_led_by(user) -> QuerySet:
@@ -321,11 +322,11 @@ class Rollup:
     level_counts: dict = field(default_factory=dict)
 
 
-def rollup_indicators(period: Period | None = None) -> list[Indicator]:
+def rollup_indicators(period: Period | None = None, province=None) -> list[Indicator]:
     """Every indicator the team forms ask for, in catalogue order, with the ratios built on them;
     for a past period, also those retired since."""
     alive = Q(retired_on__isnull=True) | (Q(retired_on__gt=period.start) if period is not None else Q(pk__in=[]))
-    entered = set(Indicator.objects.filter(alive, forms__in=team_forms()).values_list("pk", flat=True))
+    entered = set(Indicator.objects.filter(alive, forms__in=team_forms(province=province)).values_list("pk", flat=True))
     ratios = set(Indicator.objects.filter(alive, aggregation=Aggregation.RATIO, numerator__in=entered)
                  .values_list("pk", flat=True))
     return list(Indicator.objects.filter(pk__in=entered | ratios).select_related("numerator", "denominator")
@@ -335,7 +336,7 @@ def rollup_indicators(period: Period | None = None) -> list[Indicator]:
 def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
     """Every indicator for a unit's children (a province's communes, a commune's own team and its
     villages), from the submitted and accepted monthly team reports of the period."""
-    indicators = rollup_indicators(period)
+    indicators = rollup_indicators(period, unit.province_id)
     ratios = [i for i in indicators if i.aggregation == Aggregation.RATIO]
     where = _team_reports_where(unit, period.month_keys, COUNTED)
     reports = Report.objects.filter(where)
@@ -375,10 +376,11 @@ class PublicFigures:
         return not self.unit.is_province
 
 
-def public_indicators() -> list[Indicator]:
+def public_indicators(province=None) -> list[Indicator]:
     """Live indicators marked "Công khai", never one that is (or is built on) a sensitive one."""
     hidden = sensitive_ids()
-    return [i for i in Indicator.objects.filter(visibility=Visibility.PUBLIC, retired_on__isnull=True)
+    return [i for i in Indicator.objects.for_province(province).filter(visibility=Visibility.PUBLIC,
+                                                                       retired_on__isnull=True)
             .exclude(pk__in=hidden).select_related("numerator", "denominator").order_by("order", "code")]
 
 
@@ -394,7 +396,7 @@ def public_figures(unit: AdminUnit) -> PublicFigures | None:
     """The public indicators' totals for a commune or the province, from the submitted and accepted
     monthly team reports of the latest ended month that has any of them; None when there is nothing
     to show. A handful of queries, whatever the number of teams: the home page is public."""
-    indicators = public_indicators()
+    indicators = public_indicators(unit.province_id)
     if not indicators:
         return None
     needed = {i.pk for i in indicators if i.aggregation != Aggregation.RATIO}
