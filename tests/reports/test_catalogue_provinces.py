@@ -102,13 +102,23 @@ def test_national_rows_are_shown_to_a_province_admin_read_only_and_his_change_is
     assert mine.name == "Số hộ lắp camera an ninh"
 
 
-def test_the_national_role_edits_the_national_catalogue(client, world):
-    ministry = make_user(full_name="Nguyễn Văn Bộ", is_superuser=True)
+def test_the_national_role_edits_the_national_catalogue(client, world, other):
+    ministry = make_user(full_name="Nguyễn Văn Bộ", role=Role.NATIONAL)
     client.force_login(ministry)
     response = client.post(reverse("report_settings:indicator_add"), {**COUNT, "code": "QG01", "min_value": "0"})
     assert response.status_code == 302
     assert Indicator.objects.get(code="QG01").province_id is None
-    assert "QG01" in client.get(reverse("report_settings:indicators")).content.decode()
+    national = Indicator.objects.get(code="CQ01")
+    response = client.post(reverse("report_settings:indicator_edit", args=[national.pk]), {
+        "code": "CQ01", "name": "Số người kích hoạt định danh điện tử mức 2", "pillar": national.pillar,
+        "aggregation": "sum", "value_type": "integer", "unit_of_measure": "người", "min_value": "0",
+        "outlier_factor": "3"})
+    assert response.status_code == 302
+    own_indicator(world)
+    assert "TQ01" not in client.get(reverse("report_settings:indicators")).content.decode()  # no province's own
+    client.force_login(other["admin"])  # both provinces read the new national row
+    page = client.get(reverse("report_settings:indicators")).content.decode()
+    assert "QG01" in page and "kích hoạt định danh điện tử mức 2" in page
 
 
 def test_a_province_code_may_not_reuse_a_national_one_and_two_provinces_may_share_one(client, world, other):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from tocns.accounts.access import access_for
 from tocns.accounts.selectors import scope_for
 from tocns.geo.models import AdminUnit
 
@@ -16,9 +17,11 @@ from .settings_selectors import province_administered_by
 
 
 def edits_national_catalogue(user) -> bool:
-    """The one rule for who edits the national catalogue: Django superusers for now; the national
-    role (the ministry, Role.NATIONAL) joins here when it lands."""
-    return bool(user is not None and user.is_authenticated and user.is_active and user.is_superuser)
+    """The one rule for who edits the national catalogue: the national role (the ministry) and
+    Django superusers."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or access_for(user).national)
 
 
 def provinces_of(user) -> list[int]:
