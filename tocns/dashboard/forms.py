@@ -55,7 +55,7 @@ class ProvinceProfileForm(forms.Form):
     The portal links are rows of a name and an address; empty rows are dropped."""
 
     word = forms.ChoiceField(label=_("Trong câu, gọi là"), widget=forms.RadioSelect,
-                             help_text=_("Ví dụ “tỉnh Tuyên Quang”, “thành phố Hà Nội”: dùng trong quyết định, báo cáo "
+                             help_text=_("Ví dụ “tỉnh Lào Cai”, “thành phố Hà Nội”: dùng trong quyết định, báo cáo "
                                          "và trang công khai."))
     plan_number = forms.CharField(label=_("Số kế hoạch của UBND tỉnh về Tổ công nghệ số cộng đồng"), max_length=50,
                                   required=False, widget=forms.TextInput(attrs={"placeholder": "10/KH-UBND"}),
