@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tocns.accounts.models import Assignment, Role
 from tocns.coordination.todo import todo_for as coordination_todo
 from tocns.fieldwork.selectors import surveys_to_answer
 from tocns.privacy.selectors import requests_to_acknowledge
@@ -20,6 +21,8 @@ from tocns.teamtasks.inbox import difficulties_tasks_inbox
 
 # Beyond this many, items of one kind fold into one line with a count.
 FOLD_AFTER = 3
+# Whoever holds none of these has nothing to review, acknowledge or take up for an office.
+OFFICE_ROLES = (Role.PROVINCE_ADMIN, Role.COMMUNE_CHAIRMAN, Role.COMMUNE_OFFICER)
 
 
 @dataclass
@@ -35,6 +38,11 @@ class InboxItem:
 def inbox_for(user, *, with_due_reports: bool = True) -> list[InboxItem]:
     now = timezone.now()
     items = []
+    # The sections below that serve an office (reports to review, a commune's own reports, rights
+    # requests, the regulation, the Zalo group, difficulties and tasks waiting) each ask only for the
+    # user's office assignments: a team leader or member, most users and all of submission day's,
+    # skips their dozen queries (bench/load.py measured them as a third of the leader's home).
+    office = Assignment.objects.active().filter(user=user, role__in=OFFICE_ROLES).exists()
     for report in reports.reports_returned_to(user)[:20]:
         items.append(InboxItem("returned", _("Báo cáo bị trả lại: %(unit)s, %(period)s") % {
             "unit": report.unit.name, "period": reports.period_label(report)},
@@ -46,7 +54,7 @@ def inbox_for(user, *, with_due_reports: bool = True) -> list[InboxItem]:
             "Báo cáo %(period)s của %(unit)s: còn %(n)s ngày (hạn %(day)s)", due.days_left) % {
             "period": due.period.label, "unit": due.team.unit.name, "n": due.days_left,
             "day": due.due_on.strftime("%d/%m/%Y")}, reverse("reports:list"), now))
-    to_review = list(reports.reports_to_review(user)[:FOLD_AFTER + 1])
+    to_review = list(reports.reports_to_review(user)[:FOLD_AFTER + 1]) if office else []
     if len(to_review) > FOLD_AFTER:
         count = reports.reports_to_review(user).count()
         items.append(InboxItem("review", ngettext("%(n)s báo cáo chờ bạn xem xét", "%(n)s báo cáo chờ bạn xem xét",
@@ -57,7 +65,7 @@ def inbox_for(user, *, with_due_reports: bool = True) -> list[InboxItem]:
             items.append(InboxItem("review", _("Chờ xem xét: báo cáo %(unit)s, %(period)s") % {
                 "unit": report.unit.name, "period": reports.period_label(report)},
                 reverse("reports:detail", args=[report.pk]), report.submitted_at or now))
-    for commune in reports.communes_reporting_for(user):
+    for commune in reports.communes_reporting_for(user) if office else []:
         for request in requests_for_commune(commune):
             items.append(InboxItem("due", _("Yêu cầu báo cáo đột xuất: %(title)s (%(unit)s), hạn %(day)s") % {
                 "title": request.title, "unit": commune.name, "day": request.due_on.strftime("%d/%m/%Y")},
@@ -76,7 +84,7 @@ def inbox_for(user, *, with_due_reports: bool = True) -> list[InboxItem]:
                                                        count) % {"n": count}, reverse("teams:applications"),
                                newest.submitted_at))
     today = timezone.localdate()
-    for rights in requests_to_acknowledge(user)[:FOLD_AFTER]:
+    for rights in requests_to_acknowledge(user)[:FOLD_AFTER] if office else []:
         # A person's request must be acknowledged within 2 working days (Law 91/2025).
         late = rights.acknowledge_by < today
         text = _("Quá hạn xác nhận yêu cầu của %(name)s (%(kind)s), hạn %(day)s") if late else _(
@@ -85,8 +93,9 @@ def inbox_for(user, *, with_due_reports: bool = True) -> list[InboxItem]:
             "name": rights.person.full_name, "kind": rights.get_kind_display().lower(),
             "day": rights.acknowledge_by.strftime("%d/%m/%Y")}, reverse("privacy:request", args=[rights.pk]),
             rights.received_at))
-    for text, url, at in [*regulations_todo(user), *coordination_todo(user)]:
+    for text, url, at in [*regulations_todo(user), *coordination_todo(user)] if office else []:
         items.append(InboxItem("due", text, url, at))
     items.extend(InboxItem(*row) for row in support_items(user, fold_after=FOLD_AFTER))
-    items.extend(difficulties_tasks_inbox(user, now, InboxItem))
+    if office:
+        items.extend(difficulties_tasks_inbox(user, now, InboxItem))
     return sorted(items, key=lambda item: item.at, reverse=True)
