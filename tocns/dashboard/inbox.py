@@ -41,7 +41,7 @@ def inbox_for(user, *, with_due_reports: bool = True) -> list[InboxItem]:
     # The sections below that serve an office (reports to review, a commune's own reports, rights
     # requests, the regulation, the Zalo group, difficulties and tasks waiting) each ask only for the
     # user's office assignments: a team leader or member, most users and all of submission day's,
-    # skips their dozen queries (bench/load.py measured them as a third of the leader's home).
+    # skips them (about a tenth of the leader's home's CPU, measured for bench/load.py).
     office = Assignment.objects.active().filter(user=user, role__in=OFFICE_ROLES).exists()
     for report in reports.reports_returned_to(user)[:20]:
         items.append(InboxItem("returned", _("Báo cáo bị trả lại: %(unit)s, %(period)s") % {
