@@ -38,9 +38,11 @@ AT_LEAST_PRIMARY = ("max_connections", "max_worker_processes", "max_wal_senders"
                     "max_locks_per_transaction")
 
 
-def _psql(sql: str, *, port: int = PRIMARY_PORT, host: str = PRIMARY_HOST, dbname: str = "postgres",
+def _psql(sql: str, *, port: int | None = None, host: str | None = None, dbname: str = "postgres",
           check: bool = True) -> str:
-    """One statement through psql as the superuser; its rows as text (fields split by |)."""
+    """One statement through psql as the superuser (on the primary unless a port is given); its rows
+    as text (fields split by |)."""
+    port, host = port or PRIMARY_PORT, host or PRIMARY_HOST
     done = subprocess.run(["psql", "-X", "-At", "-h", host, "-p", str(port), "-U", SUPERUSER, "-d", dbname,
                            "-v", "ON_ERROR_STOP=1", "-c", sql], capture_output=True, text=True, timeout=60)
     if check and done.returncode:
@@ -183,7 +185,7 @@ def _wait_ready(port: int, timeout: float, say) -> None:
     in one transaction): it needs a snapshot of the primary's transactions that is not "overflowed"."""
     started, told = time.monotonic(), False
     while True:
-        if _psql("SELECT pg_is_in_recovery()", port=port, check=False) == "t":
+        if _psql("SELECT pg_is_in_recovery()", port=port, host="127.0.0.1", check=False) == "t":
             return
         waited = time.monotonic() - started
         if waited > 10 and not told:
@@ -217,7 +219,7 @@ def wait_caught_up(port: int = 5442, timeout: float = 30.0) -> float:
     target = _psql("SELECT pg_current_wal_lsn()")
     started = time.monotonic()
     while True:
-        if _psql(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn", port=port) == "t":
+        if _psql(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn", port=port, host="127.0.0.1") == "t":
             return time.monotonic() - started
         if time.monotonic() - started > timeout:
             raise TimeoutError(f"replica on port {port} not caught up with {target} after {timeout} s")

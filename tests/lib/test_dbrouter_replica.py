@@ -191,12 +191,13 @@ def streaming_replica(replica):
     if host not in ("127.0.0.1", "localhost") or os.geteuid() != 0:
         pytest.skip("starting a replica of the local server needs root (to run pg_ctl as its user)")
     pg_replica = _pg_replica_module()
+    pg_replica.PRIMARY_HOST, pg_replica.PRIMARY_PORT = host, int(connection.settings_dict["PORT"] or 5432)
     with connection.cursor() as cursor:
         cursor.execute("SELECT sum(pg_database_size(datname)) FROM pg_database")
         size = cursor.fetchone()[0]
     if size > 2 * 1024**3:
         pytest.skip(f"the cluster holds {size / 1024**3:.1f} GB: copying it takes too long for a test "
-                    "(bench/pg_replica.py start does it by hand)")
+                    "(run this module with DATABASE_URL on a small cluster of its own, see /work/notes/replica.md)")
     port = _free_port()
     try:
         pg_replica.start_replica(port, quiet=True, ready_timeout=60)
