@@ -114,6 +114,9 @@ def test_after_a_post_the_same_user_reads_the_primary(client, world, teams, repl
         assert client.get("/reports/rollup/").status_code == 200
     assert len(on_replica) == 0
 
+    assert WROTE_COOKIE not in client.post("/accounts/logout/").cookies  # signed out: nothing to follow
+    client.force_login(world.province_admin)
+
     other = type(client)()  # another officer, who wrote nothing, still reads the replica
     other.force_login(world.officer_a)
     with CaptureQueriesContext(replica) as on_replica:

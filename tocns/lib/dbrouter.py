@@ -172,14 +172,17 @@ class ReplicaRouter:
 
 
 class RecentWriteMiddleware:
-    """After a request that may write, the user's pages read the primary for a while (a cookie)."""
+    """After a signed-in user's request that may write, his pages read the primary for a while (a
+    cookie). Signing in is such a request (it writes last_login)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method not in SAFE_METHODS and replica_configured():
+        # signed-in users only: a visitor's public form reads nothing from the replica
+        user = getattr(request, "user", None)
+        if request.method not in SAFE_METHODS and replica_configured() and user and user.is_authenticated:
             response.set_cookie(WROTE_COOKIE, f"{time.time():.0f}", max_age=settings.REPLICA_READ_YOUR_WRITES_SECONDS,
                                 httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
         return response
