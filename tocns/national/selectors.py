@@ -9,7 +9,7 @@ completeness pages show; the ministry's total is the sum of the provinces'."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from tocns.geo.models import AdminUnit
@@ -47,7 +47,8 @@ def village_form(province: AdminUnit) -> ReportForm | None:
     belong to provinces)."""
     forms = team_forms(Level.VILLAGE_TEAM).filter(period_type=PeriodType.MONTH)
     if _has_province(ReportForm):
-        forms = forms.filter(Q(province__isnull=True) | Q(province=province)).order_by("province", "code")
+        forms = forms.filter(Q(province__isnull=True) | Q(province=province)).order_by(
+            F("province").asc(nulls_first=True), "code")  # the national form first, on every database
     return forms.first()
 
 
