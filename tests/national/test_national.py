@@ -236,3 +236,21 @@ def test_only_the_national_role_is_held_on_no_unit(world, ministry):
         Assignment.objects.create(user=world.officer_a, role=Role.NATIONAL, unit=world.province)
     with pytest.raises(IntegrityError), transaction.atomic():
         Assignment.objects.create(user=ministry, role=Role.NATIONAL, unit=None)  # a second active one
+
+
+def test_the_national_table_sums_no_sensitive_and_no_province_own_indicator(client, world, country, ministry):
+    from tocns.reports.choices import Visibility
+    from tocns.reports.models import FormIndicator, Indicator
+
+    Indicator.objects.filter(code="TT02").update(visibility=Visibility.SENSITIVE)
+    own = Indicator.objects.create(code="TQ01", province=world.province, name="Số hộ dùng ứng dụng du lịch của tỉnh",
+                                   pillar=Indicator.objects.get(code="CQ01").pillar, unit_of_measure="hộ")
+    FormIndicator.objects.create(form=village_form(), indicator=own, order=999)
+    codes = {i.code for i in selectors.country(month_period(2026, 10)).indicators}
+    assert "CQ01" in codes and "TT02" not in codes and "TQ01" not in codes
+    client.force_login(ministry)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("national:xlsx"), {"period": OCTOBER}).content)).active
+    cells = {str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None}
+    assert "CQ01" in cells and "TT02" not in cells and "TQ01" not in cells
+    page = client.get(reverse("national:index"), {"period": OCTOBER}).content.decode()
+    assert "Số người được tuyên truyền" not in page
