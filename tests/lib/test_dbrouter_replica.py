@@ -130,6 +130,23 @@ def test_after_a_post_the_same_user_reads_the_primary(client, world, teams, repl
 
 
 @replica_db
+def test_a_replica_too_far_behind_is_skipped_until_it_catches_up(client, world, teams, replica, monkeypatch,
+                                                                 settings):
+    settings.REPLICA_MAX_LAG_SECONDS = 60
+    lag = [300.0]
+    monkeypatch.setattr(dbrouter, "replica_lag_seconds", lambda connection: lag[0])
+    client.force_login(world.province_admin)
+    with CaptureQueriesContext(replica) as on_replica:
+        assert _members_on_overview(client) == 5
+    assert len(on_replica) == 0 and not replica_is_down()  # behind, not down
+    lag[0] = 1.0
+    monkeypatch.setattr(dbrouter, "LAG_CHECK_SECONDS", 0)  # the next page checks again at once
+    with CaptureQueriesContext(replica) as on_replica:
+        assert _members_on_overview(client) == 5
+    assert len(on_replica) > 0
+
+
+@replica_db
 def test_an_unreachable_replica_leaves_the_overview_on_the_primary(client, world, teams, replica,
                                                                    monkeypatch):
     _configure(ENGINE="django.db.backends.postgresql", NAME="tocns", USER="postgres", PASSWORD="",

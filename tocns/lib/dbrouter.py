@@ -82,15 +82,21 @@ def wrote_recently(request) -> bool:
     return time.time() - wrote_at < settings.REPLICA_READ_YOUR_WRITES_SECONDS
 
 
+def replica_lag_seconds(connection) -> float:
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute(LAG_SQL)
+        return float(cursor.fetchone()[0] or 0)
+
+
 def _lag_ok(connection) -> bool:
     limit = settings.REPLICA_MAX_LAG_SECONDS
-    if not limit or connection.vendor != "postgresql":
+    if not limit:
         return True
     now = time.monotonic()
     if now - _state["lag_checked_at"] >= LAG_CHECK_SECONDS:
-        with connection.cursor() as cursor:
-            cursor.execute(LAG_SQL)
-            lag = float(cursor.fetchone()[0] or 0)
+        lag = replica_lag_seconds(connection)
         _state.update(lag_checked_at=now, lag_ok=lag <= limit)
         if lag > limit:
             logger.warning("replica: %.1f s behind (limit %s s), reads go to the primary", lag, limit)
