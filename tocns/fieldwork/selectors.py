@@ -27,6 +27,11 @@ from .models import (
 )
 
 RECENT_SERVICES = 6
+# "Lately" for the log page's look-ups (last place, services to offer first): a bounded date lets
+# PostgreSQL read and lock only these months' partitions, not every month kept. Unbounded, each
+# look-up locked every partition and its indexes; under submission day's load the shared lock
+# table ran out ("out of shared memory", bench/load.py, issue #18).
+RECENT_DAYS = 92
 
 
 def activities_for_user(user) -> QuerySet:
@@ -43,10 +48,19 @@ def log_units(user) -> QuerySet:
         "kind", "name_folded")
 
 
+def last_entry(user) -> Activity | None:
+    """The user's own latest entry of the last RECENT_DAYS (the log page starts at its place)."""
+    since = timezone.localdate() - timedelta(days=RECENT_DAYS)
+    return (Activity.objects.filter(scope_for(user).q(unit="unit_id"), recorded_by=user, date__gte=since)
+            .select_related("unit").first())
+
+
 def recent_services(user) -> list[Service]:
-    """The services this user logged most lately, for one-tap buttons; the catalogue's first ones
-    for someone who has logged nothing yet."""
-    used = (Service.objects.for_province(provinces_of(user)).filter(activities__recorded_by=user, is_active=True)
+    """The services this user logged most in the last RECENT_DAYS, for one-tap buttons; the
+    catalogue's first ones for someone who has logged nothing lately."""
+    since = timezone.localdate() - timedelta(days=RECENT_DAYS)
+    used = (Service.objects.for_province(provinces_of(user))
+            .filter(activities__recorded_by=user, activities__date__gte=since, is_active=True)
             .annotate(n=Count("activities")).order_by("-n", "order")[:RECENT_SERVICES])
     chosen = list(used)
     if len(chosen) < RECENT_SERVICES:

@@ -31,7 +31,7 @@ def log(request):
     units = list(selectors.log_units(request.user))
     if not units:
         raise Http404
-    last = selectors.activities_for_user(request.user).filter(recorded_by=request.user).first()
+    last = selectors.last_entry(request.user)
     errors, posted = {}, {}
     if request.method == "POST":
         posted = request.POST
