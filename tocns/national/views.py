@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from tocns.accounts.access import page_rule
 from tocns.dashboard.overview import bars, overview_of
 from tocns.geo.models import AdminUnit
+from tocns.lib.dbrouter import reads_from_replica
 from tocns.lib.http import XLSX, attachment
 
 from . import selectors
@@ -26,6 +27,7 @@ def _crumbs(unit: AdminUnit) -> list[AdminUnit]:
 
 @login_required
 @page_rule("national")
+@reads_from_replica
 def index(request):
     period, period_error = selectors.period_from(request.GET.get("period", ""))
     table = selectors.country(period)
@@ -34,6 +36,7 @@ def index(request):
 
 @login_required
 @page_rule("national")
+@reads_from_replica
 def unit(request, code: str):
     unit = get_object_or_404(AdminUnit.objects.active(), code=code)
     period, period_error = selectors.period_from(request.GET.get("period", ""))
@@ -53,6 +56,7 @@ def unit(request, code: str):
 
 @login_required
 @page_rule("national")
+@reads_from_replica
 def index_xlsx(request):
     period, _error = selectors.period_from(request.GET.get("period", ""))
     with translation.override("vi"):
