@@ -254,3 +254,13 @@ def test_the_national_table_sums_no_sensitive_and_no_province_own_indicator(clie
     assert "CQ01" in cells and "TT02" not in cells and "TQ01" not in cells
     page = client.get(reverse("national:index"), {"period": OCTOBER}).content.decode()
     assert "Số người được tuyên truyền" not in page
+
+
+def test_a_national_user_with_another_role_keeps_his_home_and_both_menus(client, world, ministry):
+    Assignment.objects.create(user=ministry, role=Role.COMMUNE_OFFICER, unit=world.commune_a)
+    client.force_login(ministry)
+    home = client.get(reverse("dashboard:home"))
+    assert home.status_code == 200
+    body = home.content.decode()
+    assert "Cấp trung ương (Bộ Khoa học và Công nghệ) · Toàn quốc" in body and world.commune_a.name in body
+    assert f'href="{reverse("national:index")}"' in body and f'href="{reverse("dashboard:overview")}"' in body
