@@ -105,6 +105,7 @@ def test_national_rows_are_shown_to_a_province_admin_read_only_and_his_change_is
 def test_the_national_role_edits_the_national_catalogue(client, world, other):
     ministry = make_user(full_name="Nguyễn Văn Bộ", role=Role.NATIONAL)
     client.force_login(ministry)
+    assert "Danh mục chung của cả nước" in client.get(reverse("report_settings:index")).content.decode()
     response = client.post(reverse("report_settings:indicator_add"), {**COUNT, "code": "QG01", "min_value": "0"})
     assert response.status_code == 302
     assert Indicator.objects.get(code="QG01").province_id is None
