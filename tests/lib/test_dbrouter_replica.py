@@ -219,6 +219,7 @@ def streaming_replica(replica):
         pytest.skip(f"the cluster holds {size / 1024**3:.1f} GB: copying it takes too long for a test "
                     "(run this module with DATABASE_URL on a small cluster of its own, see /work/notes/replica.md)")
     port = _free_port()
+    pg_replica.stop_replica(port)  # a copy left by an interrupted run may be of another server
     try:
         pg_replica.start_replica(port, quiet=True, ready_timeout=60)
     except TimeoutError as exc:
