@@ -376,13 +376,13 @@ def server_env(args) -> dict:
     return env
 
 
-def start_gunicorn(args, env) -> subprocess.Popen:
+def start_gunicorn(args, env, log) -> subprocess.Popen:
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "tocns.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
                "--timeout", "60", "--log-level", "warning"]
     if args.threads > 1:
         command += ["--threads", str(args.threads)]
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log)
     for _ in range(120):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
@@ -629,7 +629,10 @@ def main():
           f"({args.times:g}× the peak of {peak_rate(args.teams, args.last_day_share, args.peak_hour_share):.3f}/s); "
           f"gunicorn -w {args.workers} --threads {args.threads}; load average before "
           f"{load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}; {os.cpu_count()} cores", flush=True)
-    proc = start_gunicorn(args, env)
+    server_log = ROOT / "var" / f"load-gunicorn-{args.port}.log"
+    server_log.parent.mkdir(exist_ok=True)
+    log = server_log.open("w")
+    proc = start_gunicorn(args, env, log)
     run = Run(args)
     try:
         plan = []
@@ -681,6 +684,7 @@ def main():
         load_after = os.getloadavg()
     finally:
         stop(proc)
+        log.close()
 
     samples = list(run.samples)
     requests = len(samples)
@@ -710,6 +714,17 @@ def main():
     failures = [o for o in run.outcomes if o.error]
     for o in failures[:10]:
         print(f"  failed session {o.username}: {o.error}", file=sys.stderr)
+
+    # What the server said about its 500s (the tracebacks stay in the log).
+    logged = server_log.read_text(errors="replace").splitlines()
+    causes = {}
+    for line in logged:
+        if re.match(r"^[\w.]+(Error|Exception): ", line):
+            causes[line[:160]] = causes.get(line[:160], 0) + 1
+    if causes:
+        print(f"\nserver errors in {server_log}:", file=sys.stderr)
+        for cause, n in sorted(causes.items(), key=lambda c: -c[1]):
+            print(f"  {n} × {cause}", file=sys.stderr)
 
     checks = check_database(run.outcomes, key, sent_before)
     print()
