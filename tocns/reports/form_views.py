@@ -62,8 +62,10 @@ def _lines_form(report_form: ReportForm, data=None) -> LinesForm:
 
 
 def _edit_page(request, report_form: ReportForm, *, form=None, lines_form=None, stale=False, owner=None):
-    report_count = Report.objects.filter(form=report_form).count()
     province = owner.province if owner else report_form.province_id
+    # A province admin counts his province's reports, also on a national form every province sends.
+    counted = Report.objects.filter(province=province) if province is not None else Report.objects.all()
+    report_count = counted.filter(form=report_form).count()
     same_kind = ReportForm.objects.for_province(province).filter(is_active=True, level=report_form.level,
                                           period_type=report_form.period_type).exclude(pk=report_form.pk)
     return render(request, "reports/settings/form_edit.html", {
