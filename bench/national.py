@@ -98,9 +98,19 @@ class Steps:
 
         began = time.perf_counter()
         count = 0
+        from django.db import OperationalError
+
         with connection.cursor() as cursor:
             for statement in [statements] if isinstance(statements, str) else statements:
-                cursor.execute(statement, params or {})
+                for attempt in range(4):
+                    try:
+                        cursor.execute(statement, params or {})
+                        break
+                    except OperationalError as exc:  # the server's lock table full for a moment (others' load)
+                        if "shared memory" not in str(exc) or attempt == 3:
+                            raise
+                        print(f"  ({exc.__class__.__name__}: {str(exc).splitlines()[0]}; again in 15 s)", flush=True)
+                        time.sleep(15)
                 count += max(cursor.rowcount, 0)
         seconds = time.perf_counter() - began
         self.rows.append((label, count, seconds))
@@ -244,23 +254,41 @@ def build(scale: float, first_month: datetime.date) -> Steps:
         SELECT a.id, (%(services)s::bigint[])[1 + a.id %% cardinality(%(services)s::bigint[])]
         FROM fieldwork_activity a"""
     without_indexes(steps, "fieldwork_activity_services", "activity services", links_sql, p)
-    steps.run("monthly tallies", """
-        INSERT INTO fieldwork_activitytally (unit_id, commune_id, province_id, month, pillar, activities, people,
-                                             households)
-        SELECT unit_id, commune_id, province_id, date_trunc('month', date)::date, 'all', count(*), sum(people_count),
-               sum(CASE WHEN door_to_door THEN coalesce(households_count, 1) ELSE 0 END)
-        FROM fieldwork_activity GROUP BY 1, 2, 3, 4
-        UNION ALL
-        SELECT a.unit_id, a.commune_id, a.province_id, date_trunc('month', a.date)::date, s.pillar,
-               count(DISTINCT a.id), sum(a.people_count), 0
-        FROM fieldwork_activity a JOIN fieldwork_activity_services l ON l.activity_id = a.id
-        JOIN fieldwork_service s ON s.id = l.service_id GROUP BY 1, 2, 3, 4, 5""")
+    finish(steps)
+    return steps
+
+
+def finish(steps: Steps) -> None:
+    """The monthly tallies, a partition at a time, then VACUUM ANALYZE. One month's locks, not every
+    partition's: a query over the parent locks each partition and its 9 indexes, which overflowed
+    the shared lock table of a busy server (max_locks_per_transaction = 64, see docs/scale.md).
+    Each synthetic activity has one service, chosen from its id as the links were (build), so the
+    pillar comes from the id without joining 10 million links once a month."""
+    from django.db import connection
+
+    from tocns.fieldwork import partitions
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pillar FROM fieldwork_service WHERE is_active ORDER BY id")
+        pillars = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT DISTINCT month FROM fieldwork_activitytally")
+        done = {row[0] for row in cursor.fetchall()}  # a build stopped half-way goes on where it stopped
+    for part in partitions.partitions():
+        if part.month is None or part.month in done:
+            continue
+        steps.run(f"monthly tallies of {part.name}", f"""
+            INSERT INTO fieldwork_activitytally (unit_id, commune_id, province_id, month, pillar, activities, people,
+                                                 households)
+            SELECT unit_id, commune_id, province_id, date_trunc('month', date)::date, p, count(*), sum(people_count),
+                   CASE WHEN p = 'all' THEN sum(CASE WHEN door_to_door THEN coalesce(households_count, 1) ELSE 0 END)
+                        ELSE 0 END
+            FROM {part.name} a
+            CROSS JOIN LATERAL (VALUES ('all'), ((%(pillars)s::text[])[1 + a.id %% cardinality(%(pillars)s::text[])]))
+                 AS x(p)
+            GROUP BY 1, 2, 3, 4, 5""", {"pillars": pillars})
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = DEFAULT")
-        cursor.execute("SELECT setval(pg_get_serial_sequence('fieldwork_activity', 'id'), "
-                       "(SELECT max(id) FROM fieldwork_activity))")
     steps.run("VACUUM ANALYZE", "VACUUM ANALYZE")
-    return steps
 
 
 def people(province_code: str):
@@ -454,7 +482,7 @@ def measure(runs: int, first_month: datetime.date) -> list[tuple]:
                                   SELECT gen_random_uuid(), current_date - 1, 'guidance', false, 3, '', now(), now(),
                                          false, %s, %s, %s, %s, %s, '' FROM generate_series(1, 200)""",
                                [team.commune_id, team.province_id, leader.pk, team.pk, team.unit_id])
-        pair("sync of 200 entries (service, trigger on)", batch, "INSERT of 200 rows", insert)
+        pair("sync of 200 entries (service)", batch, "INSERT of 200 rows", insert)
         dup = Activity.objects.order_by("-id").values_list("client_id", flat=True).first()
         pair("a client_id looked up (retry check, all partitions)",
              lambda: Activity.objects.filter(client_id=dup).first(), "bare SQL",
@@ -498,6 +526,12 @@ def main() -> int:
         if not args.reuse:
             build(args.scale, first_month)
             print(f"built in {time.perf_counter() - began:.0f} s")
+        else:
+            from tocns.fieldwork.models import ActivityTally
+
+            last = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+            if not ActivityTally.objects.filter(month=last).exists():  # a build stopped before its tallies
+                finish(Steps())
         if replica_port:
             print(f"replica caught up after {pg_replica.wait_caught_up(replica_port, timeout=600):.1f} s")
         with connection.cursor() as cursor:

@@ -4,8 +4,12 @@ DEFAULT partition for anything else. SQLite: nothing changes. Why this shape: do
 
 A partitioned table's unique indexes must hold the partition key, so:
 - the primary key becomes (id, date); `id` alone stays unique (one sequence gives it);
-- `client_id` is unique with the date, (client_id, date), and a trigger keeps it unique across all
-  months as before (a retried upload is stored once whatever it says);
+- `client_id` is unique with the date, (client_id, date). The phone resends an entry as it stored
+  it (same client_id, same date): a retry lands in the same partition, where the index refuses a
+  double even when two retries race; the services look a client_id up in every month before
+  inserting, so a resend with another date is answered as the one stored. (A trigger keeping
+  client_id unique across months was tried and dropped: it made a sync of 200 entries 40 times
+  slower, docs/scale.md.)
 - the service links (fieldwork_activity_services) can no longer hold a foreign key to the activity:
   two triggers stand in for it (a link to a missing activity is refused; deleting an activity
   deletes its links, as ON DELETE CASCADE did).
@@ -27,23 +31,6 @@ LINK_FK = "fieldwork_activity_s_activity_id_37a8ad31_fk_fieldwork"  # the name D
 AHEAD = 3
 
 TRIGGERS = f"""
-CREATE FUNCTION fieldwork_activity_client_id_once() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- One activity per client_id across all months. The locks (in one order, against deadlocks) make
-    -- a second upload of the same entry wait for the first to commit; the look-up then finds it
-    -- (READ COMMITTED: each statement here sees what committed before it). Once per statement: a
-    -- batch of 200 entries is one look-up, not 200.
-    PERFORM pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(client_id::text, 18) AS h
-                                           FROM new_rows ORDER BY 1) locks;
-    IF EXISTS (SELECT 1 FROM new_rows n JOIN {TABLE} a ON a.client_id = n.client_id AND a.id <> n.id) THEN
-        RAISE unique_violation USING MESSAGE = 'an activity with this client_id is stored already',
-            CONSTRAINT = '{TABLE}_client_id_key';
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER fieldwork_activity_client_id_once AFTER INSERT ON {TABLE}
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION fieldwork_activity_client_id_once();
-
 CREATE FUNCTION fieldwork_activity_links_checked() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM new_links l WHERE NOT EXISTS (SELECT 1 FROM {TABLE} a WHERE a.id = l.activity_id)) THEN
