@@ -73,11 +73,12 @@ class ActivityForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     was = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the version the page showed
 
-    def __init__(self, *args, communes, **kwargs):
+    def __init__(self, *args, communes, province=None, **kwargs):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("submission_key", uuid.uuid4())
         initial.setdefault("date", timezone.localdate())
         super().__init__(*args, **kwargs)
+        self.fields["services"].queryset = Service.objects.for_province(province).filter(is_active=True)  # issue #18
         self.fields["commune"].queryset = communes
         self.fields["commune"].label_from_instance = lambda unit: unit.name
         if not communes.exists():

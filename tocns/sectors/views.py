@@ -50,7 +50,7 @@ def activity_list(request):
 def activity_create(request):
     department = _own_department(request)
     form = ActivityForm(request.POST or None, request.FILES or None, communes=department.communes.active()
-                        .order_by("name_folded"))
+                        .order_by("name_folded"), province=department.province_id)
     if request.method == "POST" and form.is_valid():
         try:
             activity, _created = services.activity_record(
@@ -85,7 +85,8 @@ def activity_edit(request, pk: int):
                "people_reached": activity.people_reached, "was": activity.version,
                "submission_key": activity.submission_key}
     communes = department.communes.active().order_by("name_folded")
-    form = ActivityForm(request.POST or None, request.FILES or None, communes=communes, initial=initial)
+    form = ActivityForm(request.POST or None, request.FILES or None, communes=communes, initial=initial,
+                        province=department.province_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_update(by=request.user, activity=activity, data=form.activity_data(),
@@ -96,7 +97,7 @@ def activity_edit(request, pk: int):
                 initial.update({"kind": activity.kind, "date": activity.date, "commune": activity.commune,
                                 "services": list(activity.services.all()), "description": activity.description,
                                 "people_reached": activity.people_reached, "was": activity.version})
-                form = ActivityForm(communes=communes, initial=initial)
+                form = ActivityForm(communes=communes, initial=initial, province=department.province_id)
                 messages.error(request, " ".join(exc.messages))
             else:
                 add_service_errors(form, exc)

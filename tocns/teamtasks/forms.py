@@ -26,6 +26,10 @@ class TaskFields(forms.Form):
     service = forms.ModelChoiceField(label=_("Dịch vụ số liên quan"), required=False,
                                      queryset=Service.objects.filter(is_active=True), empty_label=_("(không)"))
 
+    def __init__(self, *args, province=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.for_province(province).filter(is_active=True)  # issue #18
+
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
         if due_on < timezone.localdate():

@@ -62,7 +62,8 @@ def task_assign(request):
     if commune is None:
         return render(request, "teamtasks/assign_commune.html", {"communes": communes})
     teams = selectors.teams_to_give(request.user, commune)
-    form = TaskAssignForm(request.POST or None, teams=teams, initial={"teams": request.GET.getlist("to")})
+    form = TaskAssignForm(request.POST or None, teams=teams, initial={"teams": request.GET.getlist("to")},
+                          province=commune.province_id)
     if request.method == "POST" and form.is_valid():
         try:
             made = services.task_assign(teams=form.chosen_teams(), data=form.cleaned_data, by=request.user,
@@ -147,7 +148,7 @@ def task_edit(request, pk: int):
         raise Http404
     initial = {name: getattr(task, name) for name in ("title", "description", "due_on", "target_text",
                                                       "target_count", "service")}
-    form = TaskEditForm(request.POST or None, initial={**initial, "version": task.version})
+    form = TaskEditForm(request.POST or None, initial={**initial, "version": task.version}, province=task.province_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.task_edit(task=task, data=form.cleaned_data, version=form.cleaned_data["version"],
