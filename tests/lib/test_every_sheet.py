@@ -12,13 +12,14 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tocns.accounts.models import Role
 from tocns.audit.services import audit_record
 from tocns.lib.workbook import display_text
 from tocns.reports import selectors
 from tocns.reports.exports import rollup_xlsx
 from tocns.reports.periods import parse_period
 
-from ..factories import make_team
+from ..factories import make_team, make_user
 from ..fieldwork.test_surveys import answer, make_survey, post_batch
 from ..reports.factories import established_long_ago, freeze, submit_report
 
@@ -36,7 +37,7 @@ CHECKED = {"tocns/teams/member_files.py", "tocns/reports/exports.py", "tocns/das
            "tocns/audit/exports.py",
            "tocns/sectors/exports.py", "tocns/regulations/exports.py", "tocns/support/export.py",
            "tocns/reports/difficulty_export.py", "tocns/fieldwork/feedback_export.py",
-           "tocns/fieldwork/survey_export.py"}
+           "tocns/fieldwork/survey_export.py", "tocns/national/exports.py"}
 TEMPLATES = {"tocns/reports/uploads.py", "tocns/reports/catalogue.py", "tocns/dashboard/views/households.py"}
 NOT_YET = {"tocns/privacy/person_file.py"}  # a person's own data, sheet by sheet: not a table to file
 
@@ -135,6 +136,17 @@ def test_the_exported_lists_are_ready_to_file(client, world, october):
         check_sheet(sheet, header_row=3)
     for sheet in book_of(client.get("/so-nganh/xuat/?tu=01/01/2026&den=20/11/2026")).worksheets:
         check_sheet(sheet, header_row=3)
+
+
+def test_the_countrys_table_is_ready_to_file(client, world, october):
+    ministry = make_user(full_name="Nguyễn Văn Khoa", username="bo.khcn", role=Role.NATIONAL, unit=None)
+    client.force_login(ministry)
+    sheet = book_of(client.get(reverse("national:xlsx"), {"period": "2026-10"})).active
+    check_sheet(sheet, header_row=3, header_rows=2, key_columns=2)
+    total = next(row for row in sheet.iter_rows(min_row=5) if row[1].value == "Cả nước")
+    codes = [cell.value for cell in sheet[4]]
+    cq01 = total[codes.index("CQ01")]
+    assert cq01.value == 3152 and cq01.number_format == "#,##0"  # 3.125 + 20 + 7, shown 3.152
 
 
 def test_every_module_that_writes_a_workbook_is_accounted_for():
