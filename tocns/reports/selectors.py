@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.paginator import Paginator
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -149,39 +151,155 @@ class Expected:
         return "on_time" if self.report.on_time else "late"
 
 
-@dataclass
-class Completeness:
-    form: ReportForm
-    period: Period
-    rows: list[Expected] = field(default_factory=list)
-    as_of: object = None
+@dataclass(frozen=True)
+class Counts:
+    """How many owed the report, and how they stand (one commune's, or the whole unit's)."""
 
-    def count(self, state: str) -> int:
-        return sum(1 for row in self.rows if row.state == state)
-
-    @property
-    def expected(self) -> int:
-        return len(self.rows)
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
 
     @property
     def submitted(self) -> int:
-        return self.expected - self.count("missing")
-
-    @property
-    def on_time(self) -> int:
-        return self.count("on_time")
-
-    @property
-    def late(self) -> int:
-        return self.count("late")
+        return self.on_time + self.late
 
     @property
     def missing(self) -> int:
-        return self.count("missing")
+        return self.expected - self.submitted
+
+    def __add__(self, other: "Counts") -> "Counts":
+        return Counts(self.expected + other.expected, self.on_time + other.on_time, self.late + other.late)
+
+
+class Completeness:
+    """Who owed a form for a period and how each stands. The counts (in all and per commune) come
+    from one grouped query; the rows (a unit, its report and its leader) are built only when read,
+    and the page builds only the missing rows it shows (`missing_page`): a province has about 3,600
+    teams, and a row per team cost eight times the query."""
+
+    def __init__(self, *, form: ReportForm, period: Period, unit: AdminUnit, request=None, as_of=None):
+        self.form, self.period, self.unit, self.request = form, period, unit, request
+        self.as_of = as_of or timezone.now()
+        self.key = f"R{request.pk}" if request is not None else period.key
+
+    # -- counts, in the database
+
+    def _owing(self) -> QuerySet:
+        """The teams (or communes) that owe the report, each with its report of the period joined
+        (as `sent`, null when there is none), in the page's order."""
+        if self.form.level in TEAM_LEVELS:
+            return (expected_teams(self.form, self.period, self.unit).select_related(None)
+                    .annotate(sent=FilteredRelation("unit__reports", condition=Q(
+                        unit__reports__form=self.form, unit__reports__period_key=self.key)))
+                    .order_by("commune__name_folded", "unit__name_folded", "pk"))
+        chosen = AdminUnit.objects.active().communes().filter(_area(self.unit))
+        if self.request is not None:
+            chosen = chosen.filter(pk__in=self.request.communes.values("pk"))
+        return chosen.annotate(sent=FilteredRelation("reports", condition=Q(
+            reports__form=self.form, reports__period_key=self.key))).order_by("name_folded", "pk")
+
+    @cached_property
+    def by_commune(self) -> dict[int, Counts]:
+        """{commune id: Counts}, for the communes that owe anything."""
+        submitted = Q(sent__submitted_at__isnull=False)
+        rows = self._owing().order_by().values("commune_id").annotate(
+            n=Count("pk"), on_time=Count("pk", filter=submitted & Q(sent__on_time=True)),
+            late=Count("pk", filter=submitted & (Q(sent__on_time=False) | Q(sent__on_time__isnull=True))))
+        return {row["commune_id"]: Counts(row["n"], row["on_time"], row["late"]) for row in rows}
+
+    @cached_property
+    def totals(self) -> Counts:
+        return sum(self.by_commune.values(), Counts())
+
+    def count(self, state: str) -> int:
+        return {"on_time": self.totals.on_time, "late": self.totals.late, "missing": self.totals.missing}[state]
 
     @property
+    def expected(self) -> int:
+        return self.totals.expected
+
+    @property
+    def submitted(self) -> int:
+        return self.totals.submitted
+
+    @property
+    def on_time(self) -> int:
+        return self.totals.on_time
+
+    @property
+    def late(self) -> int:
+        return self.totals.late
+
+    @property
+    def missing(self) -> int:
+        return self.totals.missing
+
+    def communes(self) -> list[tuple[AdminUnit, Counts]]:
+        """(commune, its counts) in name order, for the communes that owe anything."""
+        found = AdminUnit.objects.filter(pk__in=list(self.by_commune)).only(*UNIT_COLUMNS).order_by("name_folded")
+        return [(commune, self.by_commune[commune.pk]) for commune in found]
+
+    # -- rows, built for what is read
+
+    @cached_property
+    def rows(self) -> list[Expected]:
+        """Every unit that owes the report, in order (exports, the Word report, reminders)."""
+        return self._rows(self._owing())
+
+    @cached_property
     def missing_rows(self) -> list[Expected]:
-        return [row for row in self.rows if row.state == "missing"]
+        return self._rows(self._owing_missing())
+
+    def _owing_missing(self) -> QuerySet:
+        return self._owing().filter(Q(sent__isnull=True) | Q(sent__submitted_at__isnull=True))
+
+    def missing_page(self, number, per_page: int = 50):
+        """One page of the missing rows (a Paginator's page): only its rows are built."""
+        return Paginator(_LazyRows(self, self._owing_missing(), self.missing), per_page).get_page(number)
+
+    def _rows(self, owing: QuerySet) -> list[Expected]:
+        if self.form.level not in TEAM_LEVELS:
+            found = list(owing.only(*UNIT_COLUMNS))
+            reports = self._reports([commune.pk for commune in found])
+            for commune in found:
+                commune.commune = commune
+            return [Expected(commune, None, reports.get(commune.pk)) for commune in found]
+        teams = list(owing.values_list("pk", "unit_id"))
+        unit_ids = [unit_id for _pk, unit_id in teams]
+        units = {u.pk: u for u in AdminUnit.objects.filter(pk__in=unit_ids).only(*UNIT_COLUMNS)}
+        communes = {c.pk: c for c in AdminUnit.objects.filter(
+            pk__in={u.commune_id for u in units.values()}).only(*UNIT_COLUMNS)}
+        reports = self._reports(unit_ids)
+        leaders = {team_id: (name, phone) for team_id, name, phone in Membership.objects.active().filter(
+            team_id__in=[pk for pk, _unit in teams], role=MemberRole.LEADER).values_list(
+            "team_id", "person__full_name", "person__phone")}
+        rows = []
+        for team_id, unit_id in teams:
+            member = units[unit_id]
+            member.commune = communes.get(member.commune_id, member)  # cached: no query per row
+            name, phone = leaders.get(team_id, ("", ""))
+            rows.append(Expected(member, team_id, reports.get(unit_id), name, phone or ""))
+        return rows
+
+    def _reports(self, unit_ids) -> dict[int, Report]:
+        return {r.unit_id: r for r in Report.objects.filter(
+            unit_id__in=unit_ids, form=self.form, period_key=self.key).order_by().only(
+            "pk", "unit_id", "status", "submitted_at", "on_time")}  # order_by(): no join for the default order
+
+
+class _LazyRows:
+    """A sequence of rows for the Paginator that builds only the slice it is asked for."""
+
+    def __init__(self, completeness: Completeness, owing: QuerySet, length: int):
+        self.completeness, self.owing, self.length = completeness, owing, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.completeness._rows(self.owing[index])
+        return self.completeness._rows(self.owing[index:index + 1])[0]
 
 
 def _area(unit: AdminUnit) -> Q:
@@ -202,34 +320,9 @@ UNIT_COLUMNS = ("pk", "code", "name", "name_folded", "kind", "province_id", "com
 
 
 def completeness(*, form: ReportForm, period: Period, unit: AdminUnit, request=None) -> Completeness:
-    """Who owed this form for the period and how each stands. Built from a few columns per row:
-    the province has about 3,500 teams, and whole objects would cost more than the queries."""
-    result = Completeness(form=form, period=period, as_of=timezone.now())
-    key = f"R{request.pk}" if request is not None else period.key
-    reports = {r.unit_id: r for r in Report.objects.filter(_area(unit), form=form, period_key=key).only(
-        "pk", "unit_id", "status", "submitted_at", "on_time")}
-    communes = {c.pk: c for c in AdminUnit.objects.communes().filter(_area(unit)).only(*UNIT_COLUMNS)}
-    if form.level in TEAM_LEVELS:
-        teams = list(expected_teams(form, period, unit).select_related(None).order_by(
-            "commune__name_folded", "unit__name_folded").values_list("pk", "unit_id"))
-        units = {u.pk: u for u in AdminUnit.objects.filter(pk__in=[unit_id for _pk, unit_id in teams]).only(
-            *UNIT_COLUMNS)}
-        leaders = {team_id: (name, phone) for team_id, name, phone in Membership.objects.active().filter(
-            team_id__in=[pk for pk, _unit in teams], role=MemberRole.LEADER).values_list(
-            "team_id", "person__full_name", "person__phone")}
-        for team_id, unit_id in teams:
-            member = units[unit_id]
-            member.commune = communes.get(member.commune_id, member)  # cached: no query per row
-            name, phone = leaders.get(team_id, ("", ""))
-            result.rows.append(Expected(member, team_id, reports.get(unit_id), name, phone or ""))
-    else:
-        chosen = AdminUnit.objects.active().communes().filter(_area(unit)).order_by("name_folded")
-        if request is not None:
-            chosen = chosen.filter(pk__in=request.communes.values("pk"))
-        for commune in chosen.only(*UNIT_COLUMNS):
-            commune.commune = commune
-            result.rows.append(Expected(commune, None, reports.get(commune.pk)))
-    return result
+    """Who owed this form for the period and how each stands: the counts come from the database
+    when first read, the rows when first read (see Completeness)."""
+    return Completeness(form=form, period=period, unit=unit, request=request)
 
 
 # ---- roll-up -----------------------------------------------------------------------------------

@@ -380,9 +380,17 @@ def completeness(request):
         period_type=PeriodType.ONCE))
     results = [selectors.completeness(form=form, period=period, unit=unit) for form in forms
                if unit.is_province or form.level != Level.COMMUNE]
+    # The counts come from the database; only the page of missing units shown is built row by row.
+    for result in results:
+        result.page = result.missing_page(request.GET.get("page"), MISSING_PER_PAGE)
+    children = [(child, [result.by_commune.get(child.pk) for result in results])
+                for child in _child_links(request.user, unit)]
     return render(request, "reports/completeness.html", {
-        "unit": unit, "period": period, "period_error": period_error, "results": results,
-        "children": _child_links(request.user, unit)})
+        "unit": unit, "period": period, "period_error": period_error, "results": results, "children": children,
+        "params": urlencode({"unit": unit.code, "period": period.key})})
+
+
+MISSING_PER_PAGE = 50  # units not yet sent, per page of the completeness page
 
 
 def _child_links(user, unit):

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from ..checks import format_number
 from ..choices import Aggregation
@@ -14,3 +15,12 @@ def value(values: dict, indicator) -> str:
         return ""
     text = format_number(number)
     return f"{text}%" if indicator.aggregation == Aggregation.RATIO else text
+
+
+@register.simple_tag
+def value_cells(values: dict, indicators) -> str:
+    """A row's cells, one per indicator, as `value` writes each: one tag for the row rather than one
+    per cell (a province's roll-up has about 124 communes × 35 indicators). Safe as it is: a figure
+    is digits, separators and "%" (format_number), never text someone typed."""
+    return mark_safe("".join(f'<td class="num">{value(values, indicator)}</td>'  # noqa: S308
+                             for indicator in indicators))
