@@ -22,7 +22,7 @@ from tocns.teams.choices import TeamStatus
 from tocns.teams.models import Team
 
 from .models import Activity, ActivityKind, Service
-from .tallies import tally_after_commit
+from .tallies import tally_add
 
 MAX_PEOPLE = 2000
 MAX_DAYS_BACK = 366
@@ -202,7 +202,7 @@ def activity_record(*, user, data: dict) -> tuple[Activity, bool]:
         _drop_photos([activity])
         return Activity.objects.get(client_id=client_id), False
     activity.services.set(services)
-    tally_after_commit([activity])
+    tally_add([(activity, services)])  # in this transaction: the counts commit with the activity
     return activity, True
 
 
@@ -272,12 +272,12 @@ def activities_record_batch(*, user, entries: list[dict]) -> list[BatchOutcome]:
                 Activity.services.through.objects.bulk_create([
                     Activity.services.through(activity_id=activity.pk, service_id=service.pk)
                     for activity, services, _photo in new.values() for service in services])
+                tally_add([(activity, services) for activity, services, _photo in new.values()])
         except IntegrityError:
             # Another request stored some of these at the same moment: take them one by one,
             # which answers those as duplicates.
             _drop_photos(activities)
             return [one_by_one(activity_record, user, data) for data in entries]
-        tally_after_commit(activities)
     return attach_stored(ids, outcomes, Activity.objects.select_related("unit").prefetch_related("services"))
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Case, Count, IntegerField, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth
 
@@ -23,7 +23,8 @@ def _next(month: date) -> date:
 
 
 def tally_refresh(keys: set[tuple[int, date]]) -> None:
-    """Recompute the tallies of these (unit id, first day of month) from the activities."""
+    """Recount the tallies of these (unit id, first day of month) from the activities (a repair;
+    the log adds to the tallies with tally_add as it stores)."""
     for unit_id, month in keys:
         activities = Activity.objects.filter(unit_id=unit_id, date__gte=month, date__lt=_next(month))
         first = activities.select_related("unit").first()
@@ -41,12 +42,45 @@ def tally_refresh(keys: set[tuple[int, date]]) -> None:
                     for pillar, figure in figures.items() if figure["n"]])
 
 
-def tally_after_commit(activities) -> None:
-    """Refresh the tallies the new activities touch once they are committed: each refresh reads
-    what is committed by then, so the last one to run sees every activity."""
-    keys = {(activity.unit_id, month_of(activity.date)) for activity in activities}
-    if keys:
-        transaction.on_commit(lambda: tally_refresh(keys))
+def households_reached(activity) -> int:
+    """As HOUSEHOLDS_REACHED, for one activity in memory."""
+    if not activity.door_to_door:
+        return 0
+    return 1 if activity.households_count is None else activity.households_count
+
+
+def tally_add(stored: list[tuple]) -> None:
+    """Add just-stored activities to their tallies: `stored` holds (activity, its services).
+
+    Called inside the transaction that stores them, so the counts commit or roll back with the
+    activities (a retried sync stores nothing new and adds nothing). One INSERT … ON CONFLICT adds
+    to each (unit, month, pillar) row in the database, whatever the month already holds; rows are
+    written in key order, so two syncs touching the same rows wait for each other instead of
+    deadlocking, and neither loses the other's count."""
+    sums: dict[tuple, list] = {}
+    for activity, services in stored:
+        key = (activity.unit_id, month_of(activity.date))
+        for pillar in (ALL, *sorted({service.pillar for service in services})):
+            row = sums.setdefault((*key, pillar), [activity.commune_id, activity.province_id, 0, 0, 0])
+            row[2] += 1
+            row[3] += activity.people_count or 0
+            if pillar == ALL:
+                row[4] += households_reached(activity)
+    if not sums:
+        return
+    connection = connections[router.db_for_write(ActivityTally)]
+    table = connection.ops.quote_name(ActivityTally._meta.db_table)
+    values = []
+    for (unit_id, month, pillar), (commune_id, province_id, n, people, households) in sorted(sums.items()):
+        values += [unit_id, commune_id, province_id, connection.ops.adapt_datefield_value(month), pillar, n, people,
+                   households]
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(sums))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, commune_id, province_id, month, pillar, activities, people, households) "
+            f"VALUES {rows} ON CONFLICT (unit_id, month, pillar) DO UPDATE SET "
+            f"activities = {table}.activities + EXCLUDED.activities, people = {table}.people + EXCLUDED.people, "
+            f"households = {table}.households + EXCLUDED.households", values)
 
 
 def tally_rebuild(province=None) -> int:
