@@ -16,7 +16,8 @@ A partitioned table's unique indexes must hold the partition key, so:
 The model is unchanged: Django keeps reading `id` as the key.
 
 The conversion locks the table while it copies the rows (134 s for 10 million on a shared 2-core
-machine, bench/national.py): run it in a quiet hour. Frozen here on purpose (it does not import the app's partitions.py).
+machine, bench/national.py): run it in a quiet hour. Frozen here on purpose (it does not import
+the app's partitions.py).
 """
 
 import datetime
