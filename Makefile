@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PROVINCE ?= 08
 
-.PHONY: install run test test-sqlite test-postgres api-fuzz lint check-migrations bench clean
+.PHONY: install run test test-sqlite test-postgres api-fuzz lint check-migrations bench bench-scale clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,7 @@ run: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py load_units --province $(PROVINCE)
 	$(RUN_ENV) $(PY) manage.py seed_demo --province $(PROVINCE) --size $(SIZE)
+	$(RUN_ENV) $(PY) manage.py activity_partitions --ahead 3
 	@echo "Mở http://127.0.0.1:8000 (Ctrl+C để dừng; máy gửi thông báo chạy kèm)"
 	$(RUN_ENV) $(PY) manage.py outbox_worker --no-startup-delay & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -72,6 +73,13 @@ bench: install
 	$(PY) bench/dashboard.py
 	$(PY) bench/leader_month.py
 	$(PY) bench/api.py
+
+# Issue #18, on PostgreSQL (DATABASE_URL): numbers against their bare SQL, the country at national size
+# (builds and drops its own database, ~13 GB and ~35 min at full size), submission day's load.
+bench-scale: install
+	$(PY) bench/floor.py
+	$(PY) bench/national.py --scale $(or $(SCALE),0.1)
+	$(PY) bench/load.py --times $(or $(TIMES),10) --workers 5
 
 clean:
 	rm -rf $(VENV) var staticfiles
