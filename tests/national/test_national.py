@@ -264,3 +264,58 @@ def test_a_national_user_with_another_role_keeps_his_home_and_both_menus(client,
     body = home.content.decode()
     assert "Cấp trung ương (Bộ Khoa học và Công nghệ) · Toàn quốc" in body and world.commune_a.name in body
     assert f'href="{reverse("national:index")}"' in body and f'href="{reverse("dashboard:overview")}"' in body
+
+
+def test_each_province_row_equals_its_own_rollup_and_completeness(world, country, django_assert_max_num_queries):
+    """The country's table is counted for all provinces at once: each row must still be the number the
+    province's own roll-up and completeness pages show, whatever is in the way (a report returned for
+    correction, a sensitive indicator, a province's own indicator, a commune team's stock figures
+    and their share, a commune merged away, a team dissolved during the month)."""
+    from tocns.reports.choices import Visibility
+    from tocns.reports.models import FormIndicator, Indicator
+    from tocns.reports.services import report_return
+    from tocns.teams.choices import TeamStatus
+
+    from ..reports.factories import commune_team_form
+
+    period = month_period(2026, 10)
+    Indicator.objects.filter(code="TT02").update(visibility=Visibility.SENSITIVE)
+    own = Indicator.objects.create(code="TQ01", province=world.province, name="Số hộ dùng ứng dụng du lịch của tỉnh",
+                                   pillar=Indicator.objects.get(code="CQ01").pillar, unit_of_measure="hộ")
+    FormIndicator.objects.create(form=village_form(), indicator=own, order=999)
+    # Tuyên Quang: its commune team sends the stock figures a share is made of
+    commune_team = established_long_ago(make_team(world, world.commune_a, members=1))
+    submit_report(commune_team, 2026, 10, {"CQ01": "3", "HT01.SO": "40", "HT01.TONG": "80"},
+                  form=commune_team_form())
+    # Cao Bằng: a report returned for correction, a team dissolved mid-month, a commune merged away
+    returned_village = make_unit(name="Xóm Nặm Tốc", kind=UnitKind.THON, parent=world.other_commune)
+    returned = submit_report(established_long_ago(make_team(world, returned_village, members=1)), 2026, 10,
+                             {"CQ01": "100", "TT02": "100"})
+    report_return(report=returned, by=world.province_admin, comment="Số người hướng dẫn chưa khớp sổ.")
+    dissolved = established_long_ago(make_team(world, make_unit(name="Xóm Bó Củng", kind=UnitKind.THON,
+                                                                parent=world.other_commune)))
+    type(dissolved).objects.filter(pk=dissolved.pk).update(status=TeamStatus.DISSOLVED,
+                                                           dissolved_on=datetime.date(2026, 10, 15))
+    merged = make_unit(name="Xã Hưng Đạo", kind=UnitKind.XA, parent=world.other_province)
+    merged_team = established_long_ago(make_team(world, make_unit(name="Xóm Pác Bó", kind=UnitKind.THON,
+                                                                  parent=merged), members=1))
+    submit_report(merged_team, 2026, 10, {"CQ01": "1000"})
+    type(merged).objects.filter(pk=merged.pk).update(retired_on=datetime.date(2026, 11, 1))
+
+    with django_assert_max_num_queries(15):  # not a roll-up and a completeness per province
+        table = selectors.country(period)
+
+    codes = [i.code for i in table.indicators]
+    assert "CQ01" in codes and "HT01" in codes and "TT02" not in codes and "TQ01" not in codes
+    rows = {row.unit.code: row for row in table.rows}
+    for province in (world.province, world.other_province):
+        row, own_rollup = rows[province.code], rollup(unit=province, period=period)
+        done = completeness(form=village_form(), period=period, unit=province)
+        assert row.values == {code: own_rollup.total.get(code) for code in codes}, province.name
+        assert (row.expected, row.submitted, row.on_time) == (done.expected, done.submitted, done.on_time)
+    # what a ministry official reads: the returned and the merged commune's reports are not summed,
+    # the share is the commune team's 40 of 80; the dissolved team owed October, and a returned report
+    # stays sent (completeness counts what was sent, as the province's page does)
+    assert (rows["08"].values["CQ01"], rows["04"].values["CQ01"]) == (20, 7)
+    assert rows["08"].values["HT01"] == 50 and rows["04"].values["HT01"] is None
+    assert (rows["04"].expected, rows["04"].submitted) == (4, 3)

@@ -2,22 +2,25 @@
 communes, a commune's villages, one village, each as aggregates only (teams, members, reports sent
 against owed, the national indicators' roll-up). No person's name, phone or record is read here.
 
-Everything is computed by calling the reports and dashboard selectors with a province (or commune)
-unit, as a province admin's pages do, so a province's row is the same number its own roll-up and
-completeness pages show; the ministry's total is the sum of the provinces'."""
+A province's drill-down calls the reports selectors with the unit, as a province admin's pages do.
+The country's table counts every province at once in a few grouped queries, by the same rules
+(tests/national holds each row equal to the province's own roll-up and completeness); the
+ministry's total is the sum of the provinces'."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, FilteredRelation, Q, Sum
 from django.utils import timezone
 
-from tocns.geo.models import AdminUnit
+from tocns.geo.models import COMMUNE_KINDS, VILLAGE_KINDS, AdminUnit
 from tocns.reports.choices import Aggregation, Level, PeriodType
-from tocns.reports.models import Indicator, Report, ReportForm
+from tocns.reports.models import FormIndicator, Indicator, Report, ReportForm, ReportValue
 from tocns.reports.periods import Period, parse_period, period_of
 from tocns.reports.selectors import (
-    completeness,
+    COUNTED,
+    TEAM_LEVELS,
+    _latest_per_unit,
     expected_teams,
     rollup,
     rollup_indicators,
@@ -158,23 +161,120 @@ def _sum(rows: list[Figures], indicators: list[Indicator], period: Period) -> Fi
 
 
 def country(period: Period) -> Table:
-    """A row per province (each through its own roll-up and completeness) and their sum."""
+    """A row per province and their sum, in a few grouped queries for the whole country (not a
+    roll-up and a completeness per province: 34 provinces made that ~350 queries). Each row equals
+    the province's own roll-up total and completeness (tests/national holds them equal)."""
     indicators = national_indicators(period)
     provinces = list(AdminUnit.objects.active().provinces().order_by("code"))
     teams, members = _teams_and_members("province_id", Q(province__in=provinces))
-    rows = [_province_figures(province, period, indicators, teams, members) for province in provinces]
+    counted = _completeness_by_province(provinces, period) if period.kind == PeriodType.MONTH else {}
+    values = _rollup_by_province(provinces, period, indicators)
+    rows = []
+    for province in provinces:
+        row = Figures(unit=province, teams=teams.get(province.pk, 0), members=members.get(province.pk, 0),
+                      values=values.get(province.pk) or {i.code: None for i in indicators})
+        if province.pk in counted:
+            row.expected, row.submitted, row.on_time = counted[province.pk]
+        rows.append(row)
     return Table(unit=None, period=period, indicators=indicators, rows=rows, total=_sum(rows, indicators, period))
 
 
-def _province_figures(province, period, indicators, teams, members) -> Figures:
-    row = Figures(unit=province, teams=teams.get(province.pk, 0), members=members.get(province.pk, 0))
-    form = village_form(province)
-    if form is not None and period.kind == PeriodType.MONTH:
-        done = completeness(form=form, period=period, unit=province)
-        row.expected, row.submitted, row.on_time = done.expected, done.submitted, done.on_time
-    totals = rollup(unit=province, period=period).total
-    row.values = {i.code: totals.get(i.code) for i in indicators}
-    return row
+def _completeness_by_province(provinces: list[AdminUnit], period: Period) -> dict:
+    """{province id: (owed, sent, on time)} of each province's village form (village_form), counted as
+    reports.selectors.Completeness counts them (the teams that owe it, each with its unit's report of
+    the period joined), in one grouped query per form (one: the national form)."""
+    forms = list(team_forms(Level.VILLAGE_TEAM).filter(period_type=PeriodType.MONTH))
+    by_form: dict = {}
+    for province in provinces:  # village_form(province), chosen in Python from the one list
+        mine = [f for f in forms if getattr(f, "province_id", None) in (None, province.pk)]
+        mine.sort(key=lambda f: (getattr(f, "province_id", None) is not None, f.code))
+        if mine:
+            by_form.setdefault(mine[0], []).append(province.pk)
+    out = {}
+    for form, province_ids in by_form.items():
+        submitted = Q(sent__submitted_at__isnull=False)
+        rows = (_owing_teams(form, period, province_ids)
+                .annotate(sent=FilteredRelation("unit__reports", condition=Q(
+                    unit__reports__form=form, unit__reports__period_key=period.key)))
+                .order_by().values("province_id")
+                .annotate(n=Count("pk"), sent_n=Count("pk", filter=submitted),
+                          on_time=Count("pk", filter=submitted & Q(sent__on_time=True))))
+        out.update({row["province_id"]: (row["n"], row["sent_n"], row["on_time"]) for row in rows})
+    for province in provinces:  # a province owing nothing: 0 of 0, as its completeness says
+        if any(province.pk in ids for ids in by_form.values()):
+            out.setdefault(province.pk, (0, 0, 0))
+    return out
+
+
+def _owing_teams(form: ReportForm, period: Period, province_ids: list[int]):
+    """reports.selectors.expected_teams's rule (established by the period's end, not proposed, not
+    dissolved before it began, a village team for a village form), for several provinces at once."""
+    kinds = COMMUNE_KINDS if form.level == Level.COMMUNE_TEAM else VILLAGE_KINDS
+    return (Team.objects.filter(province_id__in=province_ids, unit__kind__in=kinds, established_on__lte=period.end)
+            .exclude(status=TeamStatus.PROPOSED)
+            .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.start)))
+
+
+def _entered_by_province(period: Period, province_ids: list[int]) -> dict:
+    """{province id: ids of the indicators its roll-up totals}: those its team forms ask for (the
+    national forms' and its own), alive in the period, as reports.selectors.rollup_indicators."""
+    alive = Q(indicator__retired_on__isnull=True) | Q(indicator__retired_on__gt=period.start)
+    links = FormIndicator.objects.filter(alive, form__in=team_forms(province=province_ids)).order_by()
+    if _has_province(ReportForm):
+        pairs = set(links.values_list("form__province_id", "indicator_id"))
+    else:
+        pairs = {(None, pk) for pk in links.values_list("indicator_id", flat=True)}
+    national = {pk for owner, pk in pairs if owner is None}
+    return {pk: national | {i for owner, i in pairs if owner == pk} for pk in province_ids}
+
+
+def _rollup_by_province(provinces: list[AdminUnit], period: Period, indicators: list[Indicator]) -> dict:
+    """{province id: {indicator code: total}} for the national indicators, equal to each province's
+    rollup().total: the counted monthly team reports of the period (reports.selectors.COUNTED), of
+    the province's active communes (a roll-up's rows), sums in one grouped query, stock figures
+    ("latest") each unit's latest value as reports.selectors._grouped takes it."""
+    province_ids = [p.pk for p in provinces]
+    ratios = [i for i in indicators if i.aggregation == Aggregation.RATIO]
+    entered = {i.pk: i for i in indicators if i.aggregation != Aggregation.RATIO}
+    entered |= {part.pk: part for r in ratios for part in (r.numerator, r.denominator)}  # a share's two parts
+    codes = {pk: i.code for pk, i in entered.items()}
+    counted = Q(report__province_id__in=province_ids, report__form__level__in=TEAM_LEVELS,
+                report__form__period_type=PeriodType.MONTH, report__status__in=COUNTED,
+                report__period_key__in=period.month_keys, value__isnull=False)
+    values = ReportValue.objects.filter(counted).order_by()
+    totals: dict = {}
+    sums = [pk for pk, i in entered.items() if i.aggregation == Aggregation.SUM]
+    # a roll-up's rows are the province's active communes: a report of a retired commune is not in it
+    in_rows = Q(report__commune__retired_on__isnull=True, report__commune__kind__in=COMMUNE_KINDS,
+                report__commune__province_id=F("report__province_id"))
+    for province_id, indicator_id, total in (values.filter(in_rows, indicator_id__in=sums)
+                                             .values("report__province_id", "indicator_id")
+                                             .annotate(total=Sum("value"))
+                                             .values_list("report__province_id", "indicator_id", "total")):
+        totals.setdefault(province_id, {})[codes[indicator_id]] = total
+    latest = [pk for pk, i in entered.items() if i.aggregation == Aggregation.LATEST]
+    if latest:  # few rows: stock figures are on the commune teams' forms
+        rows = ((unit_id, (province_id, commune_id), codes[indicator_id], start, value)
+                for unit_id, province_id, commune_id, indicator_id, start, value in values.filter(
+                    indicator_id__in=latest).values_list("report__unit_id", "report__province_id",
+                                                         "report__commune_id", "indicator_id",
+                                                         "report__period_start", "value"))
+        communes = dict(AdminUnit.objects.active().communes().filter(province_id__in=province_ids)
+                        .values_list("pk", "province_id"))
+        for (province_id, commune_id), found in _latest_per_unit(rows).items():
+            if communes.get(commune_id) != province_id:
+                continue
+            into = totals.setdefault(province_id, {})
+            for code, value in found.items():
+                into[code] = into.get(code, Decimal(0)) + value
+    allowed = _entered_by_province(period, province_ids)
+    out = {}
+    for province_id in province_ids:
+        mine = {codes[pk] for pk in entered if pk in allowed[province_id]}
+        found = {code: value for code, value in totals.get(province_id, {}).items() if code in mine}
+        _ratios(found, ratios)
+        out[province_id] = {i.code: found.get(i.code) for i in indicators}
+    return out
 
 
 def below(unit: AdminUnit, period: Period) -> Table:
