@@ -7,8 +7,10 @@ The country's table counts every province at once in a few grouped queries, by t
 (tests/national holds each row equal to the province's own roll-up and completeness); the
 ministry's total is the sum of the provinces'."""
 
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 
 from django.db.models import Count, F, FilteredRelation, Q, Sum
 from django.utils import timezone
@@ -238,29 +240,35 @@ def _rollup_by_province(provinces: list[AdminUnit], period: Period, indicators: 
     entered = {i.pk: i for i in indicators if i.aggregation != Aggregation.RATIO}
     entered |= {part.pk: part for r in ratios for part in (r.numerator, r.denominator)}  # a share's two parts
     codes = {pk: i.code for pk, i in entered.items()}
-    counted = Q(report__province_id__in=province_ids, report__form__level__in=TEAM_LEVELS,
-                report__form__period_type=PeriodType.MONTH, report__status__in=COUNTED,
-                report__period_key__in=period.month_keys, value__isnull=False)
-    values = ReportValue.objects.filter(counted).order_by()
+    # the roll-up's reports (reports.selectors._team_reports_where); the forms by id, not by a join:
+    # PostgreSQL then estimates the rows well enough to sum them in a hash (a sort spilled to disk)
+    forms = list(ReportForm.objects.filter(level__in=TEAM_LEVELS, period_type=PeriodType.MONTH)
+                 .values_list("pk", flat=True))
+    reports = Q(province_id__in=province_ids, form_id__in=forms, status__in=COUNTED, period_key__in=period.month_keys)
+    values = ReportValue.objects.filter(_prefixed(reports, "report__"), value__isnull=False).order_by()
+    # A roll-up's rows are the province's active communes: a report of a commune merged away (or of
+    # another province's) is in none. Such pairs are rare: found first, then left out of the sums.
+    communes = dict(AdminUnit.objects.active().communes().filter(province_id__in=province_ids)
+                    .values_list("pk", "province_id"))
+    outside = [Q(report__province_id=province_id, report__commune_id=commune_id)
+               for province_id, commune_id in Report.objects.filter(reports).order_by()
+               .values_list("province_id", "commune_id").distinct() if communes.get(commune_id) != province_id]
     totals: dict = {}
     sums = [pk for pk, i in entered.items() if i.aggregation == Aggregation.SUM]
-    # a roll-up's rows are the province's active communes: a report of a retired commune is not in it
-    in_rows = Q(report__commune__retired_on__isnull=True, report__commune__kind__in=COMMUNE_KINDS,
-                report__commune__province_id=F("report__province_id"))
-    for province_id, indicator_id, total in (values.filter(in_rows, indicator_id__in=sums)
-                                             .values("report__province_id", "indicator_id")
+    summed = values.filter(indicator_id__in=sums)
+    if outside:
+        summed = summed.exclude(reduce(operator.or_, outside))
+    for province_id, indicator_id, total in (summed.values("report__province_id", "indicator_id")
                                              .annotate(total=Sum("value"))
                                              .values_list("report__province_id", "indicator_id", "total")):
         totals.setdefault(province_id, {})[codes[indicator_id]] = total
     latest = [pk for pk, i in entered.items() if i.aggregation == Aggregation.LATEST]
-    if latest:  # few rows: stock figures are on the commune teams' forms
+    if latest:  # a row per unit and figure: stock figures are on the commune teams' form (one team a commune)
         rows = ((unit_id, (province_id, commune_id), codes[indicator_id], start, value)
                 for unit_id, province_id, commune_id, indicator_id, start, value in values.filter(
                     indicator_id__in=latest).values_list("report__unit_id", "report__province_id",
                                                          "report__commune_id", "indicator_id",
                                                          "report__period_start", "value"))
-        communes = dict(AdminUnit.objects.active().communes().filter(province_id__in=province_ids)
-                        .values_list("pk", "province_id"))
         for (province_id, commune_id), found in _latest_per_unit(rows).items():
             if communes.get(commune_id) != province_id:
                 continue
