@@ -364,6 +364,23 @@ def _grouped(*, where: Q, group_by: str, only=None) -> dict:
     return out
 
 
+def _one_month_grouped(*, where: Q, group_by: str) -> dict:
+    """`_grouped` in one statement, for one month's reports where no unit sent two: each unit then
+    has one value per indicator, so a stock figure's "latest" is that value and its total is the sum,
+    like any other entered indicator's."""
+    catalogue = {pk: code for pk, code in Indicator.objects.filter(
+        aggregation__in=(Aggregation.SUM, Aggregation.LATEST)).values_list("pk", "code")}
+    totals = (ReportValue.objects.filter(_prefixed(where, "report__"), value__isnull=False)
+              .values(f"report__{group_by}", "indicator_id").annotate(total=Sum("value"))
+              .values_list(f"report__{group_by}", "indicator_id", "total"))
+    out: dict = {}
+    for group, indicator_id, total in totals:
+        code = catalogue.get(indicator_id)  # a ratio is computed from its parts, never summed
+        if code is not None:
+            out.setdefault(group, {})[code] = total
+    return out
+
+
 def _prefixed(q: Q, prefix: str) -> Q:
     """The same filter, with every field seen from a related model ("report__…")."""
     clone = Q()
@@ -419,11 +436,11 @@ def rollup_indicators(period: Period | None = None, province=None) -> list[Indic
     """Every indicator the team forms ask for, in catalogue order, with the ratios built on them;
     for a past period, also those retired since."""
     alive = Q(retired_on__isnull=True) | (Q(retired_on__gt=period.start) if period is not None else Q(pk__in=[]))
-    entered = set(Indicator.objects.filter(alive, forms__in=team_forms(province=province)).values_list("pk", flat=True))
-    ratios = set(Indicator.objects.filter(alive, aggregation=Aggregation.RATIO, numerator__in=entered)
-                 .values_list("pk", flat=True))
-    return list(Indicator.objects.filter(pk__in=entered | ratios).select_related("numerator", "denominator")
-                .order_by("order", "code"))
+    # One statement: the entered indicators and the ratios on them as subqueries.
+    entered = Indicator.objects.filter(alive, forms__in=team_forms(province=province)).values("pk")
+    return list(Indicator.objects.filter(Q(pk__in=entered) | Q(alive, aggregation=Aggregation.RATIO,
+                                                                numerator__in=entered))
+                .select_related("numerator", "denominator").order_by("order", "code"))
 
 
 def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
@@ -433,21 +450,32 @@ def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
     ratios = [i for i in indicators if i.aggregation == Aggregation.RATIO]
     where = _team_reports_where(unit, period.month_keys, COUNTED)
     reports = Report.objects.filter(where)
+    level_counts, forms_by_level = {}, {}
+    for level, _form, n in reports.order_by().values("form__level", "form_id").annotate(n=Count("pk")).values_list(
+            "form__level", "form_id", "n"):
+        level_counts[level] = level_counts.get(level, 0) + n
+        forms_by_level[level] = forms_by_level.get(level, 0) + 1
+    # One report per form, unit and month; a village's and a commune's teams send different forms.
+    # Two forms of one level in the month may mean a unit sent twice: the "latest" rule then chooses.
+    twice = any(n > 1 for n in forms_by_level.values())
+    group_by = "commune_id" if unit.is_province else "unit_id"
     if unit.is_province:
         children = list(AdminUnit.objects.active().communes().filter(province=unit).order_by("name_folded"))
-        grouped = _grouped(where=where, group_by="commune_id")
     else:
         commune = unit.commune
         children = [commune, *AdminUnit.objects.active().villages().filter(commune=commune).order_by("name_folded")]
-        grouped = _grouped(where=where, group_by="unit_id")
+    if not level_counts:
+        grouped = {}
+    elif len(period.month_keys) == 1 and not twice:
+        grouped = _one_month_grouped(where=where, group_by=group_by)
+    else:
+        grouped = _grouped(where=where, group_by=group_by)
     rows = [(child, _with_ratios(dict(grouped.get(child.pk, {})), ratios)) for child in children]
     total = {i.code: None for i in indicators if i.aggregation != Aggregation.RATIO}
     for _child, values in rows:  # one pass over the rows: a province has 124 communes × 35 indicators
         for code, value in values.items():
             if value is not None and code in total:
                 total[code] = value if total[code] is None else total[code] + value
-    level_counts = {row["form__level"]: row["n"] for row in reports.order_by().values("form__level").annotate(
-        n=Count("pk"))}
     return Rollup(unit=unit, period=period, indicators=indicators, rows=rows, total=_with_ratios(total, ratios),
                   report_count=sum(level_counts.values()), as_of=timezone.now(), level_counts=level_counts)
 

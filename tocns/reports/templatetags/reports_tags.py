@@ -25,13 +25,21 @@ def rollup_rows(rows, indicators, period=None) -> str:
     than a template loop per cell: a province has about 124 communes × 35 indicators. A figure is
     digits, separators and "%" (format_number); names are escaped."""
     columns = [(indicator.code, indicator.aggregation == Aggregation.RATIO) for indicator in indicators]
+    formatted = {}  # the same figures come back often (0, 1, 2…): each written once
     out = []
     for child, values in rows:
         name = format_html('<a href="?unit={}&amp;period={}">{}</a>', child.code, period.key, child.name) \
             if period is not None else escape(child.name)
-        cells = []
+        cells = [f"<tr><td>{name}</td>"]
         for code, ratio in columns:
             number = values.get(code)
-            cells.append("" if number is None else f"{format_number(number)}%" if ratio else format_number(number))
-        out.append(f"<tr><td>{name}</td>" + "".join('<td class="num">' + cell + "</td>" for cell in cells) + "</tr>")
+            if number is None:
+                cells.append('<td class="num"></td>')
+                continue
+            text = formatted.get(number)
+            if text is None:
+                text = formatted[number] = format_number(number)
+            cells.append(f'<td class="num">{text}%</td>' if ratio else f'<td class="num">{text}</td>')
+        cells.append("</tr>")
+        out.append("".join(cells))
     return mark_safe("\n".join(out))  # noqa: S308 - names escaped above, figures are numbers
