@@ -6,6 +6,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -364,21 +365,46 @@ def _grouped(*, where: Q, group_by: str, only=None) -> dict:
     return out
 
 
+def _coded(sums) -> dict:
+    """{group: {code: total}} from (group, indicator id, total) rows of entered indicators; a ratio is
+    computed from its parts afterwards, never summed."""
+    catalogue = {pk: code for pk, code in Indicator.objects.filter(
+        aggregation__in=(Aggregation.SUM, Aggregation.LATEST)).values_list("pk", "code")}
+    out: dict = {}
+    for group, indicator_id, total in sums:
+        code = catalogue.get(indicator_id)
+        if code is not None:
+            out.setdefault(group, {})[code] = total
+    return out
+
+
 def _one_month_grouped(*, where: Q, group_by: str) -> dict:
     """`_grouped` in one statement, for one month's reports where no unit sent two: each unit then
     has one value per indicator, so a stock figure's "latest" is that value and its total is the sum,
     like any other entered indicator's."""
-    catalogue = {pk: code for pk, code in Indicator.objects.filter(
-        aggregation__in=(Aggregation.SUM, Aggregation.LATEST)).values_list("pk", "code")}
-    totals = (ReportValue.objects.filter(_prefixed(where, "report__"), value__isnull=False)
-              .values(f"report__{group_by}", "indicator_id").annotate(total=Sum("value"))
-              .values_list(f"report__{group_by}", "indicator_id", "total"))
-    out: dict = {}
-    for group, indicator_id, total in totals:
-        code = catalogue.get(indicator_id)  # a ratio is computed from its parts, never summed
-        if code is not None:
-            out.setdefault(group, {})[code] = total
-    return out
+    return _coded(ReportValue.objects.filter(_prefixed(where, "report__"), value__isnull=False)
+                  .values(f"report__{group_by}", "indicator_id").annotate(total=Sum("value"))
+                  .values_list(f"report__{group_by}", "indicator_id", "total"))
+
+
+def _forms_and_sums(reports: QuerySet, group_by: str, one_month: bool) -> tuple[list, list | None]:
+    """The counted reports per (form level, form): [(level, form id, n)], and on PostgreSQL for one
+    month, in the same statement (the reports read once), the sums per group and indicator:
+    [(group, indicator id, total)]; None when they are still to be read."""
+    reports = reports.order_by()
+    db = connections[reports.db]  # the replica when the view reads from it
+    if not one_month or db.vendor != "postgresql":
+        return list(reports.values("form__level", "form_id").annotate(n=Count("pk")).values_list(
+            "form__level", "form_id", "n")), None
+    sql, params = reports.values_list("pk", group_by, "form_id", "form__level").query.sql_with_params()
+    with db.cursor() as cursor:
+        cursor.execute(f"""WITH r (id, grp, form_id, level) AS ({sql})
+            SELECT r.grp, v.indicator_id, sum(v.value), NULL FROM r JOIN {ReportValue._meta.db_table} v
+              ON v.report_id = r.id WHERE v.value IS NOT NULL GROUP BY r.grp, v.indicator_id
+            UNION ALL SELECT NULL, r.form_id, count(*), r.level FROM r GROUP BY r.form_id, r.level""", params)
+        rows = cursor.fetchall()
+    return ([(level, form_id, int(n)) for _g, form_id, n, level in rows if level is not None],
+            [(group, indicator_id, total) for group, indicator_id, total, level in rows if level is None])
 
 
 def _prefixed(q: Q, prefix: str) -> Q:
@@ -450,15 +476,16 @@ def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
     ratios = [i for i in indicators if i.aggregation == Aggregation.RATIO]
     where = _team_reports_where(unit, period.month_keys, COUNTED)
     reports = Report.objects.filter(where)
+    group_by = "commune_id" if unit.is_province else "unit_id"
+    one_month = len(period.month_keys) == 1
+    forms, sums = _forms_and_sums(reports, group_by, one_month)
     level_counts, forms_by_level = {}, {}
-    for level, _form, n in reports.order_by().values("form__level", "form_id").annotate(n=Count("pk")).values_list(
-            "form__level", "form_id", "n"):
+    for level, _form, n in forms:
         level_counts[level] = level_counts.get(level, 0) + n
         forms_by_level[level] = forms_by_level.get(level, 0) + 1
     # One report per form, unit and month; a village's and a commune's teams send different forms.
     # Two forms of one level in the month may mean a unit sent twice: the "latest" rule then chooses.
     twice = any(n > 1 for n in forms_by_level.values())
-    group_by = "commune_id" if unit.is_province else "unit_id"
     if unit.is_province:
         children = list(AdminUnit.objects.active().communes().filter(province=unit).order_by("name_folded"))
     else:
@@ -466,8 +493,8 @@ def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
         children = [commune, *AdminUnit.objects.active().villages().filter(commune=commune).order_by("name_folded")]
     if not level_counts:
         grouped = {}
-    elif len(period.month_keys) == 1 and not twice:
-        grouped = _one_month_grouped(where=where, group_by=group_by)
+    elif one_month and not twice:
+        grouped = _coded(sums) if sums is not None else _one_month_grouped(where=where, group_by=group_by)
     else:
         grouped = _grouped(where=where, group_by=group_by)
     rows = [(child, _with_ratios(dict(grouped.get(child.pk, {})), ratios)) for child in children]
