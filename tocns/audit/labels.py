@@ -58,6 +58,7 @@ ACTIONS = {
     # Issue #15: the rest of the plan.
     "team.members_decision": _("Ghi quyết định kiện toàn tổ"),
     "team_rules.change": _("Đổi quy định về tổ"),
+    "province_profile.change": _("Sửa thông tin của tỉnh"),
     "regulation.publish": _("Ban hành bản mẫu quy chế hoạt động"),
     "regulation.update": _("Sửa bản mẫu quy chế hoạt động"),
     "regulation.adopt_start": _("Soạn quy chế hoạt động của xã"),
