@@ -464,9 +464,17 @@ def rollup_indicators(period: Period | None = None, province=None) -> list[Indic
     alive = Q(retired_on__isnull=True) | (Q(retired_on__gt=period.start) if period is not None else Q(pk__in=[]))
     # One statement: the entered indicators and the ratios on them as subqueries.
     entered = Indicator.objects.filter(alive, forms__in=team_forms(province=province)).values("pk")
-    return list(Indicator.objects.filter(Q(pk__in=entered) | Q(alive, aggregation=Aggregation.RATIO,
-                                                                numerator__in=entered))
-                .select_related("numerator", "denominator").order_by("order", "code"))
+    found = list(Indicator.objects.filter(Q(pk__in=entered) | Q(alive, aggregation=Aggregation.RATIO,
+                                                                 numerator__in=entered)).order_by("order", "code"))
+    # A ratio's parts are (nearly always) in the list: attached from it rather than joined twice.
+    by_pk = {indicator.pk: indicator for indicator in found}
+    ratios = [indicator for indicator in found if indicator.aggregation == Aggregation.RATIO]
+    missing = {part for ratio in ratios for part in (ratio.numerator_id, ratio.denominator_id)} - by_pk.keys()
+    if missing:
+        by_pk.update(Indicator.objects.in_bulk(missing))
+    for ratio in ratios:
+        ratio.numerator, ratio.denominator = by_pk[ratio.numerator_id], by_pk[ratio.denominator_id]
+    return found
 
 
 def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
