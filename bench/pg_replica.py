@@ -4,11 +4,13 @@
     .venv/bin/python bench/pg_replica.py status [--port 5442]
     .venv/bin/python bench/pg_replica.py stop [--port 5442] [--keep]
 
-`start` copies the primary (127.0.0.1:5432, or PRIMARY_HOST/PRIMARY_PORT) with `pg_basebackup -R`
-into var/pg-replica-<port> and starts it with pg_ctl as the server's user (postgres), listening on
-127.0.0.1:<port> only. The replica streams from a physical replication slot (so it never misses WAL
-during a big load); `stop` stops it, drops the slot (else the primary keeps its WAL for ever) and
-removes the copy; `stop --keep` only stops the server (a later `start` resumes from the copy).
+`start` copies the primary (127.0.0.1:5432, or PRIMARY_HOST/PRIMARY_PORT) with `pg_basebackup -R` into
+/tmp/tocns-pg-replica-<port> (PG_REPLICA_DIR overrides: the server's user must reach the folder, which a
+checkout in root's home or in a private temporary folder is not) and starts it with pg_ctl as the
+server's user (postgres), listening on 127.0.0.1:<port> only. The replica streams from a physical
+replication slot (so it never misses WAL during a big load); `stop` stops it, drops the slot (else the
+primary keeps its WAL for ever) and removes the copy; `stop --keep` only stops the server (a later
+`start` resumes from the copy).
 
 The primary needs wal_level=replica and max_wal_senders > 0 (PostgreSQL's defaults since 10) and a
 pg_hba line letting a replication connection in from 127.0.0.1: `start` adds
@@ -29,7 +31,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
 PRIMARY_HOST = os.environ.get("PRIMARY_HOST", "127.0.0.1")
 PRIMARY_PORT = int(os.environ.get("PRIMARY_PORT", "5432"))
 SUPERUSER = os.environ.get("PRIMARY_USER", "postgres")
@@ -76,7 +77,10 @@ def _as_server_user(args: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 def data_dir(port: int) -> Path:
-    return ROOT / "var" / f"pg-replica-{port}"
+    # Not under the checkout: the server runs as its own user (postgres), which cannot enter a checkout
+    # in root's home or in a 0700 temporary folder (as a fresh CI clone is); /tmp is open to it.
+    base = Path(os.environ.get("PG_REPLICA_DIR") or "/tmp")
+    return base / f"tocns-pg-replica-{port}"
 
 
 def slot_name(port: int) -> str:
