@@ -225,6 +225,15 @@ def test_a_ratio_a_retired_indicator_or_a_duplicate_is_not_added_to_a_form(world
     assert "thôi dùng" in exc.value.message_dict["indicator"][0]
 
 
+def test_another_provinces_indicator_is_not_added_to_a_national_form(world):
+    theirs = catalogue.indicator_create(data=count_data(code="CB01"), by=world.province_admin,
+                                        province=world.other_province)
+    with pytest.raises(ValidationError) as exc:
+        catalogue.form_indicator_add(form=village_form(), indicator=theirs, by=world.province_admin)
+    assert "không thuộc danh mục" in exc.value.message_dict["indicator"][0]
+    assert not FormIndicator.objects.filter(indicator=theirs).exists()
+
+
 def test_moving_a_line_changes_the_order_a_form_asks(world):
     form = village_form()
     first_two = [i.code for i in services.form_indicators(form)][:2]

@@ -227,3 +227,24 @@ def test_the_national_catalogue_names_no_province():
     names = " ".join([*Topic.objects.values_list("name", flat=True), *Service.objects.values_list("name", flat=True),
                       *ReportForm.objects.values_list("name", flat=True)])
     assert "Tuyên Quang" not in names and "Tuyen Quang" not in names
+
+
+def test_a_visitor_reads_the_guides_of_the_province_he_chose(client, world, other):
+    def guide(title, province, pillar="economy"):
+        return Guide.objects.create(title=title, pillar=pillar, province=province, is_published=True,
+                                    submission_key=uuid.uuid4(), updated_by=other["admin"])
+    guide("Cài ứng dụng du lịch Cao Bằng", world.other_province)
+    guide("Cổng du lịch thông minh Tuyên Quang", world.province)
+    guide("Mở tài khoản thanh toán", None)
+    ours = client.get(reverse("guides:list")).content.decode()  # the install's own province by default
+    assert "Tuyên Quang" in ours and "Cao Bằng</strong>" not in ours and "Mở tài khoản thanh toán" in ours
+    theirs = client.get(reverse("guides:list"), {"tinh": "04"}).content.decode()
+    assert "Cài ứng dụng du lịch Cao Bằng" in theirs and "Cổng du lịch thông minh" not in theirs
+    assert "Mở tài khoản thanh toán" in theirs and 'value="04" selected' in theirs
+    every = client.get(reverse("guides:list"), {"tinh": "tat-ca"}).content.decode()
+    assert "Cài ứng dụng du lịch Cao Bằng" in every and "Cổng du lịch thông minh" in every
+
+
+def test_the_portal_sends_a_visitor_to_his_provinces_guides(client, world, other):
+    page = client.get("/", {"tinh": "04"}).content.decode()
+    assert f'href="{reverse("guides:list")}?tinh=04"' in page

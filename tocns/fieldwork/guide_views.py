@@ -3,6 +3,7 @@ province admin's editing: the guide, its steps with pictures, its files."""
 
 import mimetypes
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from tocns.lib.forms import add_service_errors
+from tocns.portal.selectors import province_choice
 from tocns.reports.catalogue_scope import catalogue_owner, catalogue_owner_or_404, row_or_404
 
 from . import guides
@@ -22,10 +24,18 @@ from .models import Guide, GuideFile, GuideStep, ServicePillar
 
 def guide_list(request):
     query, pillar = request.GET.get("q", "").strip(), request.GET.get("linh-vuc", "")
-    found = guides.guides_for(request.user, query=query, pillar=pillar if pillar in ServicePillar.values else "")
+    pillar = pillar if pillar in ServicePillar.values else ""
+    # A visitor reads the national guides and those of the province he chose on the portal (the
+    # install's own by default); a signed-in user, those of the provinces his roles reach.
+    choice = None if request.user.is_authenticated else province_choice(request.GET.get("tinh"))
+    found = guides.guides_for(request.user, query=query, pillar=pillar,
+                              province=choice.chosen if choice and choice.chosen else None)
+    params = urlencode({name: value for name, value in (("linh-vuc", pillar), ("tinh", choice.code if choice else ""))
+                        if value})
     return render(request, "fieldwork/guide_list.html", {
         "page": Paginator(found, 30).get_page(request.GET.get("page")), "query": query, "pillar": pillar,
-        "pillars": ServicePillar.choices, "can_write": catalogue_owner(request.user) is not None})
+        "pillars": ServicePillar.choices, "can_write": catalogue_owner(request.user) is not None,
+        "choice": choice, "params": params})
 
 
 def _readable_or_404(request, pk: int) -> Guide:

@@ -29,10 +29,11 @@ def _audit(by, action: str, guide: Guide, summary: str) -> None:
     audit_record(actor=by, action=action, obj=guide, summary=summary, province_id=province.pk if province else None)
 
 
-def guides_for(user, *, query: str = "", pillar: str = "") -> QuerySet:
+def guides_for(user, *, query: str = "", pillar: str = "", province=None) -> QuerySet:
     """Published guides for everyone; drafts too for whoever writes them (the province admin his
     province's, the national role the national ones). A signed-in user reads the national guides and
-    his provinces'; a visitor, every published guide (they are public)."""
+    his provinces'; a visitor, every published guide (they are public), or with `province` (the
+    province he chose on the portal) the national guides and that province's only."""
     owner = catalogue_owner(user) if getattr(user, "is_authenticated", False) else None
     guides = Guide.objects.filter(is_published=True)
     if owner is not None:
@@ -41,6 +42,8 @@ def guides_for(user, *, query: str = "", pillar: str = "") -> QuerySet:
             Q(province__isnull=True) if owner.national else Q(pk__in=[])))
     if getattr(user, "is_authenticated", False):
         guides = guides.for_province(provinces_of(user))
+    elif province is not None:
+        guides = guides.for_province(province)
     if query:
         words = fold(query).split()
         for word in words:

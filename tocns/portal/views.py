@@ -60,7 +60,7 @@ def _refused_file(request, data: bytes, file_name: str) -> list[tuple[int, str]]
 
 def _live_team_or_404(slug: str) -> Team:
     # By its random public address only: sequential ids would let anyone walk every team.
-    team = Team.objects.select_related("unit", "commune").filter(public_slug=slug).exclude(
+    team = Team.objects.select_related("unit", "commune", "province").filter(public_slug=slug).exclude(
         status=TeamStatus.DISSOLVED).first()
     if team is None:
         raise Http404

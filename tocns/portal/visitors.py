@@ -73,4 +73,5 @@ def team_public(request, team_slug: str):
                        "zalo": (person.zalo_phone or person.phone or "") if public else ""})
     people.sort(key=lambda p: (p["order"], p["name"]))
     return render(request, "portal/team.html", {
-        "team": team, "people": people, "title": _("Tổ công nghệ số cộng đồng %(unit)s") % {"unit": team.unit.name}})
+        "team": team, "people": people, "guides_province": province_choice(team.province.code).code,
+        "title": _("Tổ công nghệ số cộng đồng %(unit)s") % {"unit": team.unit.name}})

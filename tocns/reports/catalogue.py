@@ -349,6 +349,10 @@ def form_indicator_add(*, form: ReportForm, indicator: Indicator, by) -> FormInd
     lines = _lines(form)
     if any(line.indicator_id == indicator.pk for line in lines):
         raise ValidationError({"indicator": [_("Mẫu đã có chỉ số %(code)s.") % {"code": indicator.code}]})
+    if indicator.province_id is not None and indicator.province_id != form.province_id:
+        # A national form asks national indicators; a province's form, national ones and its own.
+        raise ValidationError({"indicator": [_("Chỉ số %(code)s không thuộc danh mục của mẫu này.") % {
+            "code": indicator.code}]})
     if indicator.retired_on is not None:
         raise ValidationError({"indicator": [_("Chỉ số %(code)s đã thôi dùng.") % {"code": indicator.code}]})
     if indicator.aggregation == Aggregation.RATIO:
