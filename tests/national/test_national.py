@@ -202,6 +202,8 @@ def test_national_user_home_is_the_country_and_his_menu_links_it(client, ministr
     assert home.status_code == 302 and home["Location"] == reverse("national:index")
     page = client.get(reverse("national:index")).content.decode()
     assert f'href="{reverse("national:index")}"' in page
+    assert f'href="{reverse("report_settings:index")}"' in page  # the national catalogue he keeps
+    assert "Danh mục chung của cả nước" in client.get(reverse("report_settings:index")).content.decode()
     assert f'href="{reverse("dashboard:overview")}"' not in page and f'href="{reverse("teams:list")}"' not in page
     assert client.get("/api/v1/me").json()["assignments"] == [
         {"role": "national", "unit_code": "", "unit_name": "Toàn quốc"}]

@@ -14,6 +14,8 @@ def navigation(request):
     items = [(reverse("dashboard:home"), _("Trang chủ"))]
     if access.national:
         items.append((reverse("national:index"), _("Toàn quốc")))
+        # The ministry keeps the national catalogue every province's forms and roll-ups use.
+        items.append((reverse("report_settings:index"), _("Danh mục chung")))
     if access.field_log:
         items.append((reverse("fieldwork:log"), _("Ghi nhật ký")))
     if access.unit_data:
