@@ -29,10 +29,10 @@ from tocns.audit.services import audit_record
 from tocns.lib.sheets import workbook_bytes
 from tocns.lib.workbook import BORDER, HEADER_FILL, SHARE_FORMAT, finish_table, made_at_text, write_title  # noqa: F401  (BORDER, HEADER_FILL: survey_export)
 
-from .choices import ValueType
+from .choices import Aggregation, ValueType, Visibility
 from .models import Indicator
 from .narrative import is_share, rollup_report_docx, visible, zalo_title
-from .selectors import Completeness, Rollup, sees_sensitive, sensitive_ids
+from .selectors import Completeness, Rollup, sees_sensitive
 
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
@@ -77,9 +77,13 @@ def rollup_xlsx(rollup: Rollup, *, include_sensitive: bool = False) -> bytes:
 
 
 def sensitive_in(rollup: Rollup) -> list[Indicator]:
-    """The roll-up's sensitive indicators (those "Kèm chỉ số nhạy cảm" would add)."""
-    hidden = sensitive_ids()
-    return [indicator for indicator in rollup.indicators if indicator.pk in hidden]
+    """The roll-up's sensitive indicators (those "Kèm chỉ số nhạy cảm" would add): the rule of
+    `sensitive_ids`, read from the roll-up's own indicators (a ratio carries its two parts)."""
+    def marked(indicator) -> bool:
+        return indicator.visibility == Visibility.SENSITIVE
+
+    return [indicator for indicator in rollup.indicators if marked(indicator) or (
+        indicator.aggregation == Aggregation.RATIO and (marked(indicator.numerator) or marked(indicator.denominator)))]
 
 
 def may_include_sensitive(user, rollup: Rollup) -> bool:

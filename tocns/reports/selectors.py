@@ -365,11 +365,17 @@ def _grouped(*, where: Q, group_by: str, only=None) -> dict:
     return out
 
 
-def _coded(sums) -> dict:
+def _coded(sums, indicators: list[Indicator] | None = None) -> dict:
     """{group: {code: total}} from (group, indicator id, total) rows of entered indicators; a ratio is
-    computed from its parts afterwards, never summed."""
-    catalogue = {pk: code for pk, code in Indicator.objects.filter(
-        aggregation__in=(Aggregation.SUM, Aggregation.LATEST)).values_list("pk", "code")}
+    computed from its parts afterwards, never summed. The codes come from `indicators` (a roll-up's,
+    with its ratios' parts) when given, else from the catalogue."""
+    if indicators is not None:
+        entered = {part for i in indicators if i.aggregation == Aggregation.RATIO
+                   for part in (i.numerator, i.denominator)}
+        catalogue = {i.pk: i.code for i in (*indicators, *entered) if i.aggregation != Aggregation.RATIO}
+    else:
+        catalogue = {pk: code for pk, code in Indicator.objects.filter(
+            aggregation__in=(Aggregation.SUM, Aggregation.LATEST)).values_list("pk", "code")}
     out: dict = {}
     for group, indicator_id, total in sums:
         code = catalogue.get(indicator_id)
@@ -502,7 +508,7 @@ def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
     if not level_counts:
         grouped = {}
     elif one_month and not twice:
-        grouped = _coded(sums) if sums is not None else _one_month_grouped(where=where, group_by=group_by)
+        grouped = _coded(sums, indicators) if sums is not None else _one_month_grouped(where=where, group_by=group_by)
     else:
         grouped = _grouped(where=where, group_by=group_by)
     rows = [(child, _with_ratios(dict(grouped.get(child.pk, {})), ratios)) for child in children]

@@ -418,7 +418,7 @@ def rollup(request):
         "rollup": result, "unit": unit, "period": period, "period_error": period_error,
         "completeness": report_completeness, "query": urlencode({"unit": unit.code, "period": period.key}),
         "pillars": dict(Pillar.choices),
-        "offer_sensitive": may_include_sensitive(request.user, result) and bool(sensitive_in(result))})
+        "offer_sensitive": bool(sensitive_in(result)) and may_include_sensitive(request.user, result)})
 
 
 @login_required
@@ -445,4 +445,4 @@ def rollup_document(request):
         return attachment(content, f"bao-cao-{unit.code}-{period.key}.docx", DOCX)
     return render(request, "reports/rollup_document.html", {
         "unit": unit, "period": period, "form": narrative_form,
-        "offer_sensitive": may_include_sensitive(request.user, result) and bool(sensitive_in(result))})
+        "offer_sensitive": bool(sensitive_in(result)) and may_include_sensitive(request.user, result)})
