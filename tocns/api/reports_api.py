@@ -354,14 +354,21 @@ def get_completeness(request, filters: Query[CompletenessFilter]):
     results = []
     for form in forms:
         result = selectors.completeness(form=form, period=period, unit=unit)
-        children: dict[int, tuple[AdminUnit, list]] = {}
-        for row in result.rows:
-            child = row.unit.commune if unit.is_province else row.unit
-            children.setdefault(child.pk, (child, []))[1].append(row)
+        if unit.is_province:  # a province's communes: counted in the database, no row per team
+            children = [(child, _totals(counts)) for child, counts in result.communes()]
+        else:  # a commune's own team and its villages: a few dozen rows
+            by_unit: dict[int, tuple[AdminUnit, list]] = {}
+            for row in result.rows:
+                by_unit.setdefault(row.unit.pk, (row.unit, []))[1].append(row)
+            children = [(child, _counts(rows)) for child, rows in by_unit.values()]
         results.append({
             "form": form.code, "form_name": form.name, "period_key": period.key, "period_label": period.label,
-            "as_of": local(result.as_of), **_counts(result.rows),
-            "children": [{"unit_code": child.code, "unit_name": child.name, **_counts(rows)}
-                         for child, rows in children.values()]})
+            "as_of": local(result.as_of), **_totals(result.totals),
+            "children": [{"unit_code": child.code, "unit_name": child.name, **counts} for child, counts in children]})
     return results
+
+
+def _totals(counts: selectors.Counts) -> dict:
+    return {"expected": counts.expected, "submitted": counts.submitted, "on_time": counts.on_time,
+            "late": counts.late, "missing": counts.missing}
 
