@@ -3,7 +3,8 @@ numbers, on PostgreSQL with province-size demo data (issue #18, item 3).
 
 The data is the one bench/fieldwork.py builds (`seed_demo --size province`: about 3,600 teams, 32,000
 monthly reports, 2.5 million activities; built here if missing, which takes many minutes), then
-ANALYZE. Times, median of RUNS runs after WARMUPS:
+ANALYZE. Times, median of RUNS rounds after WARMUPS (in each round the app, its bare SQL and its
+replayed SQL run in turn, so the machine's drift falls on all three alike):
 
   - the roll-up selector `rollup()` for the province and last month, and the roll-up page
     /reports/rollup/ (with its completeness line), as the demo province admin (sokhcn);
@@ -51,21 +52,29 @@ TARGET_RATIO, SYNC_SLACK = 2.0, 1.25
 
 # ---- timing ------------------------------------------------------------------------------------
 
-def timed(action, runs: int = RUNS) -> tuple[list[float], list[dict]]:
-    """Times (ms) of `runs` runs after WARMUPS, and the queries of one more run."""
+def queries_of(action) -> list[dict]:
+    """The queries one run of `action` makes."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(WARMUPS):
-        action()
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - began) * 1000)
     with CaptureQueriesContext(connection) as captured:
         action()
-    return times, captured.captured_queries
+    return captured.captured_queries
+
+
+def interleaved(*actions, runs: int = RUNS) -> list[list[float]]:
+    """Times (ms) of each action over `runs` rounds after WARMUPS, the actions taking turns within
+    a round: a shared machine's speed drifts over seconds, and each ratio should see the same drift."""
+    for _ in range(WARMUPS):
+        for action in actions:
+            action()
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(runs):
+        for action, kept in zip(actions, times, strict=True):
+            began = time.perf_counter()
+            action()
+            kept.append((time.perf_counter() - began) * 1000)
+    return times
 
 
 def bare(*statements):
@@ -346,7 +355,8 @@ def main() -> int:
           f"{Team.objects.filter(province=province).count():,} teams, "
           f"{Report.objects.filter(province=province, form__period_type='month').count():,} monthly reports, "
           f"{Activity.objects.filter(province=province).count():,} activities; period {month.key}; "
-          f"{WARMUPS} warm-ups, {RUNS} runs, median; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n",
+          f"{WARMUPS} warm-ups, {RUNS} rounds (app, bare SQL, replay in turn), median; "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n",
           flush=True)
 
     since = (timezone.localdate().replace(day=1) - timedelta(days=335)).replace(day=1)
@@ -355,9 +365,8 @@ def main() -> int:
     measured = []  # (label, app times, app queries, bare times)
 
     def pair(label, app, sql):
-        times, queries = timed(app)
-        floor, _q = timed(sql)
-        replayed, _q = timed(replay(queries))
+        queries = queries_of(app)
+        times, floor, replayed = interleaved(app, sql, replay(queries))
         measured.append((label, times, len(queries), replayed, floor))
         print(f"  {label}: {statistics.median(times):.0f} ms | replay {statistics.median(replayed):.0f} ms | "
               f"bare {statistics.median(floor):.0f} ms", flush=True)

@@ -36,7 +36,7 @@ from tocns.teams.documents import bare_name, committee_name, name_in_text, provi
 from .choices import Aggregation, Level, Pillar, ValueType
 from .models import Indicator, Report
 from .periods import parse_period
-from .selectors import COUNTED, Completeness, Rollup, sensitive_ids
+from .selectors import Completeness, Rollup, sensitive_ids
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 BULLET = "•"
@@ -194,9 +194,12 @@ def applicable(completeness: Completeness | None, rollup: Rollup) -> Completenes
     return completeness
 
 
-def _missing_names(completeness: Completeness, unit: AdminUnit) -> list[str]:
+def _missing_names(completeness: Completeness, unit: AdminUnit, first: int | None = None) -> list[str]:
+    """The units not yet sent, named as a text names them; only the `first` ones when given (a
+    province may have thousands early in the month: only those named are built)."""
     names = []
-    for row in completeness.missing_rows:
+    rows = completeness.missing_rows if first is None else completeness.missing_page(1, first)
+    for row in rows:
         name = row.unit.name
         if unit.is_province and not row.unit.is_commune and row.unit.commune_id:
             name = f"{name} ({name_in_text(row.unit.commune)})"
@@ -232,9 +235,7 @@ def counted(rollup: Rollup, completeness: Completeness | None) -> Counted:
     if completeness is None:
         return Counted(rollup.report_count, rollup.report_count, 0, 0)
     village = rollup.level_counts.get(completeness.form.level, 0)
-    returned = sum(1 for row in completeness.rows
-                   if row.state != "missing" and row.report.status not in COUNTED)
-    return Counted(rollup.report_count, village, rollup.report_count - village, returned)
+    return Counted(rollup.report_count, village, rollup.report_count - village, completeness.returned)
 
 
 def _level_words(completeness: Completeness) -> tuple[str, str]:
@@ -280,12 +281,12 @@ def _zalo_summary(rollup: Rollup, completeness: Completeness | None) -> str:
                   _("Đúng hạn: %(on_time)s – Trễ hạn: %(late)s – Chưa gửi: %(missing)s") % {
                       "on_time": vn_number(completeness.on_time), "late": vn_number(completeness.late),
                       "missing": vn_number(completeness.missing)}]
-        names = _missing_names(completeness, rollup.unit)
+        names = _missing_names(completeness, rollup.unit, first=ZALO_MISSING_NAMES) if completeness.missing else []
         if names:
             lines.append(_("Chưa gửi báo cáo:"))
-            lines += [f"{BULLET} {name}" for name in names[:ZALO_MISSING_NAMES]]
-            if len(names) > ZALO_MISSING_NAMES:
-                lines.append(_("… và %(n)s đơn vị khác") % {"n": vn_number(len(names) - ZALO_MISSING_NAMES)})
+            lines += [f"{BULLET} {name}" for name in names]
+            if completeness.missing > len(names):
+                lines.append(_("… và %(n)s đơn vị khác") % {"n": vn_number(completeness.missing - len(names))})
     groups = pillar_lines(rollup.total, rollup.indicators)
     if groups:
         for label, phrases in groups:

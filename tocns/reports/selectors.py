@@ -212,6 +212,15 @@ class Completeness:
     def totals(self) -> Counts:
         return sum(self.by_commune.values(), Counts())
 
+    @cached_property
+    def returned(self) -> int:
+        """Reports sent and then returned to the team (sent, but neither submitted nor accepted now):
+        from the rows when they are built, else counted in the database."""
+        if "rows" in self.__dict__:
+            return sum(1 for row in self.rows if row.state != "missing" and row.report.status not in COUNTED)
+        return self._owing().order_by().filter(sent__submitted_at__isnull=False).exclude(
+            sent__status__in=COUNTED).count()
+
     def count(self, state: str) -> int:
         return {"on_time": self.totals.on_time, "late": self.totals.late, "missing": self.totals.missing}[state]
 
@@ -422,10 +431,19 @@ def _prefixed(q: Q, prefix: str) -> Q:
     return clone
 
 
-def _with_ratios(values: dict, ratios: list[Indicator]) -> dict:
-    for ratio in ratios:
-        part, whole = values.get(ratio.numerator.code), values.get(ratio.denominator.code)
-        values[ratio.code] = (part * 100 / whole).quantize(Decimal("0.1")) if part is not None and whole else None
+def _ratio_parts(ratios: list[Indicator]) -> list[tuple[str, str, str]]:
+    """(ratio code, numerator code, denominator code) of each ratio: read once for a table's rows."""
+    return [(ratio.code, ratio.numerator.code, ratio.denominator.code) for ratio in ratios]
+
+
+def _with_ratios(values: dict, ratios) -> dict:
+    """Each ratio computed from its parts (a share in %, one decimal), never summed. `ratios`: the
+    indicators, or their `_ratio_parts`."""
+    parts = ratios if ratios and isinstance(ratios[0], tuple) else _ratio_parts(ratios)
+    tenth = Decimal("0.1")
+    for code, numerator, denominator in parts:
+        part, whole = values.get(numerator), values.get(denominator)
+        values[code] = (part * 100 / whole).quantize(tenth) if part is not None and whole else None
     return values
 
 
@@ -501,23 +519,26 @@ def rollup(*, unit: AdminUnit, period: Period) -> Rollup:
     # Two forms of one level in the month may mean a unit sent twice: the "latest" rule then chooses.
     twice = any(n > 1 for n in forms_by_level.values())
     if unit.is_province:
-        children = list(AdminUnit.objects.active().communes().filter(province=unit).order_by("name_folded"))
+        children = list(AdminUnit.objects.active().communes().filter(province=unit).only(*UNIT_COLUMNS)
+                        .order_by("name_folded"))
     else:
         commune = unit.commune
-        children = [commune, *AdminUnit.objects.active().villages().filter(commune=commune).order_by("name_folded")]
+        children = [commune, *AdminUnit.objects.active().villages().filter(commune=commune).only(*UNIT_COLUMNS)
+                    .order_by("name_folded")]
     if not level_counts:
         grouped = {}
     elif one_month and not twice:
         grouped = _coded(sums, indicators) if sums is not None else _one_month_grouped(where=where, group_by=group_by)
     else:
         grouped = _grouped(where=where, group_by=group_by)
-    rows = [(child, _with_ratios(dict(grouped.get(child.pk, {})), ratios)) for child in children]
+    parts = _ratio_parts(ratios)
+    rows = [(child, _with_ratios(dict(grouped.get(child.pk, {})), parts)) for child in children]
     total = {i.code: None for i in indicators if i.aggregation != Aggregation.RATIO}
     for _child, values in rows:  # one pass over the rows: a province has 124 communes × 35 indicators
         for code, value in values.items():
             if value is not None and code in total:
                 total[code] = value if total[code] is None else total[code] + value
-    return Rollup(unit=unit, period=period, indicators=indicators, rows=rows, total=_with_ratios(total, ratios),
+    return Rollup(unit=unit, period=period, indicators=indicators, rows=rows, total=_with_ratios(total, parts),
                   report_count=sum(level_counts.values()), as_of=timezone.now(), level_counts=level_counts)
 
 

@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..checks import format_number
@@ -25,21 +25,23 @@ def rollup_rows(rows, indicators, period=None) -> str:
     than a template loop per cell: a province has about 124 communes × 35 indicators. A figure is
     digits, separators and "%" (format_number); names are escaped."""
     columns = [(indicator.code, indicator.aggregation == Aggregation.RATIO) for indicator in indicators]
-    formatted = {}  # the same figures come back often (0, 1, 2…): each written once
+    empty = '<td class="num"></td>'
+    cells = {}  # the same figures come back often (0, 1, 2…): each cell written once
+    key = escape(period.key) if period is not None else ""
     out = []
     for child, values in rows:
-        name = format_html('<a href="?unit={}&amp;period={}">{}</a>', child.code, period.key, child.name) \
+        name = f'<a href="?unit={escape(child.code)}&amp;period={key}">{escape(child.name)}</a>' \
             if period is not None else escape(child.name)
-        cells = [f"<tr><td>{name}</td>"]
+        line = [f"<tr><td>{name}</td>"]
         for code, ratio in columns:
             number = values.get(code)
             if number is None:
-                cells.append('<td class="num"></td>')
+                line.append(empty)
                 continue
-            text = formatted.get(number)
-            if text is None:
-                text = formatted[number] = format_number(number)
-            cells.append(f'<td class="num">{text}%</td>' if ratio else f'<td class="num">{text}</td>')
-        cells.append("</tr>")
-        out.append("".join(cells))
-    return mark_safe("\n".join(out))  # noqa: S308 - names escaped above, figures are numbers
+            cell = cells.get((number, ratio))
+            if cell is None:
+                cell = cells[number, ratio] = f'<td class="num">{format_number(number)}{"%" if ratio else ""}</td>'
+            line.append(cell)
+        line.append("</tr>")
+        out.append("".join(line))
+    return mark_safe("\n".join(out))  # noqa: S308 - codes and names escaped above, figures are numbers
