@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -18,7 +18,7 @@ from tocns.teams.choices import MemberRole, TeamStatus
 from tocns.teams.models import Membership, Team
 
 from .choices import Aggregation, Level, PeriodType, ReportStatus, Visibility
-from .models import Indicator, Report, ReportForm, ReportValue
+from .models import FormIndicator, Indicator, Report, ReportForm, ReportValue, province_ids_of
 from .periods import Period, parse_period
 
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
@@ -485,11 +485,25 @@ class Rollup:
 def rollup_indicators(period: Period | None = None, province=None) -> list[Indicator]:
     """Every indicator the team forms ask for, in catalogue order, with the ratios built on them;
     for a past period, also those retired since."""
-    alive = Q(retired_on__isnull=True) | (Q(retired_on__gt=period.start) if period is not None else Q(pk__in=[]))
-    # One statement: the entered indicators and the ratios on them as subqueries.
-    entered = Indicator.objects.filter(alive, forms__in=team_forms(province=province)).values("pk")
-    found = list(Indicator.objects.filter(Q(pk__in=entered) | Q(alive, aggregation=Aggregation.RATIO,
-                                                                 numerator__in=entered)).order_by("order", "code"))
+    # One statement, written out: the indicators the live monthly team forms (`team_forms`) ask,
+    # national or the province's, and the ratios built on them. The ORM took three times the
+    # statement's own time to compose it, on the busiest page of the province.
+    db = router.db_for_read(Indicator)
+    ops = connections[db].ops
+    indicators, lines, forms = (ops.quote_name(model._meta.db_table)
+                                for model in (Indicator, FormIndicator, ReportForm))
+    since = ops.adapt_datefield_value(period.start) if period is not None else None
+    provinces = province_ids_of(province) or [0]  # none: the national forms only
+    among = ", ".join(["%s"] * len(provinces))
+    alive = "(i.retired_on IS NULL OR i.retired_on > %s)"
+    entered = (f"SELECT i.id FROM {indicators} i JOIN {lines} l ON l.indicator_id = i.id"
+               f" JOIN {forms} f ON f.id = l.form_id WHERE {alive} AND f.is_active AND f.level IN (%s, %s)"
+               f" AND f.period_type = %s AND (f.province_id IS NULL OR f.province_id IN ({among}))")
+    entered_params = [since, *TEAM_LEVELS, PeriodType.MONTH, *provinces]
+    found = list(Indicator.objects.using(db).raw(
+        f"SELECT i.* FROM {indicators} i WHERE i.id IN ({entered}) OR ({alive} AND i.aggregation = %s"
+        f" AND i.numerator_id IN ({entered})) ORDER BY i.{ops.quote_name('order')}, i.code",
+        [*entered_params, since, Aggregation.RATIO, *entered_params]))
     # A ratio's parts are (nearly always) in the list: attached from it rather than joined twice.
     by_pk = {indicator.pk: indicator for indicator in found}
     ratios = [indicator for indicator in found if indicator.aggregation == Aggregation.RATIO]
