@@ -133,6 +133,16 @@ def page_action(client, path, params):
     return action
 
 
+def page_as(user, path: str, params=None):
+    """`page_action` for `user`, signed in on a client of his own (force_login: the sign-in itself is
+    timed on its own, in bench/load.py)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return page_action(client, path, params or {})
+
+
 def explain(queries: list[dict], top: int) -> None:
     """EXPLAIN ANALYZE the slowest queries (their SQL shortened when printed: IN lists run long)."""
     from django.db import connection

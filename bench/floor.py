@@ -43,6 +43,10 @@ _spec = importlib.util.spec_from_file_location("bench_fieldwork", ROOT / "bench"
 _fieldwork = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_fieldwork)
 bench_parser, start, p95 = _fieldwork.bench_parser, _fieldwork.start, _fieldwork.p95
+_spec = importlib.util.spec_from_file_location("bench_coverage", ROOT / "bench" / "coverage.py")
+_common = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_common)
+page = _common.page_as
 
 WARMUPS, RUNS = 3, 15
 PROVINCE = "08"
@@ -101,18 +105,6 @@ def replay(queries: list[dict]):
             for sql in reads:
                 cursor.execute(sql)
                 cursor.fetchall()
-    return action
-
-
-def page(user, path: str):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-
-    def action():
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
     return action
 
 

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("bench_coverage", ROOT / "bench" / "coverage.py")
 _common = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_common)
+page = _common.page_as
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tocns_national"
 VILLAGES_PER_COMMUNE, MEMBERS, MONTHS, ACTIVITIES = 30, 5, 24, 10_000_000
@@ -343,18 +344,6 @@ def bare(sql: str, params: list):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             cursor.fetchall()
-    return action
-
-
-def page(user, path: str):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-
-    def action():
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
     return action
 
 

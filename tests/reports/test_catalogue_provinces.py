@@ -248,3 +248,17 @@ def test_a_visitor_reads_the_guides_of_the_province_he_chose(client, world, othe
 def test_the_portal_sends_a_visitor_to_his_provinces_guides(client, world, other):
     page = client.get("/", {"tinh": "04"}).content.decode()
     assert f'href="{reverse("guides:list")}?tinh=04"' in page
+
+
+def test_the_roll_up_asks_completeness_of_the_same_form_the_team_forms_list_first(world):
+    national = village_form()
+    for province in (world.province, world.other_province, None):
+        assert selectors.first_team_form("village_team", getattr(province, "pk", None)) == national
+    # A province's own village form sorts before the national one by code: that province alone gets it.
+    own = ReportForm.objects.create(code="A-THON-CB", name="Báo cáo tháng của tổ thôn (Cao Bằng)",
+                                    level="village_team", period_type="month", province=world.other_province)
+    for province in (world.province, world.other_province):
+        expected = selectors.team_forms("village_team", province.pk).first()
+        assert selectors.first_team_form("village_team", province.pk) == expected
+    assert selectors.first_team_form("village_team", world.other_province.pk) == own
+    assert selectors.first_team_form("village_team", world.province.pk) == national

@@ -408,7 +408,7 @@ def rollup(request):
         content = rollup_xlsx_for(user=request.user, rollup=result,
                                   include_sensitive=request.GET.get("sensitive") == "1")
         return attachment(content, rollup_filename(result), XLSX)
-    form_for_completeness = selectors.team_forms(Level.VILLAGE_TEAM, unit.province_id).first()
+    form_for_completeness = selectors.first_team_form(Level.VILLAGE_TEAM, unit.province_id)
     report_completeness = selectors.completeness(form=form_for_completeness, period=period, unit=unit) if (
         form_for_completeness and period.kind == PeriodType.MONTH) else None
     if fmt == "zalo":
