@@ -340,6 +340,18 @@ def test_a_number_json_cannot_type_is_refused_beside_its_cell_never_a_server_err
     assert answer.status_code == 400 and "CQ01" in answer.json()["detail"]
 
 
+def test_a_version_written_as_a_whole_float_is_the_integer_the_schema_promises(client, world, draft):
+    # JSON, and the schema's "integer", count 1.0 as a whole number: a strict body must take it.
+    client.force_login(world.leader_a1)
+    body = '{"client_id": "k2", "version": ' + f"{draft.version}.0" + ', "values": {"CQ01": 3}}'
+    answer = client.post(f"/api/v1/reports/{draft.pk}/save", body, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["version"] == draft.version + 1
+    for refused in ('"1"', "true", "1.5"):
+        body = '{"client_id": "k3", "version": ' + refused + ', "values": {}}'
+        assert client.post(f"/api/v1/reports/{draft.pk}/save", body,
+                           content_type="application/json").status_code == 422
+
+
 def test_the_report_list_costs_the_same_few_queries_for_one_report_or_many(client, world, teams, october,
                                                                            django_assert_max_num_queries):
     for key in ("a1", "a2", "xa", "b1"):

@@ -21,6 +21,18 @@ def _iso_date_only(value):
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
+def _whole_number(value):
+    """JSON (and so the schema's "integer") counts 3.0 as a whole number; strict pydantic would not.
+    Anything else goes on to the strict check unchanged (a "3" or a true stays refused)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer field of a strict body: what the schema calls an integer, 3 or 3.0, and nothing else.
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
 class ErrorOut(Schema):
     """Every error the API answers: `detail` is a message, or (422) the list of what was wrong."""
     detail: Any
@@ -109,11 +121,11 @@ class ActivityIn(Schema):
     unit: str
     kind: str
     services: list[str] = []
-    people_count: int | str
-    households_count: int | str | None = None
-    women_count: int | str | None = None
-    elderly_count: int | str | None = None
-    minority_count: int | str | None = None
+    people_count: WholeNumber | str
+    households_count: WholeNumber | str | None = None
+    women_count: WholeNumber | str | None = None
+    elderly_count: WholeNumber | str | None = None
+    minority_count: WholeNumber | str | None = None
     door_to_door: StrictBool = False
     notes: str = ""
     made_at: str | None = None
@@ -175,7 +187,7 @@ class AnswerIn(Schema):
     model_config = ConfigDict(strict=True)
 
     client_id: str
-    survey: int
+    survey: WholeNumber
     unit: str
     values: dict[str, StrictStr | StrictInt | StrictFloat | list[StrictStr] | None] = {}  # by question id
     made_at: str | None = None
@@ -204,8 +216,8 @@ class ReportSaveIn(Schema):
     model_config = ConfigDict(strict=True)
 
     client_id: str  # the page's save key: the same one again changes nothing
-    report: int
-    version: int  # the report's version the page was built on
+    report: WholeNumber
+    version: WholeNumber  # the report's version the page was built on
     values: dict[str, StrictStr | StrictInt | StrictFloat | None] = {}  # by indicator code, as typed
     comments: dict[str, str] = {}
     texts: dict[str, str] = {}  # results, difficulties, proposals

@@ -9,6 +9,8 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool, StrictFloat, StrictInt, StrictStr
 
+from .schemas import WholeNumber
+
 # What tocns.reports.periods.parse_period reads, so the schema says what the server takes.
 PERIOD_KEY = r"^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])|-[Qq][1-4])?$"
 ReportStatusCode = Literal["draft", "submitted", "returned", "accepted"]
@@ -146,7 +148,7 @@ class ReportSaveBody(Schema):
 
     client_id: str = Field(..., min_length=1, max_length=64,
                            description="Khoá lần lưu: gửi lại cùng khoá thì không thay đổi gì")
-    version: int = Field(..., ge=0, description="Phiên bản của báo cáo mà người nhập đã sửa trên đó")
+    version: WholeNumber = Field(..., ge=0, description="Phiên bản của báo cáo mà người nhập đã sửa trên đó")
     # By indicator code, as typed; null or "" is empty. JSON types are kept (false is not a 0).
     values: dict[str, StrictStr | StrictInt | StrictFloat | None] = {}
     comments: dict[str, str] = {}  # by indicator code
