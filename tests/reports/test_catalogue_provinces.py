@@ -248,6 +248,9 @@ def test_a_visitor_reads_the_guides_of_the_province_he_chose(client, world, othe
 def test_the_portal_sends_a_visitor_to_his_provinces_guides(client, world, other):
     page = client.get("/", {"tinh": "04"}).content.decode()
     assert f'href="{reverse("guides:list")}?tinh=04"' in page
+    # A team's page leads to its own province's guides, whichever province the visitor came from.
+    team = client.get(reverse("portal:team", args=[other["team"].public_slug])).content.decode()
+    assert f'href="{reverse("guides:list")}?tinh=04"' in team
 
 
 def test_the_roll_up_asks_completeness_of_the_same_form_the_team_forms_list_first(world):
